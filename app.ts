@@ -1,0 +1,75 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { STATUS_CODES } from 'node:http'
+import type { Config } from './config.js'
+import type { ErrorBody } from './schemas/common.js'
+import db from './plugins/db.js'
+import auth from './plugins/auth.js'
+import engines from './plugins/engines.js'
+import openapi from './plugins/openapi.js'
+import healthRoutes from './routes/health.js'
+import engineRoutes from './routes/engines.js'
+import keyRoutes from './routes/keys.js'
+
+export interface AppOptions {
+  /** Pretty logs for a person at a terminal (server.ts decides; tests never). */
+  prettyLogs?: boolean
+}
+
+export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: ['req.headers.authorization', 'headers.authorization', '*.secret', '*.apiKey', '*.adminKey', '*.password', '*.token'],
+        censor: '[redacted]'
+      },
+      ...(opts.prettyLogs === true ? { transport: { target: 'pino-pretty' } } : {})
+    },
+    // Unknown fields are refused with a 400 rather than dropped silently.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true
+  }
+}
+
+/** The route plugins, in one list shared by the app and the OpenAPI writer. */
+export async function routes (app: FastifyInstance) {
+  await app.register(healthRoutes)
+  await app.register(engineRoutes)
+  await app.register(keyRoutes)
+}
+
+function errorBody (statusCode: number, code: string, message: string, details?: unknown): ErrorBody {
+  return { success: false, statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message, ...(details === undefined ? {} : { details }) }
+}
+
+/** Builds the whole app. The caller awaits ready() or listen() and owns close(). */
+export function buildApp (config: Config, opts: AppOptions = {}) {
+  const app = Fastify(fastifyOptions(config, opts)).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const statusCode = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
+    if (err.validation !== undefined) {
+      const details = err.validation.map(v => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message ?? 'is invalid' }))
+      return reply.code(400).send(errorBody(400, 'R3SN_VALIDATION', err.message, details))
+    }
+    // Our own domain errors (R3SN_*) are written for users and keep their message at any status;
+    // anything else at 5xx is internal: log it, and give the client only an id to quote.
+    if (statusCode >= 500 && !err.code?.startsWith('R3SN_')) {
+      req.log.error({ err }, 'request failed')
+      return reply.code(statusCode).send(errorBody(statusCode, 'R3SN_INTERNAL', `Internal error; quote request id ${req.id}`, { requestId: req.id }))
+    }
+    return reply.code(statusCode).send(errorBody(statusCode, err.code ?? 'R3SN_ERROR', err.message))
+  })
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send(errorBody(404, 'R3SN_ROUTE_NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`)))
+
+  // The plugin graph, in order. Each engine names what it depends on, so a wrong order fails at boot.
+  app.register(db, { config })
+  app.register(auth, { config })
+  app.register(engines)
+  app.register(openapi)
+  app.register(routes)
+  return app
+}

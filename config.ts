@@ -1,0 +1,64 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+/**
+ * Every environment variable R3SN reads, with its default and what it does.
+ * The README's configuration table is checked against this schema by a test.
+ */
+export const EnvSchema = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Address the HTTP server listens on.' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'Port the HTTP server listens on (0 picks a free one).' }),
+  MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://', description: 'MongoDB (or FerretDB) connection string. Unset: an embedded FerretDB over SQLite in R3SN_DATA_DIR.' })),
+  R3SN_DB_NAME: Type.String({ default: 'r3sn', pattern: '^[A-Za-z0-9_-]{1,63}$', description: 'Database name inside the MongoDB server.' }),
+  R3SN_DB_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, description: 'How long to wait for the database before boot fails or /ready answers 503.' }),
+  R3SN_DATA_DIR: Type.String({ default: './data', minLength: 1, description: 'Folder for the embedded database (kept across restarts).' }),
+  R3SN_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, description: 'Fixed admin API key (at least 24 characters). Unset: the first start creates one and prints it once.' })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
+})
+export type Env = Static<typeof EnvSchema>
+
+export interface Config {
+  host: string
+  port: number
+  /** Connection string; server.ts fills it with the embedded database's when the env leaves it unset. */
+  mongodbUri: string | undefined
+  mongoDb: string
+  dbTimeoutMs: number
+  dataDir: string
+  adminKey: string | undefined
+  logLevel: Env['LOG_LEVEL']
+}
+
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses the environment once; throws a ConfigError listing every bad variable. */
+export function loadConfig (env: NodeJS.ProcessEnv): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const parsed = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw))
+  const problems = [...Value.Errors(EnvSchema, parsed)].map(e => {
+    const name = e.path.slice(1)
+    const allowed = (e.schema.anyOf as { const: string }[] | undefined)?.map(s => s.const).join(', ')
+    return `${name}=${JSON.stringify(raw[name])}: ${allowed ? `expected one of ${allowed}` : e.message}`
+  })
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)])
+  const e = parsed as Env
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    mongodbUri: e.MONGODB_URI,
+    mongoDb: e.R3SN_DB_NAME,
+    dbTimeoutMs: e.R3SN_DB_TIMEOUT_MS,
+    dataDir: e.R3SN_DATA_DIR,
+    adminKey: e.R3SN_ADMIN_KEY,
+    logLevel: e.LOG_LEVEL
+  }
+}

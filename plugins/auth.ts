@@ -1,0 +1,133 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { createHash, randomBytes } from 'node:crypto'
+import type { Collection, Db } from 'mongodb'
+import type { Config } from '../config.js'
+import { Unauthorized } from '../schemas/errors.js'
+import { OwnedCollection, type Owner, type OwnedDoc } from './db.js'
+
+export interface ApiKeyDoc extends OwnedDoc {
+  /** sha-256 of the key, hex; the key itself is never stored. */
+  hash: string
+  admin: boolean
+  name: string
+  createdAt: Date
+  revokedAt: Date | null
+}
+
+interface UserDoc { _id: string, createdAt: Date }
+
+declare module 'fastify' {
+  interface FastifyInstance { apiKeys: ApiKeys }
+  interface FastifyRequest { user: Owner }
+  interface FastifyContextConfig {
+    /** Reachable without an API key (health, docs, the spec, webhooks). */
+    public?: boolean
+  }
+}
+
+const BOOTSTRAP_ID = 'bootstrap-admin'
+const ENV_ADMIN_ID = 'env-admin'
+
+export function hashKey (secret: string): string {
+  return createHash('sha256').update(secret).digest('hex')
+}
+
+function isDuplicateKey (err: unknown): boolean {
+  return (err as { code?: number }).code === 11000
+}
+
+export class ApiKeys {
+  readonly keys: OwnedCollection<ApiKeyDoc>
+  private readonly users: Collection<UserDoc>
+
+  constructor (db: Db) {
+    this.keys = new OwnedCollection<ApiKeyDoc>(db.collection('api_keys'), 'API key', true)
+    this.users = db.collection('users')
+  }
+
+  async init (): Promise<void> {
+    await this.keys.collection.createIndex({ hash: 1 }, { unique: true })
+    await this.keys.collection.createIndex({ ownerId: 1 })
+  }
+
+  /** Creates a key for a user (creating the user on first use); the secret is returned once. */
+  async create (user: string, opts: { admin?: boolean, name?: string, id?: string } = {}): Promise<{ key: ApiKeyDoc, secret: string }> {
+    const secret = `r3sn_${randomBytes(32).toString('base64url')}`
+    const key: ApiKeyDoc = {
+      _id: opts.id ?? `key_${randomBytes(8).toString('hex')}`,
+      ownerId: user,
+      hash: hashKey(secret),
+      admin: opts.admin ?? false,
+      name: opts.name ?? '',
+      createdAt: new Date(),
+      revokedAt: null
+    }
+    await this.ensureUser(user)
+    await this.keys.collection.insertOne(key)
+    return { key, secret }
+  }
+
+  async revoke (owner: Owner, id: string): Promise<void> {
+    await this.keys.update(owner, id, { $set: { revokedAt: new Date() } })
+  }
+
+  /** The owner behind a key, or null for an unknown or revoked one. Not cached, so a revocation takes effect at once. */
+  async verify (secret: string): Promise<Owner | null> {
+    const key = await this.keys.collection.findOne({ hash: hashKey(secret) }, { projection: { ownerId: 1, admin: 1, revokedAt: 1 } })
+    if (key === null || key.revokedAt !== null) return null
+    return { id: key.ownerId, admin: key.admin }
+  }
+
+  /**
+   * Makes sure an admin can get in: R3SN_ADMIN_KEY is installed when given;
+   * otherwise, when no key exists at all, one admin key is created and returned
+   * (once) for the caller to print. Safe when several instances start together:
+   * the fixed _id makes the insert win once.
+   */
+  async bootstrap (adminKey: string | undefined): Promise<string | undefined> {
+    if (adminKey !== undefined) {
+      await this.ensureUser('admin')
+      const doc = { ownerId: 'admin', hash: hashKey(adminKey), admin: true, name: 'R3SN_ADMIN_KEY', revokedAt: null }
+      await this.keys.collection.updateOne({ _id: ENV_ADMIN_ID }, { $set: doc, $setOnInsert: { createdAt: new Date() } }, { upsert: true })
+        .catch(err => { if (!isDuplicateKey(err)) throw err })
+      return undefined
+    }
+    if (await this.keys.collection.countDocuments({}, { limit: 1 }) > 0) return undefined
+    try {
+      const { secret } = await this.create('admin', { admin: true, name: 'first start', id: BOOTSTRAP_ID })
+      return secret
+    } catch (err) {
+      if (isDuplicateKey(err)) return undefined
+      throw err
+    }
+  }
+
+  private async ensureUser (id: string): Promise<void> {
+    await this.users.updateOne({ _id: id }, { $setOnInsert: { createdAt: new Date() } }, { upsert: true })
+      .catch(err => { if (!isDuplicateKey(err)) throw err })
+  }
+}
+
+async function auth (app: FastifyInstance, opts: { config: Config }) {
+  const apiKeys = new ApiKeys(app.mongo.db)
+  await apiKeys.init()
+  const created = await apiKeys.bootstrap(opts.config.adminKey)
+  if (created !== undefined) {
+    // Shown once, on purpose outside the structured log (which may be shipped elsewhere).
+    process.stdout.write(`\nR3SN first start: created admin API key (shown only now, store it):\n\n  ${created}\n\n`)
+  }
+  app.decorate('apiKeys', apiKeys)
+  app.decorateRequest('user', null as unknown as Owner)
+
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config.public === true) return
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')
+    if (match?.[1] === undefined) throw new Unauthorized('Missing API key: send the header Authorization: Bearer <key>')
+    const owner = await apiKeys.verify(match[1])
+    if (owner === null) throw new Unauthorized('Invalid or revoked API key')
+    req.user = owner
+  })
+}
+
+export default fp(auth, { name: 'auth', dependencies: ['db'] })

@@ -1,0 +1,58 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import pkg from '../package.json' with { type: 'json' }
+import { sharedSchemas } from '../schemas/index.js'
+import { ErrorBody, ref } from '../schemas/common.js'
+
+/**
+ * Shared schemas, the OpenAPI 3.1 document, Swagger UI at /docs and the spec at
+ * /openapi.json and /openapi.yaml. Registered both by the app and by
+ * scripts/openapi.ts (without a database), so the committed spec is what the app serves.
+ */
+async function openapi (app: FastifyInstance) {
+  for (const schema of sharedSchemas) app.addSchema(schema)
+
+  // One place documents auth: routes not marked public need a key and may answer 401;
+  // every route may answer 500. Both in the one error shape.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true }
+    if (route.schema === undefined || route.schema.hide === true) return
+    const isPublic = route.config?.public === true
+    route.schema.response = { ...(isPublic ? {} : { 401: ref(ErrorBody) }), 500: ref(ErrorBody), ...(route.schema.response as object) }
+    if (isPublic) route.schema.security = []
+  })
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'R3SN API',
+        version: pkg.version,
+        description: 'Self-hostable backend for AI-driven automation. Every error has the ErrorBody shape. ' +
+          'Authenticate with `Authorization: Bearer <api key>`.'
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An R3SN API key.' } }
+      },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'engines', description: 'Engine status' },
+        { name: 'keys', description: 'API keys' }
+      ]
+    },
+    refResolver: {
+      // Component names are the schemas' $id, so generated clients get stable type names.
+      buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
+    }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger())
+  app.get('/openapi.yaml', { schema: { hide: true }, config: { public: true } }, async (_req, reply) =>
+    reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })))
+}
+
+export default fp(openapi, { name: 'openapi' })

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errors, IdParams, ref } from '../schemas/common.js'
+import { Forbidden } from '../schemas/errors.js'
+import { ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey, type ApiKey } from '../schemas/keys.js'
+import type { ApiKeyDoc } from '../plugins/auth.js'
+
+function toApiKey (doc: ApiKeyDoc): ApiKey {
+  return {
+    id: doc._id,
+    userId: doc.ownerId,
+    admin: doc.admin,
+    name: doc.name,
+    createdAt: doc.createdAt.toISOString(),
+    revokedAt: doc.revokedAt?.toISOString() ?? null
+  }
+}
+
+// Users manage their own keys; admins manage everyone's.
+const keys: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/api/keys', {
+    schema: {
+      operationId: 'createApiKey', tags: ['keys'], summary: 'Create an API key (the secret is shown once)',
+      body: ref(CreateApiKeyRequest),
+      response: { 201: ref(CreatedApiKey), ...errors(400, 403) }
+    }
+  }, async (req, reply) => {
+    const user = req.body.user ?? req.user.id
+    const admin = req.body.admin ?? false
+    if (!req.user.admin && (user !== req.user.id || admin)) {
+      throw new Forbidden('Only admins can create keys for other users or admin keys')
+    }
+    const { key, secret } = await app.apiKeys.create(user, { admin, name: req.body.name })
+    return reply.code(201).send({ success: true as const, key: toApiKey(key), secret })
+  })
+
+  app.get('/api/keys', {
+    schema: {
+      operationId: 'listApiKeys', tags: ['keys'], summary: 'List API keys (yours; admins: everyone\'s)',
+      querystring: ref(ApiKeyListQuery),
+      response: { 200: ref(ApiKeyList), ...errors(400) }
+    }
+  }, async (req) => {
+    const filter = req.query.user === undefined ? {} : { ownerId: req.query.user }
+    const docs = await app.apiKeys.keys.find(req.user, filter, { sort: { createdAt: 1, _id: 1 } })
+    return { success: true as const, keys: docs.map(toApiKey) }
+  })
+
+  app.delete('/api/keys/:id', {
+    schema: {
+      operationId: 'revokeApiKey', tags: ['keys'], summary: 'Revoke an API key; it stops working at once',
+      params: ref(IdParams),
+      response: { 200: ref(ApiKeyResponse), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    await app.apiKeys.revoke(req.user, req.params.id)
+    return { success: true as const, key: toApiKey(await app.apiKeys.keys.get(req.user, req.params.id)) }
+  })
+}
+
+export default keys
