@@ -13,7 +13,7 @@ export type ApiKey = Static<typeof ApiKey>
 
 export const CreateApiKeyRequest = Type.Object({
   user: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.@-]{1,64}$', description: 'Owner of the new key; defaults to the caller. Only admins may name another user.' })),
-  admin: Type.Optional(Type.Boolean({ default: false, description: 'Grant admin rights (admins only).' })),
+  admin: Type.Optional(Type.Boolean({ description: 'Grant admin rights (admins only). Default false.' })),
   name: Type.Optional(Type.String({ maxLength: 100, description: 'A label to recognise the key by.' }))
 }, { $id: 'CreateApiKeyRequest', additionalProperties: false })
 

@@ -23,7 +23,7 @@ func main() {
 	handler := flag.String("handler", "sqlite", "backend: sqlite or postgresql")
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URI (sqlite handler)")
 	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL URL (postgresql handler)")
-	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
 	flag.Parse()
 
 	var level slog.Level

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startFerretdb, type EmbeddedDb } from './embedded-db.js'
+
+/**
+ * `npm test`: typecheck everything once, then run tap against MONGODB_URI, or,
+ * when it is unset, against a FerretDB started here over SQLite in a temporary
+ * folder and stopped afterwards whatever the outcome.
+ */
+function run (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise(resolve => {
+    const child = spawn(command, args, { stdio: 'inherit', env })
+    child.on('exit', (code, signal) => resolve(code ?? (signal !== null ? 1 : 0)))
+  })
+}
+
+// Ctrl-C reaches the children too (same process group); stay alive to clean up after them.
+process.on('SIGINT', () => {})
+process.on('SIGTERM', () => {})
+
+const env = { ...process.env }
+let db: EmbeddedDb | undefined
+let dataDir: string | undefined
+let code = 1
+try {
+  if (env.MONGODB_URI === undefined || env.MONGODB_URI === '') {
+    dataDir = mkdtempSync(join(tmpdir(), 'r3sn-ferretdb-'))
+    db = await startFerretdb(dataDir, { log: line => console.log(line) })
+    env.MONGODB_URI = db.uri
+    console.log(`# FerretDB (SQLite) for the tests at ${db.uri}`)
+  }
+  code = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], env)
+  if (code !== 0) console.error('typecheck failed')
+  else code = await run('npx', ['tap', ...process.argv.slice(2)], env)
+} catch (err) {
+  console.error((err as Error).message)
+} finally {
+  await db?.stop()
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+}
+process.exit(code)

@@ -1,0 +1,47 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Test } from 'tap'
+import { buildApp } from '../app.js'
+import type { Config } from '../config.js'
+import { apiClient } from './client/index.js'
+
+export function testConfig (over: Partial<Config> = {}): Config {
+  const mongodbUri = process.env.MONGODB_URI
+  if (mongodbUri === undefined) throw new Error('MONGODB_URI is not set: run the tests with `npm test`, which provides a database')
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    mongodbUri,
+    mongoDb: `t_${randomUUID().slice(0, 8)}`,
+    dbTimeoutMs: 3000,
+    dataDir: mkdtempSync(join(tmpdir(), 'r3sn-test-')),
+    adminKey: `admin_${randomBytes(24).toString('base64url')}`,
+    logLevel: 'silent',
+    ...over
+  }
+}
+
+/** The whole app on a fresh database, listening on a loopback port; dropped and closed after the test. */
+export async function build (t: Test, over: Partial<Config> = {}) {
+  const config = testConfig(over)
+  const app = buildApp(config)
+  t.teardown(async () => {
+    await app.mongo.db.dropDatabase().catch(() => {})
+    await app.close()
+  })
+  await app.listen({ host: config.host, port: 0 })
+  const address = app.server.address()
+  if (address === null || typeof address === 'string') throw new Error('not listening on TCP')
+  const baseUrl = `http://127.0.0.1:${address.port}`
+  const adminKey = config.adminKey as string
+  return { app, config, baseUrl, adminKey, client: apiClient(baseUrl, adminKey) }
+}
+
+/** A new non-admin user with a key, created through the API as an admin would. */
+export async function createUser (baseUrl: string, adminKey: string, user: string) {
+  const res = await apiClient(baseUrl, adminKey).POST('/api/keys', { body: { user } })
+  if (res.data === undefined) throw new Error(`creating user ${user} failed: ${JSON.stringify(res.error)}`)
+  return { key: res.data.secret, keyId: res.data.key.id, client: apiClient(baseUrl, res.data.secret) }
+}
