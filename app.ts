@@ -14,6 +14,8 @@ import keyRoutes from './routes/keys.js'
 export interface AppOptions {
   /** Pretty logs for a person at a terminal (server.ts decides; tests never). */
   prettyLogs?: boolean
+  /** Where logs go instead of stdout (tests read them to prove secrets are redacted). */
+  logStream?: { write (line: string): void }
 }
 
 export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyServerOptions {
@@ -24,7 +26,8 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
         paths: ['req.headers.authorization', 'headers.authorization', '*.secret', '*.apiKey', '*.adminKey', '*.password', '*.token'],
         censor: '[redacted]'
       },
-      ...(opts.prettyLogs === true ? { transport: { target: 'pino-pretty' } } : {})
+      ...(opts.prettyLogs === true ? { transport: { target: 'pino-pretty' } } : {}),
+      ...(opts.logStream === undefined ? {} : { stream: opts.logStream })
     },
     // Unknown fields are refused with a 400 rather than dropped silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
