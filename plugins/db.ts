@@ -19,7 +19,8 @@ export class OwnedCollection<T extends OwnedDoc> {
   constructor (readonly collection: Collection<T>, readonly label: string, private readonly adminSeesAll = false) {}
 
   scope (owner: Owner, filter: Filter<T> = {}): Filter<T> {
-    return owner.admin && this.adminSeesAll ? filter : { ...filter, ownerId: owner.id } as Filter<T>
+    // $and, not a spread: a caller's own ownerId condition narrows the scope, never widens it.
+    return owner.admin && this.adminSeesAll ? filter : { $and: [filter, { ownerId: owner.id }] } as Filter<T>
   }
 
   async get (owner: Owner, id: string): Promise<WithId<T>> {

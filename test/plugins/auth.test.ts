@@ -1,0 +1,138 @@
+import t, { type Test } from 'tap'
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { build, createUser, testConfig } from '../helper.js'
+import { apiClient } from '../client/index.js'
+import { hashKey, type ApiKeyDoc } from '../../plugins/auth.js'
+
+t.test('401 in the error shape for a missing, a wrong and a revoked key', async t => {
+  const { baseUrl, adminKey } = await build(t)
+
+  const missing = await apiClient(baseUrl).GET('/api/engines/status')
+  t.equal(missing.response.status, 401)
+  t.same(missing.error, {
+    success: false, statusCode: 401, code: 'R3SN_UNAUTHORIZED', error: 'Unauthorized',
+    message: 'Missing API key: send the header Authorization: Bearer <key>'
+  })
+
+  const wrong = await apiClient(baseUrl, 'r3sn_not-a-real-key').GET('/api/engines/status')
+  t.equal(wrong.response.status, 401)
+  t.match(wrong.error, { code: 'R3SN_UNAUTHORIZED', message: 'Invalid or revoked API key' })
+
+  const bob = await createUser(baseUrl, adminKey, 'bob')
+  t.equal((await bob.client.GET('/api/engines/status')).response.status, 200, 'a fresh key works')
+  const revoked = await apiClient(baseUrl, adminKey).DELETE('/api/keys/{id}', { params: { path: { id: bob.keyId } } })
+  t.equal(revoked.response.status, 200)
+  t.type(revoked.data?.key.revokedAt, 'string')
+  const after = await bob.client.GET('/api/engines/status')
+  t.equal(after.response.status, 401, 'a revoked key stops working at once')
+  t.match(after.error, { message: 'Invalid or revoked API key' })
+})
+
+t.test('only the SHA-256 of a key is stored', async t => {
+  const { app, baseUrl, adminKey } = await build(t)
+  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const doc = await app.mongo.db.collection<ApiKeyDoc>('api_keys').findOne({ _id: bob.keyId })
+  t.equal(doc?.hash, hashKey(bob.key))
+  t.notMatch(JSON.stringify(doc), bob.key)
+  const listed = await apiClient(baseUrl, adminKey).GET('/api/keys')
+  t.notMatch(JSON.stringify(listed.data), bob.key, 'listing never shows a secret')
+})
+
+t.test('another user\'s resource answers 404, never its data', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const alice = await createUser(baseUrl, adminKey, 'alice')
+  const bob = await createUser(baseUrl, adminKey, 'bob')
+
+  const steal = await bob.client.DELETE('/api/keys/{id}', { params: { path: { id: alice.keyId } } })
+  t.equal(steal.response.status, 404)
+  t.same(steal.error, { success: false, statusCode: 404, code: 'R3SN_NOT_FOUND', error: 'Not Found', message: `API key ${alice.keyId} not found` })
+  t.equal((await alice.client.GET('/api/engines/status')).response.status, 200, 'alice\'s key still works')
+
+  const bobsView = await bob.client.GET('/api/keys', { params: { query: { user: 'alice' } } })
+  t.same(bobsView.data?.keys, [], 'bob cannot list alice\'s keys')
+  const own = await bob.client.GET('/api/keys')
+  t.same(own.data?.keys.map(k => k.userId), ['bob'])
+
+  const adminView = await apiClient(baseUrl, adminKey).GET('/api/keys', { params: { query: { user: 'alice' } } })
+  t.same(adminView.data?.keys.map(k => k.id), [alice.keyId], 'admins manage every user\'s keys')
+})
+
+t.test('users create their own keys; only admins create admin keys or keys for others', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const second = await bob.client.POST('/api/keys', { body: { name: 'laptop' } })
+  t.equal(second.response.status, 201)
+  t.match(second.data?.key, { userId: 'bob', admin: false, name: 'laptop', revokedAt: null })
+
+  for (const body of [{ admin: true }, { user: 'carol' }]) {
+    const res = await bob.client.POST('/api/keys', { body })
+    t.equal(res.response.status, 403, JSON.stringify(body))
+    t.match(res.error, { code: 'R3SN_FORBIDDEN' })
+  }
+  const made = await apiClient(baseUrl, adminKey).POST('/api/keys', { body: { user: 'carol', admin: true } })
+  t.match(made.data?.key, { userId: 'carol', admin: true })
+})
+
+/** Starts server.ts as a user would, on the test database server, and returns its base URL and stdout lines. */
+async function startServer (t: Test, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit']
+  })
+  t.teardown(() => { child.kill('SIGKILL') })
+  const lines: string[] = []
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    child.once('exit', code => reject(new Error(`server exited with ${code}: ${lines.join('\n')}`)))
+    createInterface({ input: child.stdout }).on('line', line => {
+      lines.push(line)
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
+      if (m?.[1] !== undefined) resolve(m[1])
+    })
+  })
+  const stop = async () => {
+    const exited = new Promise(resolve => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    return exited
+  }
+  return { baseUrl, lines, stop }
+}
+
+t.test('the first start creates an admin key and prints it once; later starts do not', async t => {
+  const { mongoDb } = testConfig()
+  t.teardown(async () => {
+    const { MongoClient } = await import('mongodb')
+    const c = new MongoClient(process.env.MONGODB_URI as string)
+    await c.db(mongoDb).dropDatabase()
+    await c.close()
+  })
+  const env = { R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: '' }
+  const first = await startServer(t, env)
+  const keyLine = first.lines.findIndex(l => l.includes('created admin API key'))
+  t.ok(keyLine >= 0, 'announces the key')
+  const key = first.lines.slice(keyLine + 1).map(l => l.trim()).find(l => l.startsWith('r3sn_')) as string
+  t.ok(key, 'prints the key')
+  const status = await apiClient(first.baseUrl, key).GET('/api/engines/status')
+  t.equal(status.response.status, 200, 'the printed key is an admin key that works')
+  t.equal(await first.stop(), 0, 'SIGTERM closes gracefully')
+
+  const second = await startServer(t, env)
+  t.notOk(second.lines.some(l => l.includes('created admin API key')), 'no second key')
+  t.equal((await apiClient(second.baseUrl, key).GET('/api/keys')).response.status, 200, 'the first key still works')
+  await second.stop()
+})
+
+t.test('npm run key -- create prints a working key', async t => {
+  const { app, baseUrl, config } = await build(t)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/key.ts', 'create', '--user', 'carol'], {
+    env: { ...process.env, MONGODB_URI: config.mongodbUri, R3SN_DB_NAME: config.mongoDb }, stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  child.stdout.on('data', (c: Buffer) => { out += c.toString() })
+  t.equal(await new Promise(resolve => child.on('exit', resolve)), 0)
+  const key = out.trim()
+  t.match(key, /^r3sn_/)
+  const res = await apiClient(baseUrl, key).GET('/api/keys')
+  t.equal(res.response.status, 200)
+  t.same(res.data?.keys.map(k => [k.userId, k.admin]), [['carol', false]])
+  t.equal(await app.mongo.db.collection('api_keys').countDocuments({ ownerId: 'carol' }), 1)
+})
