@@ -43,7 +43,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
-  const parsed = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw))
+  const parsed = Value.Convert(EnvSchema, Value.Default(EnvSchema, structuredClone(raw)))
   const problems = [...Value.Errors(EnvSchema, parsed)].map(e => {
     const name = e.path.slice(1)
     const allowed = (e.schema.anyOf as { const: string }[] | undefined)?.map(s => s.const).join(', ')

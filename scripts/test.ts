@@ -9,9 +9,10 @@ import { startFerretdb, type EmbeddedDb } from './embedded-db.js'
  * when it is unset, against a FerretDB started here over SQLite in a temporary
  * folder and stopped afterwards whatever the outcome.
  */
-function run (command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function run (command: string, args: string[], env: NodeJS.ProcessEnv, onOutput?: (chunk: string) => void): Promise<number> {
   return new Promise(resolve => {
-    const child = spawn(command, args, { stdio: 'inherit', env })
+    const child = spawn(command, args, { stdio: ['inherit', onOutput === undefined ? 'inherit' : 'pipe', 'inherit'], env })
+    child.stdout?.on('data', (chunk: Buffer) => { process.stdout.write(chunk); onOutput?.(chunk.toString()) })
     child.on('exit', (code, signal) => resolve(code ?? (signal !== null ? 1 : 0)))
   })
 }
@@ -33,7 +34,13 @@ try {
   }
   code = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], env)
   if (code !== 0) console.error('typecheck failed')
-  else code = await run('npx', ['tap', ...process.argv.slice(2)], env)
+  else {
+    let tail = ''
+    code = await run('npx', ['tap', ...process.argv.slice(2)], env, chunk => { tail = (tail + chunk).slice(-4000) })
+    // tap's closing line is "# { total: N, pass: P, fail: F }"; repeat it in the plain form CI reads.
+    const summary = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(tail)
+    if (summary !== null) console.log(`\ntests: ${summary[2]} passed, ${summary[3] ?? 0} failed`)
+  }
 } catch (err) {
   console.error((err as Error).message)
 } finally {
