@@ -1,0 +1,57 @@
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { connect } from 'node:net'
+import { apiClient } from './client/index.js'
+
+/** Runs `server.ts` with no MONGODB_URI, as `npm start` does; resolves once it listens. */
+async function startEmbedded (dataDir: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', R3SN_DATA_DIR: dataDir, R3SN_ADMIN_KEY: 'embedded-admin-key-0123456789' }
+  delete env.MONGODB_URI
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const logs: Record<string, unknown>[] = []
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    child.once('exit', code => reject(new Error(`server exited with ${code}`)))
+    createInterface({ input: child.stdout }).on('line', line => {
+      if (!line.startsWith('{')) return
+      const entry = JSON.parse(line) as Record<string, unknown>
+      logs.push(entry)
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(String(entry.msg))
+      if (m?.[1] !== undefined) resolve(m[1])
+    })
+  })
+  const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
+  return { baseUrl, logs, stop: async () => { child.kill('SIGTERM'); return exited } }
+}
+
+function portOpen (uri: string): Promise<boolean> {
+  const { hostname, port } = new URL(uri)
+  return new Promise(resolve => {
+    const socket = connect(Number(port), hostname, () => { socket.end(); resolve(true) })
+    socket.on('error', () => resolve(false))
+  })
+}
+
+t.test('without MONGODB_URI the service runs on an embedded FerretDB that keeps its data and stops with it', async t => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))
+  const first = await startEmbedded(dataDir)
+  const started = first.logs.find(l => l.msg === 'embedded FerretDB (SQLite) started') as { dataDir: string, uri: string }
+  t.equal(started.dataDir, join(dataDir, 'ferretdb'), 'logs where the data lives')
+  const admin = apiClient(first.baseUrl, 'embedded-admin-key-0123456789')
+  t.equal((await apiClient(first.baseUrl).GET('/ready')).response.status, 200)
+  const created = await admin.POST('/api/keys', { body: { user: 'dora' } })
+  const doraKey = created.data?.secret as string
+  t.ok(doraKey)
+
+  t.equal(await first.stop(), 0, 'SIGTERM closes cleanly')
+  t.notOk(await portOpen(started.uri), 'the embedded database stopped with the service')
+
+  const second = await startEmbedded(dataDir)
+  t.teardown(() => second.stop())
+  const again = await apiClient(second.baseUrl, doraKey).GET('/api/keys')
+  t.equal(again.response.status, 200, 'data survived the restart')
+  t.same(again.data?.keys.map(k => k.userId), ['dora'])
+})
