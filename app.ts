@@ -10,6 +10,11 @@ import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
 import engineRoutes from './routes/engines.js'
 import keyRoutes from './routes/keys.js'
+import workflowRoutes from './routes/workflows.js'
+import executionRoutes from './routes/executions.js'
+import hookRoutes from './routes/hooks.js'
+import integrationHub from './engines/integration-hub.js'
+import orchestrator from './engines/orchestrator.js'
 
 export interface AppOptions {
   /** Pretty logs for a person at a terminal (server.ts decides; tests never). */
@@ -41,6 +46,9 @@ export async function routes (app: FastifyInstance) {
   await app.register(healthRoutes)
   await app.register(engineRoutes)
   await app.register(keyRoutes)
+  await app.register(workflowRoutes)
+  await app.register(executionRoutes)
+  await app.register(hookRoutes)
 }
 
 function errorBody (statusCode: number, code: string, message: string, details?: unknown): ErrorBody {
@@ -72,6 +80,8 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(db, { config })
   app.register(auth, { config })
   app.register(engines)
+  app.register(integrationHub, { config })
+  app.register(orchestrator, { config })
   app.register(openapi)
   app.register(routes)
   return app

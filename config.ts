@@ -13,6 +13,14 @@ export const EnvSchema = Type.Object({
   R3SN_DB_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, description: 'How long to wait for the database before boot fails or /ready answers 503.' }),
   R3SN_DATA_DIR: Type.String({ default: './data', minLength: 1, description: 'Folder for the embedded database (kept across restarts).' }),
   R3SN_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, description: 'Fixed admin API key (at least 24 characters). Unset: the first start creates one and prints it once.' })),
+  R3SN_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 1000, description: 'Executions one instance runs at a time.' }),
+  R3SN_LEASE_MS: Type.Integer({ default: 15000, minimum: 500, description: 'Lease on a running execution; another instance takes it over this long after its holder died.' }),
+  R3SN_POLL_MS: Type.Integer({ default: 500, minimum: 10, description: 'How often an instance looks for queued or orphaned executions.' }),
+  R3SN_SYNC_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1, description: 'How long a sync run waits before answering 202 with the executionId.' }),
+  R3SN_RETENTION_DAYS: Type.Number({ default: 30, exclusiveMinimum: 0, description: 'Ended executions and their events older than this are pruned.' }),
+  R3SN_RETENTION_INTERVAL_MS: Type.Integer({ default: 3600000, minimum: 10, description: 'How often the retention job runs.' }),
+  R3SN_SCHEDULER_TICK_MS: Type.Integer({ default: 1000, minimum: 10, description: 'How often schedule triggers are checked.' }),
+  R3SN_HTTP_ALLOWED_HOSTS: Type.String({ default: '*', description: 'Comma-separated hosts (or host:port) http.request may call; "*" allows any public host. Private, loopback and link-local addresses need an explicit entry.' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })
 export type Env = Static<typeof EnvSchema>
@@ -27,6 +35,14 @@ export interface Config {
   dataDir: string
   adminKey: string | undefined
   logLevel: Env['LOG_LEVEL']
+  concurrency: number
+  leaseMs: number
+  pollMs: number
+  syncTimeoutMs: number
+  retentionDays: number
+  retentionIntervalMs: number
+  schedulerTickMs: number
+  httpAllowedHosts: string[]
 }
 
 export class ConfigError extends Error {
@@ -59,6 +75,14 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     dbTimeoutMs: e.R3SN_DB_TIMEOUT_MS,
     dataDir: e.R3SN_DATA_DIR,
     adminKey: e.R3SN_ADMIN_KEY,
-    logLevel: e.LOG_LEVEL
+    logLevel: e.LOG_LEVEL,
+    concurrency: e.R3SN_CONCURRENCY,
+    leaseMs: e.R3SN_LEASE_MS,
+    pollMs: e.R3SN_POLL_MS,
+    syncTimeoutMs: e.R3SN_SYNC_TIMEOUT_MS,
+    retentionDays: e.R3SN_RETENTION_DAYS,
+    retentionIntervalMs: e.R3SN_RETENTION_INTERVAL_MS,
+    schedulerTickMs: e.R3SN_SCHEDULER_TICK_MS,
+    httpAllowedHosts: e.R3SN_HTTP_ALLOWED_HOSTS.split(',').map(h => h.trim().toLowerCase()).filter(h => h !== '')
   }
 }

@@ -40,7 +40,10 @@ async function openapi (app: FastifyInstance) {
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'engines', description: 'Engine status' },
-        { name: 'keys', description: 'API keys' }
+        { name: 'keys', description: 'API keys' },
+        { name: 'workflows', description: 'Workflow definitions, runs and analytics' },
+        { name: 'executions', description: 'Executions and their durable event logs' },
+        { name: 'hooks', description: 'Webhook triggers (no API key: the hook id is the secret)' }
       ]
     },
     refResolver: {

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
 import { buildApp } from '../app.js'
-import type { Config } from '../config.js'
+import { loadConfig, type Config } from '../config.js'
 import { apiClient } from './client/index.js'
 
 export function testConfig (over: Partial<Config> = {}): Config {
   const mongodbUri = process.env.MONGODB_URI
   if (mongodbUri === undefined) throw new Error('MONGODB_URI is not set: run the tests with `npm test`, which provides a database')
   return {
+    ...loadConfig({}),
     host: '127.0.0.1',
     port: 0,
     mongodbUri,
@@ -19,6 +20,8 @@ export function testConfig (over: Partial<Config> = {}): Config {
     dataDir: mkdtempSync(join(tmpdir(), 'r3sn-test-')),
     adminKey: `admin_${randomBytes(24).toString('base64url')}`,
     logLevel: 'silent',
+    pollMs: 50,
+    httpAllowedHosts: ['127.0.0.1'],
     ...over
   }
 }

@@ -1,0 +1,101 @@
+import { Cron } from 'croner'
+import { BadRequest } from '../../schemas/errors.js'
+import type { WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
+import { compileError, expressionsIn } from './expressions.js'
+import type { StepRegistry } from './steps.js'
+
+export const END = '$end'
+
+/** Where control goes after a step that succeeded (conditions pick then/else instead). */
+export function nextStepId (steps: WorkflowStep[], index: number): string | null {
+  const step = steps[index] as WorkflowStep
+  if (step.next !== undefined) return step.next === END ? null : step.next
+  return steps[index + 1]?.id ?? null
+}
+
+export function gotoTarget (onError: string | undefined): string | undefined {
+  return onError?.startsWith('goto:') === true ? onError.slice(5) : undefined
+}
+
+function checkTrigger (trigger: WorkflowTrigger): string | undefined {
+  if (trigger.type !== 'schedule') return trigger.cron === undefined ? undefined : `trigger: cron is only for schedule triggers`
+  if (trigger.cron === undefined) return 'trigger: a schedule trigger needs a cron expression'
+  try {
+    new Cron(trigger.cron, { paused: true, timezone: trigger.timezone ?? 'UTC' }).stop()
+  } catch (err) {
+    return `trigger: bad cron expression "${trigger.cron}": ${(err as Error).message}`
+  }
+  return undefined
+}
+
+function checkStep (step: WorkflowStep, ids: Set<string>, registry: StepRegistry): string | undefined {
+  const handler = registry.get(step.type)
+  if (handler === undefined) return `no handler for step type "${step.type}" yet (available: ${registry.types().join(', ')})`
+  for (const [field, target] of [['then', step.then], ['else', step.else], ['next', step.next], ['onError', gotoTarget(step.onError)]] as const) {
+    if (target !== undefined && target !== END && !ids.has(target)) return `${field} points to a missing step "${target}"`
+  }
+  if ((step.type === 'condition' || step.type === 'transform') && step.expression === undefined) return `a ${step.type} step needs an expression`
+  if (step.type !== 'condition' && (step.then !== undefined || step.else !== undefined)) return 'then/else are only for condition steps'
+  if (step.expression !== undefined) {
+    const err = compileError(step.expression)
+    if (err !== undefined) return `bad JSONata expression: ${err}`
+  }
+  let inputError: string | undefined
+  expressionsIn(step.input, source => {
+    const err = compileError(source)
+    if (err !== undefined && inputError === undefined) inputError = `bad JSONata expression in input "=${source}": ${err}`
+  })
+  if (inputError !== undefined) return inputError
+  if (step.retry?.maxDelayMs !== undefined && step.retry.initialDelayMs !== undefined && step.retry.maxDelayMs < step.retry.initialDelayMs) {
+    return 'retry.maxDelayMs is below retry.initialDelayMs'
+  }
+  return handler.validate?.(step)
+}
+
+/**
+ * A cycle among unconditional transitions can never end: refuse it. Conditions may
+ * leave a loop, so a cycle through a condition is allowed (runs are also capped in length).
+ */
+function findEndlessCycle (steps: WorkflowStep[]): string[] | undefined {
+  const index = new Map(steps.map((s, i) => [s.id, i]))
+  const state = new Map<string, 'visiting' | 'done'>()
+  const path: string[] = []
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id]
+    const i = index.get(id) as number
+    const step = steps[i] as WorkflowStep
+    if (step.type === 'condition') { state.set(id, 'done'); return undefined }
+    state.set(id, 'visiting')
+    path.push(id)
+    const next = nextStepId(steps, i)
+    const cycle = next === null ? undefined : visit(next)
+    path.pop()
+    state.set(id, 'done')
+    return cycle
+  }
+  for (const step of steps) {
+    const cycle = visit(step.id)
+    if (cycle !== undefined) return cycle
+  }
+  return undefined
+}
+
+/** Throws a 400 naming the step and the problem, or returns the trigger to store. */
+export function validateDefinition (def: WorkflowDefinition, registry: StepRegistry): WorkflowTrigger {
+  const trigger = def.trigger ?? { type: 'manual' as const }
+  const triggerProblem = checkTrigger(trigger)
+  if (triggerProblem !== undefined) throw new BadRequest(triggerProblem)
+  const ids = new Set<string>()
+  for (const step of def.steps) {
+    if (ids.has(step.id)) throw new BadRequest(`step "${step.id}": the id is used twice`)
+    ids.add(step.id)
+  }
+  for (const step of def.steps) {
+    const problem = checkStep(step, ids, registry)
+    if (problem !== undefined) throw new BadRequest(`step "${step.id}": ${problem}`)
+  }
+  const cycle = findEndlessCycle(def.steps)
+  if (cycle !== undefined) throw new BadRequest(`step "${cycle[0]}": the steps ${cycle.join(' -> ')} loop forever (no condition leaves the cycle)`)
+  return trigger
+}

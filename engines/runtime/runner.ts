@@ -1,0 +1,254 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { UpdateFilter } from 'mongodb'
+import type { ExecutionError } from '../../schemas/executions.js'
+import type { RetryPolicy, WorkflowStep } from '../../schemas/workflows.js'
+import { gotoTarget, nextStepId } from './definition.js'
+import { resolveInput } from './expressions.js'
+import { StepError, type StepRegistry } from './steps.js'
+import { decodeJson, encodeJson, planOf, type ExecutionDoc, type ExecutionStore, type Lease, type StepRunDoc } from './store.js'
+
+/** Why a run stops before its end: a cancel request, a newer lease elsewhere, or this instance closing. */
+export class Stop extends Error {
+  constructor (readonly reason: 'cancelled' | 'fenced' | 'shutdown') {
+    super(`run stopped: ${reason}`)
+  }
+}
+
+export interface RunnerOptions {
+  instanceId: string
+  leaseMs: number
+  /** How often a running execution checks for cancellation and renews its lease. */
+  heartbeatMs: number
+  /** Guard against loops through conditions that never exit. */
+  maxStepRuns: number
+}
+
+export function backoffDelay (retry: RetryPolicy | undefined, failedAttempt: number): number {
+  const initial = retry?.initialDelayMs ?? 1000
+  if (retry?.backoff !== 'exponential') return initial
+  return Math.min(initial * 2 ** (failedAttempt - 1), retry.maxDelayMs ?? 60_000)
+}
+
+function sleep (ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) { reject(signal.reason); return }
+    const timer = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve() }, ms)
+    const onAbort = () => { clearTimeout(timer); reject(signal.reason) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** Runs fn with a signal that aborts on the parent's abort or after timeoutMs. */
+async function withTimeout<T> (fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number | undefined, parent: AbortSignal): Promise<T> {
+  const controller = new AbortController()
+  const onParentAbort = () => controller.abort(parent.reason)
+  parent.addEventListener('abort', onParentAbort, { once: true })
+  const timer = timeoutMs === undefined
+    ? undefined
+    : setTimeout(() => controller.abort(new StepError(`step timed out after ${timeoutMs} ms`, 'R3SN_STEP_TIMEOUT')), timeoutMs)
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      if (controller.signal.aborted) { reject(controller.signal.reason); return }
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })
+      fn(controller.signal).then(resolve, reject)
+    })
+  } finally {
+    clearTimeout(timer)
+    parent.removeEventListener('abort', onParentAbort)
+  }
+}
+
+function toError (err: unknown): ExecutionError {
+  if (err instanceof StepError) return { message: err.message, code: err.code }
+  return { message: (err as Error)?.message ?? String(err), code: 'STEP_FAILED' }
+}
+
+/**
+ * Runs one claimed execution step by step. Every write is fenced by the lease
+ * epoch, and a step's result is written before the next step starts, so a run can
+ * stop anywhere and another instance resumes it from the first unfinished step.
+ */
+export class Runner {
+  constructor (
+    private readonly store: ExecutionStore,
+    private readonly registry: StepRegistry,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: RunnerOptions
+  ) {}
+
+  async run (doc: ExecutionDoc, lease: Lease, abort: AbortController): Promise<void> {
+    const id = doc._id
+    const col = this.store.collection
+    let seq = await this.store.lastSeq(id)
+    const emit = async (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
+      seq = await this.store.appendEvent(doc, type, data, stepId, seq + 1)
+    }
+    const write = async (update: UpdateFilter<ExecutionDoc>) => {
+      const res = await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, update)
+      if (res.matchedCount === 0) throw new Stop('fenced')
+    }
+
+    const heartbeat = this.startHeartbeat(id, lease, abort)
+    const plan = planOf(doc)
+    const index = new Map(plan.map((s, i) => [s.id, i]))
+    const steps: StepRunDoc[] = [...doc.steps]
+    const outputs: Record<string, { output: unknown }> = {}
+    let lastOutput: unknown
+    for (const s of steps) {
+      if (s.status === 'completed') { outputs[s.stepId] = { output: decodeJson(s.outputJson) }; lastOutput = outputs[s.stepId]?.output }
+    }
+    const scope = { trigger: decodeJson(doc.triggerJson), steps: outputs, execution: { id, workflowId: doc.workflowId, attempt: doc.attempt } }
+    const startedAt = doc.startTime ?? new Date()
+    const finish = (extra: Partial<ExecutionDoc>) => {
+      const endTime = new Date()
+      return { $set: { ...extra, endTime, executionTime: endTime.getTime() - startedAt.getTime() } } as UpdateFilter<ExecutionDoc>
+    }
+
+    try {
+      await emit(doc.status === 'running' ? 'execution.resumed' : 'execution.started', { attempt: doc.attempt, epoch: lease.epoch, instance: this.opts.instanceId })
+      if (doc.cancelRequested) throw new Stop('cancelled')
+      let cursor = doc.cursor
+      let stepRuns = 0
+      while (cursor !== null) {
+        if (abort.signal.aborted) throw abort.signal.reason
+        const i = index.get(cursor)
+        const step = i === undefined ? undefined : plan[i]
+        const handler = step === undefined ? undefined : this.registry.get(step.type)
+        if (i === undefined || step === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
+          const error = { message: stepRuns > this.opts.maxStepRuns ? `stopped after ${this.opts.maxStepRuns} step runs (a loop that does not end?)` : `cannot run step "${cursor}"`, code: 'R3SN_RUN_ABORTED', stepId: cursor }
+          await write(finish({ status: 'failed', error }))
+          await emit('execution.failed', { error })
+          return
+        }
+
+        // A step left running by a crash resumes with the same attempt number, so its idempotency key repeats.
+        const last = steps.at(-1)
+        const resuming = last !== undefined && last.stepId === step.id && last.status === 'running'
+        const entryIndex = resuming ? steps.length - 1 : steps.length
+        const earlierAttempts = steps.slice(0, entryIndex).filter(s => s.stepId === step.id).reduce((n, s) => n + s.attempts, 0)
+        let entry: StepRunDoc = resuming ? last : { stepId: step.id, type: step.type, status: 'running', attempts: 0, idempotencyKey: '', startedAt: new Date() }
+        // (One that was waiting to retry after a failure goes on with the next attempt.)
+        let attempt = resuming && last.attempts > 0 && last.error === undefined ? last.attempts : entry.attempts + 1
+        const maxAttempts = step.retry?.maxAttempts ?? 1
+
+        for (;;) {
+          const idempotencyKey = `${id}:${step.id}:${earlierAttempts + attempt}`
+          const attemptStart = Date.now()
+          let input: unknown
+          try {
+            input = await resolveInput(step.input, scope)
+            entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, ...(input === undefined ? {} : { inputJson: encodeJson(input) }) }
+            steps[entryIndex] = entry
+            if (handler.sideEffects) {
+              await write({ $set: { steps } })
+              await emit('step.started', { attempt, idempotencyKey }, step.id)
+            }
+            const output = await withTimeout(signal => handler.run({
+              executionId: id, ownerId: doc.ownerId, step, input, scope, attempt, idempotencyKey, signal, log: this.log
+            }), step.timeoutMs, abort.signal)
+
+            const endedAt = new Date()
+            entry = { ...entry, status: 'completed', outputJson: encodeJson(output), endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
+            delete entry.error
+            steps[entryIndex] = entry
+            const next = step.type === 'condition'
+              ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
+              : nextStepId(plan, i)
+            await write({ $set: { steps, cursor: next } })
+            outputs[step.id] = { output }
+            lastOutput = output
+            await emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
+            cursor = next
+            break
+          } catch (err) {
+            if (err instanceof Stop) throw err
+            if (abort.signal.aborted) throw abort.signal.reason
+            const error = toError(err)
+            const retryable = !(err instanceof StepError && !err.retryable)
+            if (retryable && attempt < maxAttempts) {
+              const delayMs = backoffDelay(step.retry, attempt)
+              entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, error }
+              steps[entryIndex] = entry
+              await write({ $set: { steps } })
+              await emit('step.retrying', { attempt, error, delayMs }, step.id)
+              await sleep(delayMs, abort.signal)
+              attempt++
+              continue
+            }
+            const endedAt = new Date()
+            entry = { ...entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
+            steps[entryIndex] = entry
+            await emit('step.failed', { attempt, error }, step.id)
+            const target = gotoTarget(step.onError)
+            if (step.onError === 'continue' || target !== undefined) {
+              const next = target ?? nextStepId(plan, i)
+              outputs[step.id] = { output: null }
+              await write({ $set: { steps, cursor: next } })
+              cursor = next
+              break
+            }
+            // The cursor stays on the failed step, so a retry resumes right here.
+            const failure = { ...error, stepId: step.id }
+            await write(finish({ status: 'failed', steps, error: failure }))
+            await emit('execution.failed', { error: failure })
+            return
+          }
+        }
+      }
+      await write(finish({ status: 'completed', resultJson: encodeJson(lastOutput) }))
+      await emit('execution.completed', { result: lastOutput })
+    } catch (err) {
+      await this.stopped(err, id, lease, steps, write, emit, finish)
+    } finally {
+      clearInterval(heartbeat)
+      this.store.emit('ended', id)
+    }
+  }
+
+  private async stopped (
+    err: unknown, id: string, lease: Lease, steps: StepRunDoc[],
+    write: (u: UpdateFilter<ExecutionDoc>) => Promise<void>,
+    emit: (type: string, data?: Record<string, unknown>) => Promise<void>,
+    finish: (extra: Partial<ExecutionDoc>) => UpdateFilter<ExecutionDoc>
+  ): Promise<void> {
+    const reason = err instanceof Stop ? err.reason : undefined
+    try {
+      if (reason === 'cancelled') {
+        const last = steps.at(-1)
+        if (last?.status === 'running') steps[steps.length - 1] = { ...last, status: 'cancelled', endedAt: new Date() }
+        const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
+        await write(finish({ status: 'cancelled', steps, error }))
+        await emit('execution.cancelled', { error })
+      } else if (reason === 'shutdown') {
+        // Leave it resumable: expire the lease so another instance takes over at once.
+        await write({ $set: { 'lease.expiresAt': new Date(0) } })
+      } else if (reason !== 'fenced') {
+        this.log.error({ err, executionId: id }, 'execution runner failed; the lease will expire and the run resume')
+      }
+    } catch (inner) {
+      if (!(inner instanceof Stop)) this.log.error({ err: inner, executionId: id, epoch: lease.epoch }, 'could not record the end of a run')
+    }
+  }
+
+  private startHeartbeat (id: string, lease: Lease, abort: AbortController): NodeJS.Timeout {
+    let busy = false
+    return setInterval(() => {
+      if (busy || abort.signal.aborted) return
+      busy = true
+      this.beat(id, lease, abort).catch(err => this.log.warn({ err, executionId: id }, 'heartbeat failed')).finally(() => { busy = false })
+    }, this.opts.heartbeatMs).unref()
+  }
+
+  private async beat (id: string, lease: Lease, abort: AbortController): Promise<void> {
+    const col = this.store.collection
+    const current = await col.findOne({ _id: id }, { projection: { cancelRequested: 1, lease: 1 } })
+    if (current === null || current.lease?.epoch !== lease.epoch) { abort.abort(new Stop('fenced')); return }
+    if (current.cancelRequested) { abort.abort(new Stop('cancelled')); return }
+    if (lease.expiresAt.getTime() - Date.now() < this.opts.leaseMs * 2 / 3) {
+      const expiresAt = new Date(Date.now() + this.opts.leaseMs)
+      const res = await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { $set: { 'lease.expiresAt': expiresAt } })
+      if (res.matchedCount === 0) abort.abort(new Stop('fenced'))
+      else lease.expiresAt = expiresAt
+    }
+  }
+}

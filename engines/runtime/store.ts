@@ -1,0 +1,261 @@
+import { EventEmitter } from 'node:events'
+import { randomUUID } from 'node:crypto'
+import type { Collection, Db, Filter } from 'mongodb'
+import { OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
+import type { Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
+import type { WorkflowStep } from '../../schemas/workflows.js'
+
+// User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
+// FerretDB refuses keys that start with "$" or contain ".", and user JSON may have both.
+const enc = (v: unknown): string | undefined => v === undefined ? undefined : JSON.stringify(v)
+const dec = (s: string | undefined | null): unknown => s === undefined || s === null ? undefined : JSON.parse(s)
+
+export interface StepRunDoc {
+  stepId: string
+  type: string
+  status: StepRun['status']
+  attempts: number
+  idempotencyKey: string
+  inputJson?: string
+  outputJson?: string
+  error?: ExecutionError
+  startedAt: Date
+  endedAt?: Date
+  durationMs?: number
+}
+
+export interface Lease { epoch: number, owner: string, expiresAt: Date }
+
+export interface ExecutionDoc extends OwnedDoc {
+  type: Execution['type']
+  status: ExecutionStatus
+  workflowId?: string
+  workflowVersion?: number
+  priority: number
+  triggerJson?: string
+  /** The steps this run follows, frozen at creation (JSON text, see above). */
+  planJson: string
+  steps: StepRunDoc[]
+  /** Id of the next step to run; null once the run has nowhere left to go. */
+  cursor: string | null
+  resultJson?: string
+  error: ExecutionError | null
+  attempt: number
+  cancelRequested: boolean
+  lease: Lease | null
+  createdAt: Date
+  startTime: Date | null
+  endTime: Date | null
+  executionTime: number | null
+}
+
+interface EventDoc { _id: string, executionId: string, ownerId: string, seq: number, ts: Date, type: string, stepId?: string, dataJson: string }
+interface LeaseDoc { _id: string, executionId: string, epoch: number, owner: string, createdAt: Date }
+
+export const TERMINAL: ExecutionStatus[] = ['completed', 'failed', 'cancelled']
+
+export function isDuplicateKey (err: unknown): boolean {
+  return (err as { code?: number }).code === 11000
+}
+
+export function toStepRun (s: StepRunDoc): StepRun {
+  return {
+    stepId: s.stepId,
+    type: s.type,
+    status: s.status,
+    attempts: s.attempts,
+    idempotencyKey: s.idempotencyKey,
+    ...(s.inputJson === undefined ? {} : { input: dec(s.inputJson) }),
+    ...(s.outputJson === undefined ? {} : { output: dec(s.outputJson) }),
+    ...(s.error === undefined ? {} : { error: s.error }),
+    startedAt: s.startedAt.toISOString(),
+    ...(s.endedAt === undefined ? {} : { endedAt: s.endedAt.toISOString(), durationMs: s.durationMs })
+  }
+}
+
+export function toExecution (d: ExecutionDoc): Execution {
+  return {
+    executionId: d._id,
+    type: d.type,
+    status: d.status,
+    ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
+    priority: d.priority,
+    ...(d.triggerJson === undefined ? {} : { trigger: dec(d.triggerJson) }),
+    steps: d.steps.map(toStepRun),
+    ...(d.resultJson === undefined ? {} : { result: dec(d.resultJson) }),
+    error: d.error,
+    attempt: d.attempt,
+    cancelRequested: d.cancelRequested,
+    createdAt: d.createdAt.toISOString(),
+    startTime: d.startTime?.toISOString() ?? null,
+    endTime: d.endTime?.toISOString() ?? null,
+    executionTime: d.executionTime
+  }
+}
+
+export function planOf (d: ExecutionDoc): WorkflowStep[] {
+  return JSON.parse(d.planJson) as WorkflowStep[]
+}
+
+export function resultOf (d: ExecutionDoc): unknown {
+  return dec(d.resultJson)
+}
+
+export function encodeJson (v: unknown): string | undefined {
+  return enc(v)
+}
+
+export function decodeJson (s: string | undefined): unknown {
+  return dec(s)
+}
+
+export interface NewExecution {
+  id?: string
+  type: Execution['type']
+  workflowId?: string
+  workflowVersion?: number
+  priority?: number
+  trigger?: unknown
+  plan: WorkflowStep[]
+}
+
+/**
+ * Executions, their durable event log and their leases. Emits 'event' for every
+ * event appended here and 'ended' when a run ends on this instance.
+ */
+export class ExecutionStore extends EventEmitter {
+  readonly executions: OwnedCollection<ExecutionDoc>
+  readonly events: Collection<EventDoc>
+  readonly leases: Collection<LeaseDoc>
+
+  constructor (db: Db) {
+    super()
+    this.setMaxListeners(0)
+    this.executions = new OwnedCollection<ExecutionDoc>(db.collection('executions'), 'Execution')
+    this.events = db.collection('execution_events')
+    this.leases = db.collection('execution_leases')
+  }
+
+  get collection (): Collection<ExecutionDoc> { return this.executions.collection }
+
+  async init (): Promise<void> {
+    await this.collection.createIndex({ status: 1, priority: -1, createdAt: 1 })
+    await this.collection.createIndex({ ownerId: 1, createdAt: -1 })
+    await this.collection.createIndex({ workflowId: 1, createdAt: -1 })
+    await this.collection.createIndex({ endTime: 1 })
+    await this.events.createIndex({ executionId: 1, seq: 1 })
+    await this.events.createIndex({ ts: 1 })
+    await this.leases.createIndex({ executionId: 1 })
+  }
+
+  /** Inserts a queued execution and its first event. A duplicate id (e.g. a schedule tick) returns null. */
+  async create (owner: Owner, spec: NewExecution): Promise<ExecutionDoc | null> {
+    const doc: ExecutionDoc = {
+      _id: spec.id ?? `exe_${randomUUID()}`,
+      ownerId: owner.id,
+      type: spec.type,
+      status: 'queued',
+      ...(spec.workflowId === undefined ? {} : { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion }),
+      priority: spec.priority ?? 5,
+      ...(spec.trigger === undefined ? {} : { triggerJson: enc(spec.trigger) }),
+      planJson: JSON.stringify(spec.plan),
+      steps: [],
+      cursor: spec.plan[0]?.id ?? null,
+      error: null,
+      attempt: 1,
+      cancelRequested: false,
+      lease: null,
+      createdAt: new Date(),
+      startTime: null,
+      endTime: null,
+      executionTime: null
+    }
+    try {
+      await this.collection.insertOne(doc)
+    } catch (err) {
+      if (isDuplicateKey(err)) return null
+      throw err
+    }
+    await this.appendEvent(doc, 'execution.queued', { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion, priority: doc.priority })
+    return doc
+  }
+
+  async lastSeq (executionId: string): Promise<number> {
+    const last = await this.events.find({ executionId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next()
+    return last?.seq ?? 0
+  }
+
+  /**
+   * Appends an event with the next seq. The unique _id (executionId:seq) keeps the
+   * log gap-free and duplicate-free even with several writers: a lost race re-reads and retries.
+   */
+  async appendEvent (exec: { _id: string, ownerId: string }, type: string, data: Record<string, unknown> = {}, stepId?: string, seqHint?: number): Promise<number> {
+    let seq = seqHint ?? (await this.lastSeq(exec._id)) + 1
+    for (;;) {
+      const doc: EventDoc = { _id: `${exec._id}:${seq}`, executionId: exec._id, ownerId: exec.ownerId, seq, ts: new Date(), type, ...(stepId === undefined ? {} : { stepId }), dataJson: JSON.stringify(data) }
+      try {
+        await this.events.insertOne(doc)
+        this.emit('event', toEvent(doc), exec.ownerId)
+        return seq
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+        seq = (await this.lastSeq(exec._id)) + 1
+      }
+    }
+  }
+
+  async listEvents (executionId: string, since: number, limit: number): Promise<ExecutionEvent[]> {
+    const docs = await this.events.find({ executionId, seq: { $gt: since } }).sort({ seq: 1 }).limit(limit).toArray()
+    return docs.map(toEvent)
+  }
+
+  /**
+   * Claims an execution for this instance: inserting the lease document
+   * `executionId:epoch` is the atomic step (a unique insert works the same on MongoDB
+   * and FerretDB); the execution then records the lease. Returns the new lease, or null
+   * when another instance won.
+   */
+  async claim (doc: ExecutionDoc, owner: string, leaseMs: number): Promise<Lease | null> {
+    const previous = doc.lease?.epoch ?? 0
+    const lease: Lease = { epoch: previous + 1, owner, expiresAt: new Date(Date.now() + leaseMs) }
+    try {
+      await this.leases.insertOne({ _id: `${doc._id}:${lease.epoch}`, executionId: doc._id, epoch: lease.epoch, owner, createdAt: new Date() })
+    } catch (err) {
+      if (isDuplicateKey(err)) return null
+      throw err
+    }
+    const filter: Filter<ExecutionDoc> = { _id: doc._id, status: { $in: ['queued', 'running'] }, ...(doc.lease === null ? { lease: null } : { 'lease.epoch': previous }) }
+    const res = await this.collection.updateOne(filter, {
+      $set: { status: 'running', lease, ...(doc.startTime === null ? { startTime: new Date() } : {}) }
+    })
+    return res.matchedCount === 1 ? lease : null
+  }
+
+  /** Candidates for claiming: queued, or running under a lease that expired. Priority first, then age. */
+  async claimable (limit: number): Promise<ExecutionDoc[]> {
+    return this.collection.find({
+      $or: [{ status: 'queued' }, { status: 'running', 'lease.expiresAt': { $lt: new Date() } }]
+    }).sort({ priority: -1, createdAt: 1 }).limit(limit).toArray()
+  }
+
+  async get (id: string): Promise<ExecutionDoc | null> {
+    return this.collection.findOne({ _id: id })
+  }
+
+  /** Deletes ended executions older than the cutoff with their events and leases. */
+  async prune (olderThan: Date): Promise<number> {
+    let pruned = 0
+    for (;;) {
+      const batch = await this.collection.find({ status: { $in: TERMINAL }, endTime: { $lt: olderThan } }, { projection: { _id: 1 } }).limit(500).toArray()
+      if (batch.length === 0) return pruned
+      const ids = batch.map(d => d._id)
+      await this.events.deleteMany({ executionId: { $in: ids } })
+      await this.leases.deleteMany({ executionId: { $in: ids } })
+      pruned += (await this.collection.deleteMany({ _id: { $in: ids } })).deletedCount
+    }
+  }
+}
+
+function toEvent (d: EventDoc): ExecutionEvent {
+  return { executionId: d.executionId, seq: d.seq, ts: d.ts.toISOString(), type: d.type, ...(d.stepId === undefined ? {} : { stepId: d.stepId }), data: JSON.parse(d.dataJson) as Record<string, unknown> }
+}

@@ -1,0 +1,86 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { Stop, type Runner } from './runner.js'
+import type { ExecutionStore } from './store.js'
+
+export interface WorkerOptions {
+  instanceId: string
+  concurrency: number
+  pollMs: number
+  leaseMs: number
+}
+
+/**
+ * Claims queued executions (and running ones whose lease expired) and runs them,
+ * at most `concurrency` at a time, in order of priority then age.
+ */
+export class Worker {
+  readonly active = new Map<string, { abort: AbortController, done: Promise<void> }>()
+  private timer: NodeJS.Timeout | undefined
+  private polling = false
+  private again = false
+  private stopping = false
+
+  constructor (
+    private readonly store: ExecutionStore,
+    private readonly runner: Runner,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: WorkerOptions
+  ) {}
+
+  start (): void {
+    this.schedule(0)
+  }
+
+  /** Polls now rather than at the next tick (new work was queued, or a slot freed up). */
+  kick (): void {
+    if (this.stopping) return
+    if (this.polling) { this.again = true; return }
+    this.schedule(0)
+  }
+
+  /** Stops claiming, stops the runs in flight at their next await point, and leaves them resumable. */
+  async stop (): Promise<void> {
+    this.stopping = true
+    clearTimeout(this.timer)
+    for (const run of this.active.values()) run.abort.abort(new Stop('shutdown'))
+    await Promise.all([...this.active.values()].map(r => r.done))
+  }
+
+  /** Cancels a run of this instance at once (other instances notice within a heartbeat). */
+  cancelLocal (executionId: string): void {
+    this.active.get(executionId)?.abort.abort(new Stop('cancelled'))
+  }
+
+  private schedule (ms: number): void {
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => { void this.poll() }, ms)
+  }
+
+  private async poll (): Promise<void> {
+    if (this.stopping) return
+    this.polling = true
+    try {
+      const free = this.opts.concurrency - this.active.size
+      if (free > 0) {
+        const candidates = await this.store.claimable(free + this.active.size + 5)
+        for (const doc of candidates) {
+          if (this.stopping || this.active.size >= this.opts.concurrency) break
+          if (this.active.has(doc._id)) continue
+          const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.leaseMs)
+          if (lease === null) continue
+          const abort = new AbortController()
+          const done = this.runner.run(doc, lease, abort)
+            .catch(err => this.log.error({ err, executionId: doc._id }, 'run crashed'))
+            .finally(() => { this.active.delete(doc._id); this.kick() })
+          this.active.set(doc._id, { abort, done })
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'polling for executions failed; trying again')
+    } finally {
+      this.polling = false
+      if (!this.stopping) this.schedule(this.again ? 0 : this.opts.pollMs)
+      this.again = false
+    }
+  }
+}

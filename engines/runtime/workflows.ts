@@ -1,0 +1,161 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { Collection, Db } from 'mongodb'
+import { OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
+import { Conflict, NotFound } from '../../schemas/errors.js'
+import { isDuplicateKey } from './store.js'
+import type { Workflow, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
+
+export interface WorkflowDoc extends OwnedDoc {
+  name: string
+  description: string
+  trigger: WorkflowTrigger
+  triggerType: WorkflowTrigger['type']
+  /** JSON text: step inputs are user JSON, which FerretDB may refuse as document keys. */
+  stepsJson: string
+  version: number
+  hookId?: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+interface VersionDoc extends OwnedDoc { workflowId: string, version: number, name: string, description: string, trigger: WorkflowTrigger, stepsJson: string, createdAt: Date }
+interface HookDoc { _id: string, workflowId: string, ownerId: string }
+
+export function stepsOf (doc: { stepsJson: string }): WorkflowStep[] {
+  return JSON.parse(doc.stepsJson) as WorkflowStep[]
+}
+
+export function toWorkflow (d: WorkflowDoc): Workflow {
+  return {
+    id: d._id,
+    name: d.name,
+    description: d.description,
+    trigger: d.trigger,
+    steps: stepsOf(d),
+    version: d.version,
+    ...(d.hookId === undefined ? {} : { hookId: d.hookId }),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString()
+  }
+}
+
+const newHookId = () => `hook_${randomBytes(24).toString('base64url')}`
+
+/** Workflows with every version kept, and the webhook ids that start them. */
+export class WorkflowStore {
+  readonly workflows: OwnedCollection<WorkflowDoc>
+  private readonly versions: OwnedCollection<VersionDoc>
+  private readonly hooks: Collection<HookDoc>
+
+  constructor (db: Db) {
+    this.workflows = new OwnedCollection<WorkflowDoc>(db.collection('workflows'), 'Workflow')
+    this.versions = new OwnedCollection<VersionDoc>(db.collection('workflow_versions'), 'Workflow version')
+    this.hooks = db.collection('workflow_hooks')
+  }
+
+  async init (): Promise<void> {
+    await this.workflows.collection.createIndex({ ownerId: 1, createdAt: -1 })
+    await this.workflows.collection.createIndex({ triggerType: 1 })
+    await this.versions.collection.createIndex({ workflowId: 1, version: 1 })
+  }
+
+  async create (owner: Owner, def: WorkflowDefinition, trigger: WorkflowTrigger): Promise<WorkflowDoc> {
+    const now = new Date()
+    const doc: WorkflowDoc = {
+      _id: `wf_${randomUUID()}`,
+      ownerId: owner.id,
+      name: def.name,
+      description: def.description ?? '',
+      trigger,
+      triggerType: trigger.type,
+      stepsJson: JSON.stringify(def.steps),
+      version: 1,
+      ...(trigger.type === 'webhook' ? { hookId: newHookId() } : {}),
+      createdAt: now,
+      updatedAt: now
+    }
+    if (doc.hookId !== undefined) await this.hooks.insertOne({ _id: doc.hookId, workflowId: doc._id, ownerId: owner.id })
+    await this.saveVersion(doc)
+    await this.workflows.collection.insertOne(doc)
+    return doc
+  }
+
+  async get (owner: Owner, id: string, version?: number): Promise<WorkflowDoc> {
+    const current = await this.workflows.get(owner, id)
+    if (version === undefined || version === current.version) return current
+    const old = await this.versions.collection.findOne({ _id: `${id}:${version}`, ownerId: owner.id })
+    if (old === null) throw new NotFound(`Workflow ${id} version ${version}`)
+    return { ...current, name: old.name, description: old.description, trigger: old.trigger, triggerType: old.trigger.type, stepsJson: old.stepsJson, version: old.version, updatedAt: old.createdAt }
+  }
+
+  async list (owner: Owner): Promise<WorkflowDoc[]> {
+    return this.workflows.find(owner, {}, { sort: { createdAt: -1, _id: -1 }, limit: 1000 })
+  }
+
+  /** Replaces the definition as a new version; a concurrent update of the same version gets 409. */
+  async update (owner: Owner, id: string, def: WorkflowDefinition, trigger: WorkflowTrigger): Promise<WorkflowDoc> {
+    const current = await this.workflows.get(owner, id)
+    let hookId = current.hookId
+    if (trigger.type === 'webhook' && hookId === undefined) {
+      hookId = newHookId()
+      await this.hooks.insertOne({ _id: hookId, workflowId: id, ownerId: owner.id })
+    }
+    const next: WorkflowDoc = {
+      ...current,
+      name: def.name,
+      description: def.description ?? '',
+      trigger,
+      triggerType: trigger.type,
+      stepsJson: JSON.stringify(def.steps),
+      version: current.version + 1,
+      updatedAt: new Date()
+    }
+    if (trigger.type !== 'webhook') delete next.hookId
+    else next.hookId = hookId
+    await this.saveVersion(next).catch((err: unknown) => {
+      if (isDuplicateKey(err)) throw new Conflict(`Workflow ${id} was changed meanwhile; reload it and try again`)
+      throw err
+    })
+    const res = await this.workflows.collection.replaceOne({ _id: id, ownerId: owner.id, version: current.version }, next)
+    if (res.matchedCount === 0) throw new Conflict(`Workflow ${id} was changed meanwhile; reload it and try again`)
+    if (trigger.type !== 'webhook' && current.hookId !== undefined) await this.hooks.deleteOne({ _id: current.hookId })
+    return next
+  }
+
+  async delete (owner: Owner, id: string): Promise<void> {
+    const current = await this.workflows.get(owner, id)
+    await this.workflows.delete(owner, id)
+    if (current.hookId !== undefined) await this.hooks.deleteOne({ _id: current.hookId })
+    await this.versions.collection.deleteMany({ workflowId: id, ownerId: owner.id })
+  }
+
+  /** A new webhook id; the old one stops working at once. */
+  async rotateHook (owner: Owner, id: string): Promise<WorkflowDoc> {
+    const current = await this.workflows.get(owner, id)
+    if (current.hookId === undefined) throw new Conflict(`Workflow ${id} has no webhook trigger`)
+    const hookId = newHookId()
+    await this.hooks.insertOne({ _id: hookId, workflowId: id, ownerId: owner.id })
+    await this.workflows.update(owner, id, { $set: { hookId } })
+    await this.hooks.deleteOne({ _id: current.hookId })
+    return { ...current, hookId }
+  }
+
+  /** The workflow a webhook id starts, with its owner; null for an unknown or rotated id. */
+  async byHook (hookId: string): Promise<WorkflowDoc | null> {
+    const hook = await this.hooks.findOne({ _id: hookId })
+    if (hook === null) return null
+    const doc = await this.workflows.collection.findOne({ _id: hook.workflowId })
+    return doc?.hookId === hookId ? doc : null
+  }
+
+  async scheduled (): Promise<WorkflowDoc[]> {
+    return this.workflows.collection.find({ triggerType: 'schedule' }).toArray()
+  }
+
+  private async saveVersion (doc: WorkflowDoc): Promise<void> {
+    await this.versions.collection.insertOne({
+      _id: `${doc._id}:${doc.version}`, ownerId: doc.ownerId, workflowId: doc._id, version: doc.version,
+      name: doc.name, description: doc.description, trigger: doc.trigger, stepsJson: doc.stepsJson, createdAt: doc.updatedAt
+    })
+  }
+}

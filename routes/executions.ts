@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Filter } from 'mongodb'
+import { errors, IdParams, ref } from '../schemas/common.js'
+import { BadRequest } from '../schemas/errors.js'
+import { EventList, EventsQuery, ExecutionAccepted, ExecutionList, ExecutionListQuery, ExecutionResponse } from '../schemas/executions.js'
+import { toExecution, type ExecutionDoc } from '../engines/runtime/store.js'
+
+// Cursor: the last item's createdAt and id, so pages stay stable while new runs arrive.
+const encodeCursor = (d: ExecutionDoc) => Buffer.from(`${d.createdAt.getTime()}:${d._id}`).toString('base64url')
+function decodeCursor (cursor: string): Filter<ExecutionDoc> {
+  const [ms, ...rest] = Buffer.from(cursor, 'base64url').toString().split(':')
+  const createdAt = new Date(Number(ms))
+  const id = rest.join(':')
+  if (Number.isNaN(createdAt.getTime()) || id === '') throw new BadRequest('cursor is not a nextCursor from this API')
+  return { $or: [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: id } }] }
+}
+
+const executions: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/executions', {
+    schema: {
+      operationId: 'listExecutions', tags: ['executions'], summary: 'List your executions, newest first, with filters and cursor pagination',
+      querystring: ref(ExecutionListQuery),
+      response: { 200: ref(ExecutionList), ...errors(400) }
+    }
+  }, async (req) => {
+    const { status, type, workflowId, cursor } = req.query
+    const limit = req.query.limit ?? 50
+    const filter: Filter<ExecutionDoc> = {
+      ...(status === undefined ? {} : { status }),
+      ...(type === undefined ? {} : { type: type as ExecutionDoc['type'] }),
+      ...(workflowId === undefined ? {} : { workflowId }),
+      ...(cursor === undefined ? {} : decodeCursor(cursor))
+    }
+    const docs = await app.orchestrator.store.executions.find(req.user, filter, { sort: { createdAt: -1, _id: -1 }, limit: limit + 1 })
+    const page = docs.slice(0, limit)
+    const last = page.at(-1)
+    return { success: true as const, executions: page.map(toExecution), nextCursor: docs.length > limit && last !== undefined ? encodeCursor(last) : null }
+  })
+
+  app.get('/api/executions/active', {
+    schema: {
+      operationId: 'listActiveExecutions', tags: ['executions'], summary: 'Your queued, running and waiting executions',
+      response: { 200: ref(ExecutionList) }
+    }
+  }, async (req) => {
+    const docs = await app.orchestrator.store.executions.find(req.user, { status: { $in: ['queued', 'running', 'waiting'] } }, { sort: { createdAt: -1 }, limit: 500 })
+    return { success: true as const, executions: docs.map(toExecution), nextCursor: null }
+  })
+
+  app.get('/api/executions/:id/status', {
+    schema: {
+      operationId: 'getExecutionStatus', tags: ['executions'], summary: 'An execution with its steps, result and error',
+      params: ref(IdParams),
+      response: { 200: ref(ExecutionResponse), ...errors(400, 404) }
+    }
+  }, async (req) => ({ success: true as const, execution: toExecution(await app.orchestrator.store.executions.get(req.user, req.params.id)) }))
+
+  app.get('/api/executions/:id/events', {
+    schema: {
+      operationId: 'listExecutionEvents', tags: ['executions'], summary: 'The durable event log of an execution, from seq `since` on',
+      params: ref(IdParams), querystring: ref(EventsQuery),
+      response: { 200: ref(EventList), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    await app.orchestrator.store.executions.get(req.user, req.params.id)
+    return { success: true as const, events: await app.orchestrator.store.listEvents(req.params.id, req.query.since ?? 0, req.query.limit ?? 500) }
+  })
+
+  app.post('/api/executions/:id/cancel', {
+    schema: {
+      operationId: 'cancelExecution', tags: ['executions'], summary: 'Cancel a queued or running execution',
+      params: ref(IdParams),
+      response: { 200: ref(ExecutionResponse), ...errors(400, 404, 409) }
+    }
+  }, async (req) => ({ success: true as const, execution: toExecution(await app.orchestrator.cancel(req.user, req.params.id)) }))
+
+  app.post('/api/executions/:id/retry', {
+    schema: {
+      operationId: 'retryExecution', tags: ['executions'], summary: 'Resume a failed or cancelled execution from the step that stopped it',
+      params: ref(IdParams),
+      response: { 202: ref(ExecutionAccepted), ...errors(400, 404, 409) }
+    }
+  }, async (req, reply) => {
+    const doc = await app.orchestrator.retry(req.user, req.params.id)
+    return reply.code(202).send({ success: true as const, executionId: doc._id, status: doc.status })
+  })
+}
+
+export default executions

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { errors, ref } from '../schemas/common.js'
+import { NotFound } from '../schemas/errors.js'
+import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
+import { HookParams, HookQuery } from '../schemas/workflows.js'
+import { replyWithRun } from './run-result.js'
+
+const hooks: FastifyPluginAsyncTypebox = async (app) => {
+  // The unguessable hook id is the credential here, so no API key is needed.
+  app.post('/api/hooks/:hookId', {
+    config: { public: true },
+    schema: {
+      operationId: 'triggerWebhook', tags: ['hooks'], summary: 'Start a workflow from its webhook; the body becomes `trigger`',
+      params: ref(HookParams), querystring: ref(HookQuery),
+      body: Type.Optional(Type.Unknown({ description: 'Any JSON; passed to the run as its trigger data.' })),
+      response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
+    }
+  }, async (req, reply) => {
+    const wf = await app.orchestrator.workflows.byHook(req.params.hookId)
+    if (wf === null) throw new NotFound('Webhook')
+    const doc = await app.orchestrator.startWorkflow({ id: wf.ownerId, admin: false }, wf, req.body ?? {})
+    if (doc === null) throw new Error('a fresh execution id collided')
+    return replyWithRun(reply, app.orchestrator, doc, req.query.mode === 'sync' ? app.orchestrator.syncTimeoutMs : false)
+  })
+}
+
+export default hooks

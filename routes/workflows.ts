@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
+import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
+import { ExecuteWorkflowRequest, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowVersionQuery } from '../schemas/workflows.js'
+import { toWorkflow } from '../engines/runtime/workflows.js'
+import { replyWithRun } from './run-result.js'
+
+const workflows: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/api/workflows', {
+    schema: {
+      operationId: 'createWorkflow', tags: ['workflows'], summary: 'Create a workflow (version 1)',
+      body: ref(WorkflowDefinition),
+      response: { 201: ref(WorkflowResponse), ...errors(400) }
+    }
+  }, async (req, reply) => {
+    const trigger = app.orchestrator.validate(req.body)
+    const doc = await app.orchestrator.workflows.create(req.user, req.body, trigger)
+    return reply.code(201).send({ success: true as const, workflow: toWorkflow(doc) })
+  })
+
+  app.get('/api/workflows', {
+    schema: {
+      operationId: 'listWorkflows', tags: ['workflows'], summary: 'List your workflows, newest first',
+      response: { 200: ref(WorkflowList) }
+    }
+  }, async (req) => ({ success: true as const, workflows: (await app.orchestrator.workflows.list(req.user)).map(toWorkflow) }))
+
+  app.get('/api/workflows/:id', {
+    schema: {
+      operationId: 'getWorkflow', tags: ['workflows'], summary: 'Get a workflow (its current or an earlier version)',
+      params: ref(IdParams), querystring: ref(WorkflowVersionQuery),
+      response: { 200: ref(WorkflowResponse), ...errors(400, 404) }
+    }
+  }, async (req) => ({ success: true as const, workflow: toWorkflow(await app.orchestrator.workflows.get(req.user, req.params.id, req.query.version)) }))
+
+  app.put('/api/workflows/:id', {
+    schema: {
+      operationId: 'updateWorkflow', tags: ['workflows'], summary: 'Replace a workflow\'s definition (a new version)',
+      params: ref(IdParams), body: ref(WorkflowDefinition),
+      response: { 200: ref(WorkflowResponse), ...errors(400, 404, 409) }
+    }
+  }, async (req) => {
+    const trigger = app.orchestrator.validate(req.body)
+    return { success: true as const, workflow: toWorkflow(await app.orchestrator.workflows.update(req.user, req.params.id, req.body, trigger)) }
+  })
+
+  app.delete('/api/workflows/:id', {
+    schema: {
+      operationId: 'deleteWorkflow', tags: ['workflows'], summary: 'Delete a workflow, its versions and its webhook',
+      params: ref(IdParams),
+      response: { 200: ref(OkResponse), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    await app.orchestrator.workflows.delete(req.user, req.params.id)
+    return { success: true as const }
+  })
+
+  app.post('/api/workflows/:id/execute', {
+    schema: {
+      operationId: 'executeWorkflow', tags: ['workflows'], summary: 'Run a workflow',
+      params: ref(IdParams), body: ref(ExecuteWorkflowRequest),
+      response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
+    }
+  }, async (req, reply) => {
+    const wf = await app.orchestrator.workflows.get(req.user, req.params.id)
+    const doc = await app.orchestrator.startWorkflow(req.user, wf, req.body.triggerData, { priority: req.body.priority })
+    if (doc === null) throw new Error('a fresh execution id collided')
+    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+  })
+
+  app.post('/api/workflows/:id/hook/rotate', {
+    schema: {
+      operationId: 'rotateWorkflowHook', tags: ['workflows'], summary: 'Replace the webhook id; the old one stops working at once',
+      params: ref(IdParams),
+      response: { 200: ref(WorkflowResponse), ...errors(400, 404, 409) }
+    }
+  }, async (req) => ({ success: true as const, workflow: toWorkflow(await app.orchestrator.workflows.rotateHook(req.user, req.params.id)) }))
+
+  app.get('/api/workflows/:id/analytics', {
+    schema: {
+      operationId: 'getWorkflowAnalytics', tags: ['workflows'], summary: 'Runs by status; per step runs, failures, retries and p50/p95 durations',
+      params: ref(IdParams),
+      response: { 200: ref(WorkflowAnalytics), ...errors(400, 404) }
+    }
+  }, async (req) => app.orchestrator.analytics(req.user, req.params.id))
+}
+
+export default workflows

@@ -1,0 +1,99 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ref } from './common.js'
+
+export const EXECUTION_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const
+export const ExecutionStatus = Type.Union(EXECUTION_STATUSES.map(s => Type.Literal(s)))
+export type ExecutionStatus = typeof EXECUTION_STATUSES[number]
+
+export const ExecutionError = Type.Object({
+  message: Type.String(),
+  code: Type.Optional(Type.String()),
+  stepId: Type.Optional(Type.String())
+}, { $id: 'ExecutionError' })
+export type ExecutionError = Static<typeof ExecutionError>
+
+export const StepRun = Type.Object({
+  stepId: Type.String(),
+  type: Type.String(),
+  status: Type.Union(['running', 'completed', 'failed', 'cancelled'].map(s => Type.Literal(s))),
+  attempts: Type.Integer({ description: 'Attempts made in this run of the step.' }),
+  idempotencyKey: Type.String({ description: 'executionId:stepId:attempt of the latest attempt.' }),
+  input: Type.Optional(Type.Unknown()),
+  output: Type.Optional(Type.Unknown()),
+  error: Type.Optional(ref(ExecutionError)),
+  startedAt: Type.String({ format: 'date-time' }),
+  endedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  durationMs: Type.Optional(Type.Number())
+}, { $id: 'StepRun' })
+export type StepRun = Static<typeof StepRun>
+
+export const Execution = Type.Object({
+  executionId: Type.String(),
+  type: Type.Union(['workflow', 'prompt', 'agent', 'plugin'].map(s => Type.Literal(s))),
+  status: ExecutionStatus,
+  workflowId: Type.Optional(Type.String()),
+  workflowVersion: Type.Optional(Type.Integer()),
+  priority: Type.Integer(),
+  trigger: Type.Optional(Type.Unknown({ description: 'The trigger data the run started with.' })),
+  steps: Type.Array(ref(StepRun)),
+  result: Type.Optional(Type.Unknown()),
+  error: Type.Union([ref(ExecutionError), Type.Null()]),
+  attempt: Type.Integer({ description: 'How many times the run was started (1, then +1 per retry).' }),
+  cancelRequested: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+  startTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  endTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  executionTime: Type.Union([Type.Number(), Type.Null()], { description: 'Milliseconds from start to end.' })
+}, { $id: 'Execution' })
+export type Execution = Static<typeof Execution>
+
+export const ExecutionResponse = Type.Object({ success: Type.Literal(true), execution: ref(Execution) }, { $id: 'ExecutionResponse' })
+
+export const ExecutionResult = Type.Object({
+  success: Type.Literal(true),
+  executionId: Type.String(),
+  status: ExecutionStatus,
+  result: Type.Optional(Type.Unknown()),
+  error: Type.Union([ref(ExecutionError), Type.Null()]),
+  executionTime: Type.Union([Type.Number(), Type.Null()])
+}, { $id: 'ExecutionResult', description: 'A run that ended while the request waited.' })
+
+export const ExecutionAccepted = Type.Object({
+  success: Type.Literal(true),
+  executionId: Type.String(),
+  status: ExecutionStatus
+}, { $id: 'ExecutionAccepted', description: 'The run is queued or still running; follow it with /api/executions/{id}/status or /events.' })
+
+export const ExecutionListQuery = Type.Object({
+  status: Type.Optional(ExecutionStatus),
+  type: Type.Optional(Type.String({ maxLength: 20 })),
+  workflowId: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'Default 50.' })),
+  cursor: Type.Optional(Type.String({ maxLength: 300, description: 'nextCursor of the previous page.' }))
+}, { $id: 'ExecutionListQuery', additionalProperties: false })
+
+export const ExecutionList = Type.Object({
+  success: Type.Literal(true),
+  executions: Type.Array(ref(Execution)),
+  nextCursor: Type.Union([Type.String(), Type.Null()])
+}, { $id: 'ExecutionList' })
+
+export const ExecutionEvent = Type.Object({
+  executionId: Type.String(),
+  seq: Type.Integer({ description: 'Gap-free per execution, from 1.' }),
+  ts: Type.String({ format: 'date-time' }),
+  type: Type.String(),
+  stepId: Type.Optional(Type.String()),
+  data: Type.Record(Type.String(), Type.Unknown())
+}, { $id: 'ExecutionEvent' })
+export type ExecutionEvent = Static<typeof ExecutionEvent>
+
+export const EventsQuery = Type.Object({
+  since: Type.Optional(Type.Integer({ minimum: 0, description: 'Only events with seq greater than this.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 500.' }))
+}, { $id: 'EventsQuery', additionalProperties: false })
+
+export const EventList = Type.Object({
+  success: Type.Literal(true),
+  events: Type.Array(ref(ExecutionEvent))
+}, { $id: 'EventList' })

@@ -1,0 +1,99 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ref } from './common.js'
+
+export const STEP_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$'
+
+export const RetryPolicy = Type.Object({
+  maxAttempts: Type.Integer({ minimum: 1, maximum: 20, description: 'Attempts in all, the first included.' }),
+  backoff: Type.Optional(Type.Union([Type.Literal('fixed'), Type.Literal('exponential')], { description: 'Default fixed.' })),
+  initialDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Delay before the second attempt. Default 1000.' })),
+  maxDelayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000, description: 'Cap for exponential backoff. Default 60000.' }))
+}, { $id: 'RetryPolicy', additionalProperties: false })
+export type RetryPolicy = Static<typeof RetryPolicy>
+
+export const StepType = Type.Union(['agent', 'integration', 'plugin', 'condition', 'transform'].map(t => Type.Literal(t)))
+
+export const WorkflowStep = Type.Object({
+  id: Type.String({ pattern: STEP_ID_PATTERN, description: 'Unique within the workflow; later steps read this step\'s output as steps.<id>.output.' }),
+  type: StepType,
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  action: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'integration: the action, e.g. http.request, core.delay, core.log.' })),
+  input: Type.Optional(Type.Unknown({ description: 'The action\'s input. Any string value that starts with "=" is a JSONata expression over {trigger, steps, execution}; "==" escapes a literal "=".' })),
+  expression: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000, description: 'transform: JSONata producing the output; condition: JSONata producing a boolean.' })),
+  then: Type.Optional(Type.String({ pattern: STEP_ID_PATTERN, description: 'condition: step to run when true (default: the next step).' })),
+  else: Type.Optional(Type.String({ pattern: STEP_ID_PATTERN, description: 'condition: step to run when false (default: the next step).' })),
+  next: Type.Optional(Type.Union([Type.String({ pattern: STEP_ID_PATTERN }), Type.Literal('$end')], { description: 'Step to run after this one (default: the next in the list; "$end" ends the run).' })),
+  retry: Type.Optional(ref(RetryPolicy)),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600_000, description: 'Per attempt.' })),
+  onError: Type.Optional(Type.String({ pattern: '^(fail|continue|goto:[A-Za-z_][A-Za-z0-9_]{0,63})$', description: 'After the last attempt fails: fail the run (default), continue with the next step, or goto:<stepId>.' }))
+}, { $id: 'WorkflowStep', additionalProperties: false })
+export type WorkflowStep = Static<typeof WorkflowStep>
+
+export const WorkflowTrigger = Type.Object({
+  type: Type.Union([Type.Literal('manual'), Type.Literal('webhook'), Type.Literal('schedule')]),
+  cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'schedule: cron expression (5 fields, or 6 with seconds).' })),
+  timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'schedule: IANA time zone, default UTC.' }))
+}, { $id: 'WorkflowTrigger', additionalProperties: false })
+export type WorkflowTrigger = Static<typeof WorkflowTrigger>
+
+export const WorkflowDefinition = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  trigger: Type.Optional(ref(WorkflowTrigger)),
+  steps: Type.Array(ref(WorkflowStep), { minItems: 1, maxItems: 200 })
+}, { $id: 'WorkflowDefinition', additionalProperties: false })
+export type WorkflowDefinition = Static<typeof WorkflowDefinition>
+
+export const Workflow = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  trigger: ref(WorkflowTrigger),
+  steps: Type.Array(ref(WorkflowStep)),
+  version: Type.Integer({ description: 'Starts at 1 and increases on every update.' }),
+  hookId: Type.Optional(Type.String({ description: 'webhook: POST /api/hooks/<hookId> starts the workflow without an API key.' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}, { $id: 'Workflow' })
+export type Workflow = Static<typeof Workflow>
+
+export const WorkflowResponse = Type.Object({ success: Type.Literal(true), workflow: ref(Workflow) }, { $id: 'WorkflowResponse' })
+export const WorkflowList = Type.Object({ success: Type.Literal(true), workflows: Type.Array(ref(Workflow)) }, { $id: 'WorkflowList' })
+
+export const WorkflowVersionQuery = Type.Object({
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'An earlier version; default the current one.' }))
+}, { $id: 'WorkflowVersionQuery', additionalProperties: false })
+
+export const ExecuteWorkflowRequest = Type.Object({
+  triggerData: Type.Optional(Type.Unknown({ description: 'Available to every step as `trigger`.' })),
+  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' })),
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Higher runs first; default 5.' }))
+}, { $id: 'ExecuteWorkflowRequest', additionalProperties: false })
+export type ExecuteWorkflowRequest = Static<typeof ExecuteWorkflowRequest>
+
+export const HookParams = Type.Object({ hookId: Type.String({ minLength: 1, maxLength: 200 }) }, { $id: 'HookParams', additionalProperties: false })
+export const HookQuery = Type.Object({
+  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'async (default) answers 202 at once; sync waits for the result.' }))
+}, { $id: 'HookQuery', additionalProperties: false })
+
+const StepAnalytics = Type.Object({
+  stepId: Type.String(),
+  executions: Type.Integer({ description: 'Step runs.' }),
+  successes: Type.Integer(),
+  failures: Type.Integer(),
+  retries: Type.Integer({ description: 'Attempts beyond the first.' }),
+  p50DurationMs: Type.Union([Type.Number(), Type.Null()]),
+  p95DurationMs: Type.Union([Type.Number(), Type.Null()])
+})
+
+export const WorkflowAnalytics = Type.Object({
+  success: Type.Literal(true),
+  workflowId: Type.String(),
+  executions: Type.Object({
+    total: Type.Integer(),
+    byStatus: Type.Record(Type.String(), Type.Integer())
+  }),
+  steps: Type.Array(StepAnalytics)
+}, { $id: 'WorkflowAnalytics' })
+export type WorkflowAnalytics = Static<typeof WorkflowAnalytics>
