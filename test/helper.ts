@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { buildApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
-import { apiClient } from './client/index.js'
+import { apiClient, type ApiClient } from './client/index.js'
+import type { components } from './client/schema.js'
 
 export function testConfig (over: Partial<Config> = {}): Config {
   const mongodbUri = process.env.MONGODB_URI
@@ -47,4 +48,43 @@ export async function createUser (baseUrl: string, adminKey: string, user: strin
   const res = await apiClient(baseUrl, adminKey).POST('/api/keys', { body: { user } })
   if (res.data === undefined) throw new Error(`creating user ${user} failed: ${JSON.stringify(res.error)}`)
   return { key: res.data.secret, keyId: res.data.key.id, client: apiClient(baseUrl, res.data.secret) }
+}
+
+export type WorkflowBody = components['schemas']['WorkflowDefinition']
+export type ExecutionBody = components['schemas']['Execution']
+
+/** Creates a workflow and runs it synchronously; returns the run's answer and its full execution record. */
+export async function runWorkflow (client: ApiClient, def: WorkflowBody, triggerData: unknown = {}) {
+  const created = await client.POST('/api/workflows', { body: def })
+  if (created.data === undefined) throw new Error(`creating the workflow failed: ${JSON.stringify(created.error)}`)
+  const workflowId = created.data.workflow.id
+  const ran = await client.POST('/api/workflows/{id}/execute', { params: { path: { id: workflowId } }, body: { triggerData } })
+  if (ran.data === undefined) throw new Error(`running the workflow failed: ${JSON.stringify(ran.error)}`)
+  const answer = ran.data
+  if (!('error' in answer)) throw new Error(`the run did not end while the request waited: ${JSON.stringify(answer)}`)
+  const execution = await getExecution(client, answer.executionId)
+  return { workflowId, answer, execution }
+}
+
+export async function getExecution (client: ApiClient, id: string): Promise<ExecutionBody> {
+  const res = await client.GET('/api/executions/{id}/status', { params: { path: { id } } })
+  if (res.data === undefined) throw new Error(`reading execution ${id} failed: ${JSON.stringify(res.error)}`)
+  return res.data.execution
+}
+
+export async function getEvents (client: ApiClient, id: string, since = 0) {
+  const res = await client.GET('/api/executions/{id}/events', { params: { path: { id }, query: { since } } })
+  if (res.data === undefined) throw new Error(`reading events of ${id} failed: ${JSON.stringify(res.error)}`)
+  return res.data.events
+}
+
+/** Polls until check() returns a value other than undefined, or fails after timeoutMs. */
+export async function eventually<T> (check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
 }
