@@ -1,6 +1,6 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
+import { startServerProcess } from '../fixtures/server-process.js'
 import { build, createUser, testConfig } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { hashKey, type ApiKeyDoc } from '../../plugins/auth.js'
@@ -74,29 +74,6 @@ t.test('users create their own keys; only admins create admin keys or keys for o
   t.match(made.data?.key, { userId: 'carol', admin: true })
 })
 
-/** Starts server.ts as a user would, on the test database server, and returns its base URL and stdout lines. */
-async function startServer (t: Test, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit']
-  })
-  t.teardown(() => { child.kill('SIGKILL') })
-  const lines: string[] = []
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.once('exit', code => reject(new Error(`server exited with ${code}: ${lines.join('\n')}`)))
-    createInterface({ input: child.stdout }).on('line', line => {
-      lines.push(line)
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line)
-      if (m?.[1] !== undefined) resolve(m[1])
-    })
-  })
-  const stop = async () => {
-    const exited = new Promise(resolve => child.once('exit', resolve))
-    child.kill('SIGTERM')
-    return exited
-  }
-  return { baseUrl, lines, stop }
-}
-
 t.test('the first start creates an admin key and prints it once; later starts do not', async t => {
   const { mongoDb } = testConfig()
   t.teardown(async () => {
@@ -106,19 +83,19 @@ t.test('the first start creates an admin key and prints it once; later starts do
     await c.close()
   })
   const env = { R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: '' }
-  const first = await startServer(t, env)
+  const first = await startServerProcess(t, env)
   const keyLine = first.lines.findIndex(l => l.includes('created admin API key'))
   t.ok(keyLine >= 0, 'announces the key')
   const key = first.lines.slice(keyLine + 1).map(l => l.trim()).find(l => l.startsWith('r3sn_')) as string
   t.ok(key, 'prints the key')
   const status = await apiClient(first.baseUrl, key).GET('/api/engines/status')
   t.equal(status.response.status, 200, 'the printed key is an admin key that works')
-  t.equal(await first.stop(), 0, 'SIGTERM closes gracefully')
+  t.equal(await first.kill('SIGTERM'), 0, 'SIGTERM closes gracefully')
 
-  const second = await startServer(t, env)
+  const second = await startServerProcess(t, env)
   t.notOk(second.lines.some(l => l.includes('created admin API key')), 'no second key')
   t.equal((await apiClient(second.baseUrl, key).GET('/api/keys')).response.status, 200, 'the first key still works')
-  await second.stop()
+  await second.kill('SIGTERM')
 })
 
 t.test('npm run key -- create prints a working key', async t => {

@@ -1,0 +1,112 @@
+import t from 'tap'
+import { MongoClient } from 'mongodb'
+import { randomBytes } from 'node:crypto'
+import { build, eventually, getEvents, getExecution, testConfig } from '../helper.js'
+import { apiClient } from '../client/index.js'
+import { startRecorder } from '../fixtures/http-recorder.js'
+import { startServerProcess } from '../fixtures/server-process.js'
+
+t.test('SIGKILL mid-step: another instance resumes from the unfinished step; completed steps ran exactly once', async t => {
+  const rec = await startRecorder(t)
+  const { mongoDb, mongodbUri } = testConfig()
+  const adminKey = `admin_${randomBytes(24).toString('base64url')}`
+  t.teardown(async () => {
+    const c = new MongoClient(mongodbUri as string)
+    await c.db(mongoDb).dropDatabase()
+    await c.close()
+  })
+  const env = {
+    MONGODB_URI: mongodbUri, R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: adminKey, R3SN_LEASE_MS: '1500',
+    R3SN_POLL_MS: '100', R3SN_HTTP_ALLOWED_HOSTS: '127.0.0.1'
+  }
+  const first = await startServerProcess(t, env)
+  const a = apiClient(first.baseUrl, adminKey)
+  const wf = (await a.POST('/api/workflows', { body: { name: 'crash', steps: [
+    { id: 's1', type: 'integration', action: 'http.request', input: { method: 'POST', url: `${rec.url}/ok/1` } },
+    { id: 's2', type: 'integration', action: 'http.request', input: { method: 'POST', url: `${rec.url}/ok/2` } },
+    { id: 's3', type: 'integration', action: 'http.request', input: { url: `${rec.url}/hang/s3` } },
+    { id: 's4', type: 'transform', expression: '{ "third": steps.s3.output.body }' }
+  ] } })).data!.workflow.id
+  const id = (await a.POST('/api/workflows/{id}/execute', { params: { path: { id: wf } }, body: { mode: 'async' } })).data!.executionId
+
+  await rec.waitFor(r => r.path === '/hang/s3')
+  t.equal(await first.kill('SIGKILL'), null, 'the first instance died mid-step')
+
+  const second = await startServerProcess(t, env)
+  const b = apiClient(second.baseUrl, adminKey)
+  const done = await eventually(async () => {
+    const e = await getExecution(b, id)
+    return e.status === 'completed' ? e : undefined
+  }, 20_000, 'the second instance to finish the run')
+
+  t.same(done.result, { third: { resumed: true } })
+  t.equal(rec.requests.filter(r => r.path === '/ok/1').length, 1, 'step 1 ran exactly once')
+  t.equal(rec.requests.filter(r => r.path === '/ok/2').length, 1, 'step 2 ran exactly once')
+  t.same(rec.requests.filter(r => r.path === '/hang/s3').map(r => r.idempotencyKey), [`${id}:s3:1`, `${id}:s3:1`],
+    'the interrupted step ran again with the same idempotency key')
+  t.same(done.steps.map(s => [s.stepId, s.status]), [['s1', 'completed'], ['s2', 'completed'], ['s3', 'completed'], ['s4', 'completed']])
+
+  const events = await getEvents(b, id)
+  t.same(events.map(e => e.seq), events.map((_, i) => i + 1), 'the event log has no gap')
+  t.equal(events.filter(e => e.type === 'step.completed' && (e.stepId === 's1' || e.stepId === 's2')).length, 2)
+  t.match(events.find(e => e.type === 'execution.resumed'), { data: { epoch: 2 } }, 'taken over under a new lease epoch')
+  await second.kill('SIGTERM')
+})
+
+t.test('two instances on one database run 200 queued executions exactly once each', async t => {
+  const rec = await startRecorder(t)
+  const one = await build(t, { concurrency: 8 })
+  const two = await build(t, { concurrency: 8, mongoDb: one.config.mongoDb, adminKey: one.config.adminKey })
+  const wf = (await one.client.POST('/api/workflows', { body: { name: 'fan', steps: [
+    { id: 'call', type: 'integration', action: 'http.request', input: { method: 'POST', url: `${rec.url}/ok`, body: { run: '=execution.id' } } },
+    { id: 'done', type: 'transform', expression: 'steps.call.output.status' }
+  ] } })).data!.workflow.id
+
+  const ids: string[] = []
+  for (let i = 0; i < 200; i++) {
+    const client = i % 2 === 0 ? one.client : two.client
+    ids.push((await client.POST('/api/workflows/{id}/execute', { params: { path: { id: wf } }, body: { mode: 'async' } })).data!.executionId)
+  }
+  const executions = one.app.mongo.db.collection('executions')
+  await eventually(async () => (await executions.countDocuments({ status: 'completed' })) === 200 ? true : undefined, 60_000, '200 completed runs')
+
+  t.equal(await executions.countDocuments({ status: { $in: ['queued', 'running'] } }), 0, 'none lost or left running')
+  const runs = rec.requests.map(r => (r.body as { run: string }).run)
+  t.equal(runs.length, 200, 'one side effect per execution')
+  t.same(new Set(runs), new Set(ids), 'each execution ran exactly once')
+  const started = await one.app.mongo.db.collection('execution_events').find({ type: 'execution.started' }).toArray()
+  const instances = new Set(started.map(e => (JSON.parse(e.dataJson as string) as { instance: string }).instance))
+  t.equal(instances.size, 2, 'both instances took work')
+})
+
+t.test('a schedule fires exactly once per tick with two instances', async t => {
+  const one = await build(t, { schedulerTickMs: 100 })
+  const two = await build(t, { schedulerTickMs: 100, mongoDb: one.config.mongoDb, adminKey: one.config.adminKey })
+  const wf = (await one.client.POST('/api/workflows', { body: { name: 'every second', trigger: { type: 'schedule', cron: '* * * * * *' }, steps: [{ id: 'tick', type: 'transform', expression: 'trigger.scheduledAt' }] } })).data!.workflow.id
+  await new Promise(resolve => setTimeout(resolve, 3500))
+  await two.client.DELETE('/api/workflows/{id}', { params: { path: { id: wf } } })
+  await new Promise(resolve => setTimeout(resolve, 500))
+
+  const runs = await one.app.mongo.db.collection('executions').find({ workflowId: wf }).sort({ _id: 1 }).toArray()
+  const ticks = runs.map(r => Number(String(r._id).split('_').at(-1))).sort((x, y) => x - y)
+  t.ok(ticks.length >= 3 && ticks.length <= 4, `3 or 4 ticks in 3.5 s (got ${ticks.length})`)
+  t.same(ticks.slice(1).map((tick, i) => tick - (ticks[i] as number)), ticks.slice(1).map(() => 1000), 'one run per second, none missed, none doubled')
+  t.ok(runs.every(r => r.status === 'completed'))
+})
+
+t.test('cancel reaches a run on another instance within a second', async t => {
+  const one = await build(t)
+  const two = await build(t, { mongoDb: one.config.mongoDb, adminKey: one.config.adminKey })
+  const wf = (await one.client.POST('/api/workflows', { body: { name: 'long', steps: [{ id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 20_000 } }] } })).data!.workflow.id
+  const id = (await one.client.POST('/api/workflows/{id}/execute', { params: { path: { id: wf } }, body: { mode: 'async' } })).data!.executionId
+  const started = await eventually(async () => (await getEvents(one.client, id)).find(e => e.type === 'execution.started'), 5000, 'the run to start')
+  const runner = started.data.instance
+  const other = runner === one.app.orchestrator.instanceId ? two : one
+  t.not(other.app.orchestrator.instanceId, runner, 'cancelling through the instance that does not run it')
+  await eventually(async () => (await getEvents(one.client, id)).find(e => e.type === 'step.started'), 5000, 'the step to start')
+
+  const asked = Date.now()
+  await other.client.POST('/api/executions/{id}/cancel', { params: { path: { id } } })
+  await eventually(async () => (await getExecution(other.client, id)).status === 'cancelled' ? true : undefined, 3000, 'cancellation')
+  t.ok(Date.now() - asked < 1000, `cancelled within a second (${Date.now() - asked} ms)`)
+})
