@@ -128,7 +128,10 @@ export class Orchestrator {
     const now = new Date()
     const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
     const queued = await this.store.collection.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'cancelled', error, endTime: now, executionTime: 0 } })
-    if (queued.modifiedCount === 1) await this.store.appendEvent(doc, 'execution.cancelled', { error })
+    if (queued.modifiedCount === 1) {
+      await this.store.dequeue(id)
+      await this.store.appendEvent(doc, 'execution.cancelled', { error })
+    }
     this.worker.cancelLocal(id)
     return this.store.executions.get(owner, id)
   }
@@ -141,6 +144,7 @@ export class Orchestrator {
       $set: { status: 'queued', error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1 }
     })
     if (res.modifiedCount === 0) throw new Conflict(`Execution ${id} changed meanwhile; reload it and try again`)
+    await this.store.enqueue(doc)
     await this.store.appendEvent(doc, 'execution.retried', { attempt: doc.attempt + 1, fromStep: doc.cursor })
     this.worker.kick()
     return this.store.executions.get(owner, id)

@@ -88,7 +88,7 @@ export class Runner {
       if (res.matchedCount === 0) throw new Stop('fenced')
     }
 
-    const heartbeat = this.startHeartbeat(id, lease, abort)
+    const heartbeat = this.startHeartbeat(id, lease, abort, Date.now() + this.opts.leaseMs)
     const plan = planOf(doc)
     const index = new Map(plan.map((s, i) => [s.id, i]))
     const steps: StepRunDoc[] = [...doc.steps]
@@ -99,9 +99,11 @@ export class Runner {
     }
     const scope = { trigger: decodeJson(doc.triggerJson), steps: outputs, execution: { id, workflowId: doc.workflowId, attempt: doc.attempt } }
     const startedAt = doc.startTime ?? new Date()
-    const finish = (extra: Partial<ExecutionDoc>) => {
+    /** Records the end of the run; it leaves the queue. */
+    const end = async (extra: Partial<ExecutionDoc>) => {
       const endTime = new Date()
-      return { $set: { ...extra, endTime, executionTime: endTime.getTime() - startedAt.getTime() } } as UpdateFilter<ExecutionDoc>
+      await write({ $set: { ...extra, endTime, executionTime: endTime.getTime() - startedAt.getTime() } })
+      await this.store.dequeue(id)
     }
 
     try {
@@ -116,7 +118,7 @@ export class Runner {
         const handler = step === undefined ? undefined : this.registry.get(step.type)
         if (i === undefined || step === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
           const error = { message: stepRuns > this.opts.maxStepRuns ? `stopped after ${this.opts.maxStepRuns} step runs (a loop that does not end?)` : `cannot run step "${cursor}"`, code: 'R3SN_RUN_ABORTED', stepId: cursor }
-          await write(finish({ status: 'failed', error }))
+          await end({ status: 'failed', error })
           await emit('execution.failed', { error })
           return
         }
@@ -189,16 +191,16 @@ export class Runner {
             }
             // The cursor stays on the failed step, so a retry resumes right here.
             const failure = { ...error, stepId: step.id }
-            await write(finish({ status: 'failed', steps, error: failure }))
+            await end({ status: 'failed', steps, error: failure })
             await emit('execution.failed', { error: failure })
             return
           }
         }
       }
-      await write(finish({ status: 'completed', resultJson: encodeJson(lastOutput) }))
+      await end({ status: 'completed', resultJson: encodeJson(lastOutput) })
       await emit('execution.completed', { result: lastOutput })
     } catch (err) {
-      await this.stopped(err, id, lease, steps, write, emit, finish)
+      await this.stopped(err, id, lease, steps, emit, end)
     } finally {
       clearInterval(heartbeat)
       this.store.emit('ended', id)
@@ -207,9 +209,8 @@ export class Runner {
 
   private async stopped (
     err: unknown, id: string, lease: Lease, steps: StepRunDoc[],
-    write: (u: UpdateFilter<ExecutionDoc>) => Promise<void>,
     emit: (type: string, data?: Record<string, unknown>) => Promise<void>,
-    finish: (extra: Partial<ExecutionDoc>) => UpdateFilter<ExecutionDoc>
+    end: (extra: Partial<ExecutionDoc>) => Promise<void>
   ): Promise<void> {
     const reason = err instanceof Stop ? err.reason : undefined
     try {
@@ -217,11 +218,11 @@ export class Runner {
         const last = steps.at(-1)
         if (last?.status === 'running') steps[steps.length - 1] = { ...last, status: 'cancelled', endedAt: new Date() }
         const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
-        await write(finish({ status: 'cancelled', steps, error }))
+        await end({ status: 'cancelled', steps, error })
         await emit('execution.cancelled', { error })
       } else if (reason === 'shutdown') {
         // Leave it resumable: expire the lease so another instance takes over at once.
-        await write({ $set: { 'lease.expiresAt': new Date(0) } })
+        await this.store.releaseLease(id)
       } else if (reason !== 'fenced') {
         this.log.error({ err, executionId: id }, 'execution runner failed; the lease will expire and the run resume')
       }
@@ -230,25 +231,22 @@ export class Runner {
     }
   }
 
-  private startHeartbeat (id: string, lease: Lease, abort: AbortController): NodeJS.Timeout {
+  /** Checks for cancellation and a newer lease, and renews the lease before a third of it is left. */
+  private startHeartbeat (id: string, lease: Lease, abort: AbortController, expiresAt: number): NodeJS.Timeout {
     let busy = false
+    const beat = async () => {
+      const current = await this.store.collection.findOne({ _id: id }, { projection: { cancelRequested: 1, lease: 1 } })
+      if (current === null || current.lease?.epoch !== lease.epoch) { abort.abort(new Stop('fenced')); return }
+      if (current.cancelRequested) { abort.abort(new Stop('cancelled')); return }
+      if (expiresAt - Date.now() < this.opts.leaseMs * 2 / 3) {
+        expiresAt = Date.now() + this.opts.leaseMs
+        await this.store.renewLease(id, this.opts.leaseMs)
+      }
+    }
     return setInterval(() => {
       if (busy || abort.signal.aborted) return
       busy = true
-      this.beat(id, lease, abort).catch(err => this.log.warn({ err, executionId: id }, 'heartbeat failed')).finally(() => { busy = false })
+      beat().catch(err => this.log.warn({ err, executionId: id }, 'heartbeat failed')).finally(() => { busy = false })
     }, this.opts.heartbeatMs).unref()
-  }
-
-  private async beat (id: string, lease: Lease, abort: AbortController): Promise<void> {
-    const col = this.store.collection
-    const current = await col.findOne({ _id: id }, { projection: { cancelRequested: 1, lease: 1 } })
-    if (current === null || current.lease?.epoch !== lease.epoch) { abort.abort(new Stop('fenced')); return }
-    if (current.cancelRequested) { abort.abort(new Stop('cancelled')); return }
-    if (lease.expiresAt.getTime() - Date.now() < this.opts.leaseMs * 2 / 3) {
-      const expiresAt = new Date(Date.now() + this.opts.leaseMs)
-      const res = await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { $set: { 'lease.expiresAt': expiresAt } })
-      if (res.matchedCount === 0) abort.abort(new Stop('fenced'))
-      else lease.expiresAt = expiresAt
-    }
   }
 }

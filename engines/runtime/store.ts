@@ -24,7 +24,8 @@ export interface StepRunDoc {
   durationMs?: number
 }
 
-export interface Lease { epoch: number, owner: string, expiresAt: Date }
+/** The holder of a running execution; its expiry lives on the queue entry. */
+export interface Lease { epoch: number, owner: string }
 
 export interface ExecutionDoc extends OwnedDoc {
   type: Execution['type']
@@ -50,6 +51,11 @@ export interface ExecutionDoc extends OwnedDoc {
 }
 
 interface EventDoc { _id: string, executionId: string, ownerId: string, seq: number, ts: Date, type: string, stepId?: string, dataJson: string }
+/**
+ * One entry per unfinished execution, with its lease expiry: a small collection to
+ * poll and renew, however long the history grows (FerretDB scans whole collections).
+ */
+interface QueueDoc { _id: string, priority: number, createdAt: Date, leaseExpiresAt: Date | null }
 interface LeaseDoc { _id: string, executionId: string, epoch: number, owner: string, createdAt: Date }
 
 export const TERMINAL: ExecutionStatus[] = ['completed', 'failed', 'cancelled']
@@ -127,6 +133,7 @@ export class ExecutionStore extends EventEmitter {
   readonly executions: OwnedCollection<ExecutionDoc>
   readonly events: Collection<EventDoc>
   readonly leases: Collection<LeaseDoc>
+  readonly queue: Collection<QueueDoc>
 
   constructor (db: Db) {
     super()
@@ -134,6 +141,7 @@ export class ExecutionStore extends EventEmitter {
     this.executions = new OwnedCollection<ExecutionDoc>(db.collection('executions'), 'Execution')
     this.events = db.collection('execution_events')
     this.leases = db.collection('execution_leases')
+    this.queue = db.collection('execution_queue')
   }
 
   get collection (): Collection<ExecutionDoc> { return this.executions.collection }
@@ -146,6 +154,7 @@ export class ExecutionStore extends EventEmitter {
     await this.events.createIndex({ executionId: 1, seq: 1 })
     await this.events.createIndex({ ts: 1 })
     await this.leases.createIndex({ executionId: 1 })
+    await this.queue.createIndex({ priority: -1, createdAt: 1 })
   }
 
   /** Inserts a queued execution and its first event. A duplicate id (e.g. a schedule tick) returns null. */
@@ -176,8 +185,20 @@ export class ExecutionStore extends EventEmitter {
       if (isDuplicateKey(err)) return null
       throw err
     }
-    await this.appendEvent(doc, 'execution.queued', { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion, priority: doc.priority })
+    await this.enqueue(doc)
+    await this.appendEvent(doc, 'execution.queued', { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion, priority: doc.priority }, undefined, 1)
     return doc
+  }
+
+  async enqueue (doc: ExecutionDoc): Promise<void> {
+    await this.queue.insertOne({ _id: doc._id, priority: doc.priority, createdAt: doc.createdAt, leaseExpiresAt: null }).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err
+    })
+  }
+
+  /** Called once an execution has ended: it no longer needs polling. */
+  async dequeue (id: string): Promise<void> {
+    await this.queue.deleteOne({ _id: id })
   }
 
   async lastSeq (executionId: string): Promise<number> {
@@ -217,7 +238,7 @@ export class ExecutionStore extends EventEmitter {
    */
   async claim (doc: ExecutionDoc, owner: string, leaseMs: number): Promise<Lease | null> {
     const previous = doc.lease?.epoch ?? 0
-    const lease: Lease = { epoch: previous + 1, owner, expiresAt: new Date(Date.now() + leaseMs) }
+    const lease: Lease = { epoch: previous + 1, owner }
     try {
       await this.leases.insertOne({ _id: `${doc._id}:${lease.epoch}`, executionId: doc._id, epoch: lease.epoch, owner, createdAt: new Date() })
     } catch (err) {
@@ -228,14 +249,25 @@ export class ExecutionStore extends EventEmitter {
     const res = await this.collection.updateOne(filter, {
       $set: { status: 'running', lease, ...(doc.startTime === null ? { startTime: new Date() } : {}) }
     })
-    return res.matchedCount === 1 ? lease : null
+    if (res.matchedCount === 0) return null
+    await this.renewLease(doc._id, leaseMs)
+    return lease
   }
 
-  /** Candidates for claiming: queued, or running under a lease that expired. Priority first, then age. */
-  async claimable (limit: number): Promise<ExecutionDoc[]> {
-    return this.collection.find({
-      $or: [{ status: 'queued' }, { status: 'running', 'lease.expiresAt': { $lt: new Date() } }]
-    }).sort({ priority: -1, createdAt: 1 }).limit(limit).toArray()
+  async renewLease (id: string, leaseMs: number): Promise<void> {
+    await this.queue.updateOne({ _id: id }, { $set: { leaseExpiresAt: new Date(Date.now() + leaseMs) } })
+  }
+
+  /** Lets another instance take over at once (this instance is closing). */
+  async releaseLease (id: string): Promise<void> {
+    await this.queue.updateOne({ _id: id }, { $set: { leaseExpiresAt: new Date(0) } })
+  }
+
+  /** Ids of executions to claim: queued, or running under a lease that expired. Priority first, then age. */
+  async claimable (limit: number): Promise<string[]> {
+    const now = Date.now()
+    const entries = await this.queue.find().sort({ priority: -1, createdAt: 1 }).limit(1000).toArray()
+    return entries.filter(e => e.leaseExpiresAt === null || e.leaseExpiresAt.getTime() < now).slice(0, limit).map(e => e._id)
   }
 
   async get (id: string): Promise<ExecutionDoc | null> {
@@ -251,6 +283,7 @@ export class ExecutionStore extends EventEmitter {
       const ids = batch.map(d => d._id)
       await this.events.deleteMany({ executionId: { $in: ids } })
       await this.leases.deleteMany({ executionId: { $in: ids } })
+      await this.queue.deleteMany({ _id: { $in: ids } })
       pruned += (await this.collection.deleteMany({ _id: { $in: ids } })).deletedCount
     }
   }

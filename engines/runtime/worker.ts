@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { Stop, type Runner } from './runner.js'
-import type { ExecutionStore } from './store.js'
+import { TERMINAL, type ExecutionStore } from './store.js'
 
 export interface WorkerOptions {
   instanceId: string
@@ -16,6 +16,7 @@ export interface WorkerOptions {
 export class Worker {
   readonly active = new Map<string, { abort: AbortController, done: Promise<void> }>()
   private timer: NodeJS.Timeout | undefined
+  private inFlightPoll: Promise<void> = Promise.resolve()
   private polling = false
   private again = false
   private stopping = false
@@ -43,6 +44,7 @@ export class Worker {
     this.stopping = true
     clearTimeout(this.timer)
     for (const run of this.active.values()) run.abort.abort(new Stop('shutdown'))
+    await this.inFlightPoll
     await Promise.all([...this.active.values()].map(r => r.done))
   }
 
@@ -53,7 +55,7 @@ export class Worker {
 
   private schedule (ms: number): void {
     clearTimeout(this.timer)
-    this.timer = setTimeout(() => { void this.poll() }, ms)
+    this.timer = setTimeout(() => { this.inFlightPoll = this.poll() }, ms)
   }
 
   private async poll (): Promise<void> {
@@ -63,9 +65,12 @@ export class Worker {
       const free = this.opts.concurrency - this.active.size
       if (free > 0) {
         const candidates = await this.store.claimable(free + this.active.size + 5)
-        for (const doc of candidates) {
+        for (const id of candidates) {
           if (this.stopping || this.active.size >= this.opts.concurrency) break
-          if (this.active.has(doc._id)) continue
+          if (this.active.has(id)) continue
+          const doc = await this.store.get(id)
+          // A queue entry left behind by a crash between the final write and the dequeue.
+          if (doc === null || TERMINAL.includes(doc.status)) { await this.store.dequeue(id); continue }
           const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.leaseMs)
           if (lease === null) continue
           const abort = new AbortController()

@@ -68,7 +68,7 @@ t.test('two instances on one database run 200 queued executions exactly once eac
     ids.push((await client.POST('/api/workflows/{id}/execute', { params: { path: { id: wf } }, body: { mode: 'async' } })).data!.executionId)
   }
   const executions = one.app.mongo.db.collection('executions')
-  await eventually(async () => (await executions.countDocuments({ status: 'completed' })) === 200 ? true : undefined, 60_000, '200 completed runs')
+  await eventually(async () => (await executions.countDocuments({ status: 'completed' })) === 200 ? true : undefined, 240_000, '200 completed runs')
 
   t.equal(await executions.countDocuments({ status: { $in: ['queued', 'running'] } }), 0, 'none lost or left running')
   const runs = rec.requests.map(r => (r.body as { run: string }).run)
