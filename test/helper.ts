@@ -79,12 +79,12 @@ export async function getEvents (client: ApiClient, id: string, since = 0) {
 }
 
 /** Polls until check() returns a value other than undefined, or fails after timeoutMs. */
-export async function eventually<T> (check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T> (check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition', intervalMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check()
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 50))
+    await new Promise(resolve => setTimeout(resolve, intervalMs))
   }
 }

@@ -79,12 +79,12 @@ export class Runner {
   async run (doc: ExecutionDoc, lease: Lease, abort: AbortController): Promise<void> {
     const id = doc._id
     const col = this.store.collection
-    let seq = await this.store.lastSeq(id)
+    let seq = doc.eventSeq
     const emit = async (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
       seq = await this.store.appendEvent(doc, type, data, stepId, seq + 1)
     }
     const write = async (update: UpdateFilter<ExecutionDoc>) => {
-      const res = await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, update)
+      const res = await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { ...update, $set: { ...update.$set, eventSeq: seq } })
       if (res.matchedCount === 0) throw new Stop('fenced')
     }
 

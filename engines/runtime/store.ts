@@ -25,7 +25,7 @@ export interface StepRunDoc {
 }
 
 /** The holder of a running execution; its expiry lives on the queue entry. */
-export interface Lease { epoch: number, owner: string }
+export interface Lease { epoch: number, owner: string, claimedAt: Date }
 
 export interface ExecutionDoc extends OwnedDoc {
   type: Execution['type']
@@ -44,6 +44,8 @@ export interface ExecutionDoc extends OwnedDoc {
   attempt: number
   cancelRequested: boolean
   lease: Lease | null
+  /** A lower bound of the last event's seq (kept by every write), so appending needs no scan of the log. */
+  eventSeq: number
   createdAt: Date
   startTime: Date | null
   endTime: Date | null
@@ -174,6 +176,7 @@ export class ExecutionStore extends EventEmitter {
       attempt: 1,
       cancelRequested: false,
       lease: null,
+      eventSeq: 1,
       createdAt: new Date(),
       startTime: null,
       endTime: null,
@@ -201,17 +204,13 @@ export class ExecutionStore extends EventEmitter {
     await this.queue.deleteOne({ _id: id })
   }
 
-  async lastSeq (executionId: string): Promise<number> {
-    const last = await this.events.find({ executionId }, { projection: { seq: 1 } }).sort({ seq: -1 }).limit(1).next()
-    return last?.seq ?? 0
-  }
-
   /**
-   * Appends an event with the next seq. The unique _id (executionId:seq) keeps the
-   * log gap-free and duplicate-free even with several writers: a lost race re-reads and retries.
+   * Appends an event with the next seq. The unique _id (executionId:seq) keeps the log
+   * gap-free and duplicate-free with several writers: starting from a seq known to be
+   * free or taken (never beyond), a taken one moves to the next.
    */
-  async appendEvent (exec: { _id: string, ownerId: string }, type: string, data: Record<string, unknown> = {}, stepId?: string, seqHint?: number): Promise<number> {
-    let seq = seqHint ?? (await this.lastSeq(exec._id)) + 1
+  async appendEvent (exec: { _id: string, ownerId: string, eventSeq?: number }, type: string, data: Record<string, unknown> = {}, stepId?: string, seqHint?: number): Promise<number> {
+    let seq = seqHint ?? (exec.eventSeq ?? 0) + 1
     for (;;) {
       const doc: EventDoc = { _id: `${exec._id}:${seq}`, executionId: exec._id, ownerId: exec.ownerId, seq, ts: new Date(), type, ...(stepId === undefined ? {} : { stepId }), dataJson: JSON.stringify(data) }
       try {
@@ -220,7 +219,7 @@ export class ExecutionStore extends EventEmitter {
         return seq
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
-        seq = (await this.lastSeq(exec._id)) + 1
+        seq++
       }
     }
   }
@@ -238,7 +237,7 @@ export class ExecutionStore extends EventEmitter {
    */
   async claim (doc: ExecutionDoc, owner: string, leaseMs: number): Promise<Lease | null> {
     const previous = doc.lease?.epoch ?? 0
-    const lease: Lease = { epoch: previous + 1, owner }
+    const lease: Lease = { epoch: previous + 1, owner, claimedAt: new Date() }
     try {
       await this.leases.insertOne({ _id: `${doc._id}:${lease.epoch}`, executionId: doc._id, epoch: lease.epoch, owner, createdAt: new Date() })
     } catch (err) {
@@ -249,7 +248,11 @@ export class ExecutionStore extends EventEmitter {
     const res = await this.collection.updateOne(filter, {
       $set: { status: 'running', lease, ...(doc.startTime === null ? { startTime: new Date() } : {}) }
     })
-    if (res.matchedCount === 0) return null
+    if (res.matchedCount === 0) {
+      // The run ended or changed meanwhile: give the epoch back so a later claim can use it.
+      await this.leases.deleteOne({ _id: `${doc._id}:${lease.epoch}` })
+      return null
+    }
     await this.renewLease(doc._id, leaseMs)
     return lease
   }
@@ -263,11 +266,17 @@ export class ExecutionStore extends EventEmitter {
     await this.queue.updateOne({ _id: id }, { $set: { leaseExpiresAt: new Date(0) } })
   }
 
-  /** Ids of executions to claim: queued, or running under a lease that expired. Priority first, then age. */
-  async claimable (limit: number): Promise<string[]> {
+  /**
+   * Executions that may be claimed, priority first, then age: queued ones, and running
+   * ones whose lease expired (an entry without expiry is being claimed right now).
+   */
+  async claimable (limit: number): Promise<{ id: string, leaseExpired: boolean }[]> {
     const now = Date.now()
     const entries = await this.queue.find().sort({ priority: -1, createdAt: 1 }).limit(1000).toArray()
-    return entries.filter(e => e.leaseExpiresAt === null || e.leaseExpiresAt.getTime() < now).slice(0, limit).map(e => e._id)
+    return entries
+      .filter(e => e.leaseExpiresAt === null || e.leaseExpiresAt.getTime() < now)
+      .slice(0, limit)
+      .map(e => ({ id: e._id, leaseExpired: e.leaseExpiresAt !== null }))
   }
 
   async get (id: string): Promise<ExecutionDoc | null> {

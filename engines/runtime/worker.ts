@@ -65,12 +65,15 @@ export class Worker {
       const free = this.opts.concurrency - this.active.size
       if (free > 0) {
         const candidates = await this.store.claimable(free + this.active.size + 5)
-        for (const id of candidates) {
+        for (const { id, leaseExpired } of candidates) {
           if (this.stopping || this.active.size >= this.opts.concurrency) break
           if (this.active.has(id)) continue
           const doc = await this.store.get(id)
           // A queue entry left behind by a crash between the final write and the dequeue.
           if (doc === null || TERMINAL.includes(doc.status)) { await this.store.dequeue(id); continue }
+          // Running without a lease expiry: another instance is claiming it right now, unless that claim died long ago.
+          const claimDied = (doc.lease?.claimedAt.getTime() ?? 0) < Date.now() - this.opts.leaseMs
+          if (doc.status === 'running' && !leaseExpired && !claimDied) continue
           const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.leaseMs)
           if (lease === null) continue
           const abort = new AbortController()

@@ -1,0 +1,88 @@
+/**
+ * npm run bench:workflow — a webhook-triggered 3-step workflow (transform, condition,
+ * transform) run synchronously under autocannon, durability on. Reports runs per second,
+ * latency, database writes per run, and the runtime's own time per step.
+ *
+ * BENCH_CONNECTIONS (20) and BENCH_SECONDS (20) tune the load; MONGODB_URI points at a
+ * server of your own, otherwise an embedded FerretDB over SQLite is started in a temp folder.
+ */
+import autocannon from 'autocannon'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildApp } from '../app.js'
+import { loadConfig } from '../config.js'
+import { startFerretdb, type EmbeddedDb } from '../scripts/embedded-db.js'
+
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
+const seconds = Number(process.env.BENCH_SECONDS ?? 20)
+
+let embedded: EmbeddedDb | undefined
+let dataDir: string | undefined
+let uri = process.env.MONGODB_URI
+if (uri === undefined) {
+  dataDir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
+  embedded = await startFerretdb(dataDir)
+  uri = embedded.uri
+}
+// Command monitoring lets the benchmark count the writes the runtime makes.
+const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`
+const adminKey = 'bench-admin-key-0123456789abcdef'
+const config = { ...loadConfig({}), mongodbUri: monitored, mongoDb: `bench_${Date.now()}`, adminKey, logLevel: 'warn' as const, port: 0 }
+const app = buildApp(config)
+await app.listen({ host: '127.0.0.1', port: 0 })
+const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+
+const created = await fetch(`${base}/api/workflows`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+  body: JSON.stringify({
+    name: 'bench', trigger: { type: 'webhook' },
+    steps: [
+      { id: 'enrich', type: 'transform', expression: '{ "order": trigger.order, "total": $sum(trigger.items.price) }' },
+      { id: 'check', type: 'condition', expression: 'steps.enrich.output.total > 10', then: 'big', else: 'small' },
+      { id: 'small', type: 'transform', expression: '{ "tier": "small", "total": steps.enrich.output.total }', next: '$end' },
+      { id: 'big', type: 'transform', expression: '{ "tier": "big", "total": steps.enrich.output.total }' }
+    ]
+  })
+}).then(r => r.json()) as { workflow: { hookId: string } }
+
+const writes = { insert: 0, update: 0, delete: 0 }
+app.mongo.client.on('commandStarted', e => {
+  if (e.commandName in writes) writes[e.commandName as keyof typeof writes]++
+})
+// Time spent inside the runtime per step, excluding the database: the runner's own work.
+const executions = app.mongo.db.collection('executions')
+const before = await executions.countDocuments({ status: 'completed' })
+
+const result = await autocannon({
+  url: `${base}/api/hooks/${created.workflow.hookId}?mode=sync`,
+  method: 'POST',
+  connections,
+  duration: seconds,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ order: 'A-1', items: [{ price: 4 }, { price: 9 }] })
+})
+const runs = await executions.countDocuments({ status: 'completed' }) - before
+const totalWrites = writes.insert + writes.update + writes.delete
+
+const sample = await executions.find({ status: 'completed' }).limit(200).toArray()
+const stepMs = sample.flatMap(e => (e.steps as { durationMs: number }[]).map(s => s.durationMs))
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+
+console.log(JSON.stringify({
+  database: embedded === undefined ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)',
+  connections,
+  seconds,
+  runsCompleted: runs,
+  runsPerSecond: +(runs / seconds).toFixed(1),
+  requests: { ok: result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts },
+  latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+  writesPerRun: { total: +(totalWrites / runs).toFixed(1), insert: +(writes.insert / runs).toFixed(1), update: +(writes.update / runs).toFixed(1), delete: +(writes.delete / runs).toFixed(1) },
+  stepDurationMsMean: +mean(stepMs).toFixed(3)
+}, null, 2))
+
+await app.mongo.db.dropDatabase()
+await app.close()
+await embedded?.stop()
+if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
