@@ -131,3 +131,25 @@ t.test('the retention job prunes ended executions and their events, and nothing 
   t.equal((await getExecution(client, running)).status, 'running', 'a run still going is kept')
   await client.POST('/api/executions/{id}/cancel', { params: { path: { id: running } } })
 })
+
+t.test('the queue drains by priority, then age, within the concurrency limit', async t => {
+  const { client } = await build(t, { concurrency: 1 })
+  const wf = async (name: string, ms: number) => (await client.POST('/api/workflows', { body: { name, steps: [{ id: 'wait', type: 'integration', action: 'core.delay', input: { ms } }] } })).data!.workflow.id
+  const blocker = await wf('blocker', 20_000)
+  const quick = await wf('quick', 1)
+  const start = async (id: string, priority?: number) => (await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { mode: 'async', ...(priority === undefined ? {} : { priority }) } })).data!.executionId
+  const blocking = await start(blocker)
+  await eventually(async () => (await getExecution(client, blocking)).status === 'running' ? true : undefined, 5000, 'the blocker to run')
+  const low = await start(quick, 1)
+  const normal = await start(quick)
+  const high = await start(quick, 9)
+  const older = await start(quick, 9)
+  t.equal((await getExecution(client, low)).status, 'queued', 'one run at a time')
+  await client.POST('/api/executions/{id}/cancel', { params: { path: { id: blocking } } })
+  const ended = await eventually(async () => {
+    const all = await Promise.all([high, older, normal, low].map(id => getExecution(client, id)))
+    return all.every(e => e.status === 'completed') ? all : undefined
+  }, 10_000, 'the queue to drain')
+  const order = [...ended].sort((a, b) => Date.parse(a.startTime!) - Date.parse(b.startTime!)).map(e => e.executionId)
+  t.same(order, [high, older, normal, low], 'priority 9 (oldest first), then 5, then 1')
+})
