@@ -63,6 +63,8 @@ const result = await autocannon({
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ order: 'A-1', items: [{ price: 4 }, { price: 9 }] })
 })
+// Let the runs still in flight when the load stopped finish before counting and closing.
+while (await app.mongo.db.collection('execution_queue').countDocuments() > 0) await new Promise(resolve => setTimeout(resolve, 100))
 const runs = await executions.countDocuments({ status: 'completed' }) - before
 const totalWrites = writes.insert + writes.update + writes.delete
 

@@ -1,10 +1,12 @@
 import t from 'tap'
 import Fastify from 'fastify'
-import fp from 'fastify-plugin'
 import { spawn } from 'node:child_process'
 import { buildApp } from '../app.js'
 import db from '../plugins/db.js'
 import auth from '../plugins/auth.js'
+import engines from '../plugins/engines.js'
+import integrationHub from '../engines/integration-hub.js'
+import orchestrator from '../engines/orchestrator.js'
 import { build, testConfig } from './helper.js'
 
 t.test('unknown routes, validation failures and 5xx all answer in the one error shape', async t => {
@@ -56,11 +58,16 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   noDb.register(auth, { config })
   await t.rejects(async () => { await noDb.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'db' of plugin 'auth'/ })
 
-  const engine = Fastify()
-  engine.register(db, { config })
-  engine.register(fp(async () => {}, { name: 'demo-engine', dependencies: ['db', 'engines'] }))
-  await t.rejects(async () => { await engine.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'engines' of plugin 'demo-engine'/ })
-  await engine.close()
+  const noHub = Fastify()
+  noHub.register(db, { config })
+  noHub.register(engines)
+  noHub.register(orchestrator, { config })
+  await t.rejects(async () => { await noHub.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'integration-hub' of plugin 'orchestrator'/ })
+  await noHub.close()
+
+  const noRegistry = Fastify()
+  noRegistry.register(integrationHub, { config })
+  await t.rejects(async () => { await noRegistry.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'engines' of plugin 'integration-hub'/ })
 })
 
 t.test('an unreachable database fails the boot fast, naming the URI without its password', async t => {
