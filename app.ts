@@ -15,6 +15,7 @@ import executionRoutes from './routes/executions.js'
 import hookRoutes from './routes/hooks.js'
 import integrationHub from './engines/integration-hub.js'
 import orchestrator from './engines/orchestrator.js'
+import realtime from './plugins/realtime.js'
 
 export interface AppOptions {
   /** Pretty logs for a person at a terminal (server.ts decides; tests never). */
@@ -82,6 +83,7 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(engines)
   app.register(integrationHub, { config })
   app.register(orchestrator, { config })
+  app.register(realtime, { config })
   app.register(openapi)
   app.register(routes)
   return app

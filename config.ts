@@ -21,6 +21,13 @@ export const EnvSchema = Type.Object({
   R3SN_RETENTION_INTERVAL_MS: Type.Integer({ default: 3600000, minimum: 10, description: 'How often the retention job runs.' }),
   R3SN_SCHEDULER_TICK_MS: Type.Integer({ default: 1000, minimum: 10, description: 'How often schedule triggers are checked.' }),
   R3SN_HTTP_ALLOWED_HOSTS: Type.String({ default: '*', description: 'Comma-separated hosts (or host:port) http.request may call; "*" allows any public host. Private, loopback and link-local addresses need an explicit entry.' }),
+  R3SN_WS_MAX_FRAME_BYTES: Type.Integer({ default: 65536, minimum: 256, description: 'Largest WebSocket frame a client may send (bigger ones close the socket with 1009).' }),
+  R3SN_WS_MAX_BUFFERED_BYTES: Type.Integer({ default: 1048576, minimum: 1, description: 'Bytes queued for a slow WebSocket reader before it is cut off (close code 4008).' }),
+  R3SN_WS_MAX_SUBSCRIPTIONS: Type.Integer({ default: 100, minimum: 1, description: 'Execution subscriptions per WebSocket connection.' }),
+  R3SN_WS_MAX_CONNECTIONS_PER_USER: Type.Integer({ default: 50, minimum: 1, description: 'Open WebSocket connections per user (more close with 4429).' }),
+  R3SN_WS_AUTH_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 10, description: 'Time a WebSocket client has to authenticate (then close code 4401).' }),
+  R3SN_WS_HEARTBEAT_MS: Type.Integer({ default: 30000, minimum: 10, description: 'Ping interval; a connection that missed the previous pong is dropped.' }),
+  R3SN_WS_FANOUT_POLL_MS: Type.Integer({ default: 100, minimum: 10, description: 'Pause before reopening the cross-instance event tail when it ends.' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })
 export type Env = Static<typeof EnvSchema>
@@ -43,6 +50,13 @@ export interface Config {
   retentionIntervalMs: number
   schedulerTickMs: number
   httpAllowedHosts: string[]
+  wsMaxFrameBytes: number
+  wsMaxBufferedBytes: number
+  wsMaxSubscriptions: number
+  wsMaxConnectionsPerUser: number
+  wsAuthTimeoutMs: number
+  wsHeartbeatMs: number
+  wsFanoutPollMs: number
 }
 
 export class ConfigError extends Error {
@@ -83,6 +97,13 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     retentionDays: e.R3SN_RETENTION_DAYS,
     retentionIntervalMs: e.R3SN_RETENTION_INTERVAL_MS,
     schedulerTickMs: e.R3SN_SCHEDULER_TICK_MS,
-    httpAllowedHosts: e.R3SN_HTTP_ALLOWED_HOSTS.split(',').map(h => h.trim().toLowerCase()).filter(h => h !== '')
+    httpAllowedHosts: e.R3SN_HTTP_ALLOWED_HOSTS.split(',').map(h => h.trim().toLowerCase()).filter(h => h !== ''),
+    wsMaxFrameBytes: e.R3SN_WS_MAX_FRAME_BYTES,
+    wsMaxBufferedBytes: e.R3SN_WS_MAX_BUFFERED_BYTES,
+    wsMaxSubscriptions: e.R3SN_WS_MAX_SUBSCRIPTIONS,
+    wsMaxConnectionsPerUser: e.R3SN_WS_MAX_CONNECTIONS_PER_USER,
+    wsAuthTimeoutMs: e.R3SN_WS_AUTH_TIMEOUT_MS,
+    wsHeartbeatMs: e.R3SN_WS_HEARTBEAT_MS,
+    wsFanoutPollMs: e.R3SN_WS_FANOUT_POLL_MS
   }
 }

@@ -10,7 +10,7 @@ t.test('engine status lists exactly the engines that registered a status functio
   await app.ready()
   const headers = { authorization: `Bearer ${config.adminKey}` }
   const none = await app.inject({ url: '/api/engines/status', headers })
-  t.same(Object.keys(none.json().engines).sort(), ['integrationHub', 'orchestrator'], 'the engines that exist, and only those')
+  t.same(Object.keys(none.json().engines).sort(), ['integrationHub', 'orchestrator', 'realtimeEngine'], 'the engines that exist, and only those')
   t.match(none.json().engines.orchestrator, { initialized: true, activeExecutions: 0, historySize: 0 })
 
   let runs = 0

@@ -1,0 +1,300 @@
+import fp from 'fastify-plugin'
+import websocket from '@fastify/websocket'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { WebSocket } from 'ws'
+import type { Collection } from 'mongodb'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type { TSchema } from '@sinclair/typebox'
+import type { Config } from '../config.js'
+import type { Owner } from './db.js'
+import type { ExecutionEvent } from '../schemas/executions.js'
+import { ClientPayloads, Frame, PLANNED_CLIENT_EVENTS } from '../schemas/realtime.js'
+import type { Orchestrator } from '../engines/orchestrator.js'
+
+/** Close codes a client can act on. */
+export const CLOSE = { authTimeout: 4401, slowConsumer: 4008, tooManyConnections: 4429 } as const
+
+interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean }
+interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean }
+interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: string }
+const SEED = 'seed'
+
+const frameCheck = TypeCompiler.Compile(Frame)
+const payloadChecks = Object.fromEntries(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema)])) as Record<string, TypeCheck<TSchema>>
+
+class FrameError extends Error {
+  constructor (readonly code: string, message: string) { super(message) }
+}
+
+function firstError (check: TypeCheck<TSchema>, value: unknown): string {
+  const e = check.Errors(value).First()
+  return e === undefined ? 'is invalid' : `${e.path === '' ? 'data' : `data${e.path}`} ${e.message.toLowerCase()}`
+}
+
+/**
+ * The WebSocket side of R3SN. Execution events come from the durable log: a subscription
+ * remembers the next seq it owes its client and reads the log whenever a live event does
+ * not follow on, so replay-then-live has no gap and no duplicate. Events written on other
+ * instances arrive through a capped collection that every instance tails.
+ */
+export class Realtime {
+  private readonly clients = new Set<Client>()
+  private readonly byExecution = new Map<string, Set<Subscription>>()
+  private closed = false
+  private tail: Promise<void> = Promise.resolve()
+
+  constructor (
+    private readonly orchestrator: Orchestrator,
+    private readonly verify: (token: string) => Promise<Owner | null>,
+    private readonly fanout: Collection<FanoutDoc>,
+    private readonly log: FastifyBaseLogger,
+    private readonly config: Config
+  ) {}
+
+  get connectedClients (): number { return this.clients.size }
+
+  start (): void {
+    this.orchestrator.store.on('event', this.onLocalEvent)
+    this.tail = this.tailFanout()
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    this.orchestrator.store.off('event', this.onLocalEvent)
+    for (const c of this.clients) c.socket.terminate()
+    await this.tail
+  }
+
+  connect (socket: WebSocket, header: string | undefined): void {
+    const client: Client = { socket, owner: null, subs: new Map(), alive: true }
+    this.clients.add(client)
+    socket.on('pong', () => { client.alive = true })
+    socket.on('close', () => this.disconnect(client))
+    socket.on('message', (raw, isBinary) => {
+      void this.onMessage(client, isBinary ? '' : raw.toString()).catch(err => this.log.error({ err }, 'websocket handler failed'))
+    })
+    const authTimer = setTimeout(() => { if (client.owner === null) socket.close(CLOSE.authTimeout, 'authenticate within the time limit') }, this.config.wsAuthTimeoutMs)
+    socket.once('close', () => clearTimeout(authTimer))
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1]
+    if (token !== undefined) void this.authenticate(client, token).catch(err => this.log.error({ err }, 'websocket auth failed'))
+  }
+
+  /** Drops connections that stopped answering pings. */
+  heartbeat (): void {
+    for (const c of this.clients) {
+      if (!c.alive) { c.socket.terminate(); continue }
+      c.alive = false
+      c.socket.ping()
+    }
+  }
+
+  private disconnect (client: Client): void {
+    this.clients.delete(client)
+    for (const sub of client.subs.values()) this.dropSubscription(sub)
+  }
+
+  private send (client: Client, event: string, data: object, id?: string): void {
+    const socket = client.socket
+    if (socket.readyState !== socket.OPEN) return
+    // A reader that does not keep up is cut off rather than allowed to grow our memory: nothing
+    // more is queued for it, and the close frame follows what is already queued (ws drops the
+    // connection if the closing handshake has not finished 30 s later).
+    if (socket.bufferedAmount > this.config.wsMaxBufferedBytes) {
+      this.log.info({ bufferedAmount: socket.bufferedAmount }, 'websocket reader too slow; closing')
+      socket.close(CLOSE.slowConsumer, 'slow consumer: reconnect and resubscribe with since')
+      return
+    }
+    socket.send(JSON.stringify(id === undefined ? { event, data } : { event, data, id }))
+  }
+
+  private async authenticate (client: Client, token: string, id?: string): Promise<void> {
+    const owner = await this.verify(token)
+    if (owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'Invalid or revoked API key')
+    const open = [...this.clients].filter(c => c.owner?.id === owner.id).length
+    if (open >= this.config.wsMaxConnectionsPerUser) {
+      client.socket.close(CLOSE.tooManyConnections, `at most ${this.config.wsMaxConnectionsPerUser} connections per user`)
+      return
+    }
+    client.owner = owner
+    this.send(client, 'auth:ok', { userId: owner.id }, id)
+  }
+
+  private async onMessage (client: Client, raw: string): Promise<void> {
+    let id: string | undefined
+    try {
+      let frame: unknown
+      try { frame = JSON.parse(raw) } catch { throw new FrameError('R3SN_BAD_FRAME', 'a frame must be a JSON object {event, data?, id?}') }
+      if (!frameCheck.Check(frame)) throw new FrameError('R3SN_BAD_FRAME', `bad frame: ${firstError(frameCheck, frame).replace(/^data/, 'frame')}`)
+      id = frame.id
+      const data = frame.data ?? {}
+      if (PLANNED_CLIENT_EVENTS.includes(frame.event)) throw new FrameError('R3SN_NOT_AVAILABLE', `${frame.event} is not available yet on this server`)
+      const check = payloadChecks[frame.event]
+      if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${frame.event}"`)
+      if (!check.Check(data)) throw new FrameError('R3SN_VALIDATION', `${frame.event}: ${firstError(check, data)}`)
+      if (frame.event === 'auth') return await this.authenticate(client, (data as { token: string }).token, id)
+      if (client.owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'send auth {token} first')
+      await this.handle(client, client.owner, frame.event, data, id)
+    } catch (err) {
+      const code = err instanceof FrameError ? err.code : ((err as { code?: string }).code ?? 'R3SN_INTERNAL')
+      const message = err instanceof FrameError || code.startsWith('R3SN_') ? (err as Error).message : 'internal error'
+      if (!(err instanceof FrameError) && !code.startsWith('R3SN_')) this.log.error({ err }, 'websocket frame failed')
+      this.send(client, 'error', { code, message }, id)
+    }
+  }
+
+  private async handle (client: Client, owner: Owner, event: string, data: Record<string, unknown>, id?: string): Promise<void> {
+    switch (event) {
+      case 'ping':
+        return this.send(client, 'pong', { ts: new Date().toISOString() }, id)
+      case 'execution:subscribe': {
+        const { executionId, since } = data as { executionId: string, since?: number }
+        await this.orchestrator.store.executions.get(owner, executionId) // not found for another user's
+        this.subscribe(client, executionId, since ?? 0)
+        return this.send(client, 'execution:subscribed', { executionId, since: since ?? 0 }, id)
+      }
+      case 'execution:unsubscribe': {
+        const sub = client.subs.get((data as { executionId: string }).executionId)
+        if (sub !== undefined) this.dropSubscription(sub)
+        return this.send(client, 'execution:unsubscribed', { executionId: (data as { executionId: string }).executionId }, id)
+      }
+      case 'workflow:execute': {
+        const { workflowId, triggerData, priority } = data as { workflowId: string, triggerData?: unknown, priority?: number }
+        const wf = await this.orchestrator.workflows.get(owner, workflowId)
+        const doc = await this.orchestrator.startWorkflow(owner, wf, triggerData, { priority })
+        if (doc === null) throw new Error('a fresh execution id collided')
+        this.subscribe(client, doc._id, 0)
+        return this.send(client, 'workflow:progress', { executionId: doc._id, workflowId, status: doc.status }, id)
+      }
+    }
+  }
+
+  private subscribe (client: Client, executionId: string, since: number): void {
+    if (!client.subs.has(executionId) && client.subs.size >= this.config.wsMaxSubscriptions) {
+      throw new FrameError('R3SN_LIMIT', `at most ${this.config.wsMaxSubscriptions} subscriptions per connection`)
+    }
+    const existing = client.subs.get(executionId)
+    if (existing !== undefined) this.dropSubscription(existing)
+    const sub: Subscription = { executionId, client, nextSeq: since + 1, pumping: false, dirty: false }
+    client.subs.set(executionId, sub)
+    let set = this.byExecution.get(executionId)
+    if (set === undefined) this.byExecution.set(executionId, set = new Set())
+    set.add(sub)
+    void this.pump(sub)
+  }
+
+  private dropSubscription (sub: Subscription): void {
+    sub.client.subs.delete(sub.executionId)
+    const set = this.byExecution.get(sub.executionId)
+    set?.delete(sub)
+    if (set?.size === 0) this.byExecution.delete(sub.executionId)
+  }
+
+  private deliver (sub: Subscription, ev: ExecutionEvent): void {
+    if (ev.seq < sub.nextSeq) return
+    if (ev.seq === sub.nextSeq && !sub.pumping) {
+      this.emitEvent(sub, ev)
+      return
+    }
+    void this.pump(sub)
+  }
+
+  /** Sends everything from nextSeq on, in order, from the durable log. */
+  private async pump (sub: Subscription): Promise<void> {
+    if (sub.pumping) { sub.dirty = true; return }
+    sub.pumping = true
+    try {
+      let more = true
+      while (more && sub.client.subs.get(sub.executionId) === sub) {
+        sub.dirty = false
+        const events = await this.orchestrator.store.listEvents(sub.executionId, sub.nextSeq - 1, 500)
+        for (const ev of events) if (ev.seq === sub.nextSeq) this.emitEvent(sub, ev)
+        more = sub.dirty || events.length === 500
+      }
+    } catch (err) {
+      this.log.warn({ err, executionId: sub.executionId }, 'replaying events failed')
+    } finally {
+      sub.pumping = false
+    }
+  }
+
+  private emitEvent (sub: Subscription, ev: ExecutionEvent): void {
+    sub.nextSeq = ev.seq + 1
+    this.send(sub.client, 'execution:event', ev)
+    // Workflow runs are also told in workflow terms.
+    if (ev.type === 'execution.completed') this.send(sub.client, 'workflow:completed', { executionId: ev.executionId, result: ev.data.result })
+    else if (ev.type === 'execution.failed' || ev.type === 'execution.cancelled') this.send(sub.client, 'workflow:failed', { executionId: ev.executionId, error: ev.data.error })
+    else if (ev.type.startsWith('step.')) this.send(sub.client, 'workflow:progress', { executionId: ev.executionId, stepId: ev.stepId, type: ev.type })
+  }
+
+  private readonly onLocalEvent = (ev: ExecutionEvent, ownerId: string): void => {
+    this.route(ev)
+    this.fanout.insertOne({ origin: this.orchestrator.instanceId, ts: new Date(), ownerId, eventJson: JSON.stringify(ev) })
+      .catch(err => this.log.warn({ err }, 'fan-out publish failed'))
+  }
+
+  private route (ev: ExecutionEvent): void {
+    for (const sub of this.byExecution.get(ev.executionId) ?? []) this.deliver(sub, ev)
+  }
+
+  /**
+   * Follows the capped collection with a tailable cursor from its start (FerretDB keeps a
+   * tailable cursor open only when its first batch does not return everything, hence the
+   * small batches and the seed documents), skipping what is old or already seen. When the
+   * cursor ends or fails it is reopened; delivery is seq-checked, so nothing is lost.
+   */
+  private async tailFanout (): Promise<void> {
+    const startedAt = Date.now()
+    let since = startedAt
+    const seen = new Map<string, number>()
+    while (!this.closed) {
+      try {
+        const cursor = this.fanout.find({}, { tailable: true, awaitData: true, maxAwaitTimeMS: 500, batchSize: 2 })
+        while (!this.closed) {
+          const doc = await cursor.tryNext()
+          if (doc === null) { if (cursor.closed) break; continue }
+          const ts = doc.ts.getTime()
+          const key = doc._id.toHexString()
+          if (doc.origin === SEED || ts < Math.max(startedAt, since - 2000) || seen.has(key)) continue
+          seen.set(key, ts)
+          since = Math.max(since, ts)
+          if (doc.origin !== this.orchestrator.instanceId) this.route(JSON.parse(doc.eventJson) as ExecutionEvent)
+          if (seen.size > 10_000) for (const [k, t] of seen) if (t < since - 5000) seen.delete(k)
+        }
+        await cursor.close()
+      } catch (err) {
+        if (!this.closed) this.log.warn({ err }, 'fan-out tail failed; reopening')
+      }
+      if (!this.closed) await new Promise(resolve => setTimeout(resolve, this.config.wsFanoutPollMs))
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { realtime: Realtime }
+}
+
+async function realtime (app: FastifyInstance, opts: { config: Config }) {
+  const { config } = opts
+  const db = app.mongo.db
+  if ((await db.listCollections({ name: 'realtime_fanout' }).toArray()).length === 0) {
+    await db.createCollection('realtime_fanout', { capped: true, size: 16 * 1024 * 1024, max: 2000 })
+      .catch((err: { code?: number }) => { if (err.code !== 48) throw err }) // 48: another instance created it first
+  }
+  const fanout = db.collection<FanoutDoc>('realtime_fanout')
+  if (await fanout.countDocuments({}, { limit: 3 }) < 3) {
+    await fanout.insertMany([1, 2, 3].map(() => ({ origin: SEED, ts: new Date(0), ownerId: '', eventJson: 'null' })))
+  }
+  const rt = new Realtime(app.orchestrator, token => app.apiKeys.verify(token), fanout, app.log.child({ engine: 'realtime' }), config)
+  app.decorate('realtime', rt)
+  app.engines.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
+
+  await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes } })
+  // The key comes in the Authorization header at upgrade or in an auth frame, so the route is public to the HTTP hook.
+  app.get('/ws', { websocket: true, config: { public: true }, schema: { hide: true } }, (socket, req) => rt.connect(socket, req.headers.authorization))
+
+  const heartbeat = setInterval(() => rt.heartbeat(), config.wsHeartbeatMs)
+  app.addHook('onReady', async () => { rt.start() })
+  app.addHook('preClose', async () => { clearInterval(heartbeat); await rt.close() })
+}
+
+export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'orchestrator'] })

@@ -1,0 +1,151 @@
+import t from 'tap'
+import { build, createUser, getEvents, type WorkflowBody } from '../helper.js'
+import { wsConnect } from '../fixtures/ws-client.js'
+
+const threeSteps: WorkflowBody = { name: 'three', steps: [
+  { id: 'a', type: 'transform', expression: 'trigger.n + 1' },
+  { id: 'b', type: 'integration', action: 'core.log', input: { message: 'hello' } },
+  { id: 'c', type: 'transform', expression: 'steps.a.output * 10' }
+] }
+
+t.test('auth by header or by a first auth frame; anything else first gets an error; silence is closed', async t => {
+  const { baseUrl, adminKey } = await build(t, { wsAuthTimeoutMs: 400 })
+  const byHeader = await wsConnect(baseUrl, adminKey)
+  t.match((await byHeader.waitFor(f => f.event === 'auth:ok')).data, { userId: 'admin' })
+  byHeader.ws.close()
+
+  const byFrame = await wsConnect(baseUrl)
+  byFrame.send('ping', {}, 'p1')
+  t.match(await byFrame.waitFor(f => f.event === 'error'), { id: 'p1', data: { code: 'R3SN_UNAUTHORIZED', message: 'send auth {token} first' } })
+  byFrame.send('auth', { token: 'r3sn_wrong' }, 'a0')
+  t.match(await byFrame.waitFor(f => f.id === 'a0'), { event: 'error', data: { code: 'R3SN_UNAUTHORIZED' } })
+  byFrame.send('auth', { token: adminKey }, 'a1')
+  t.match(await byFrame.waitFor(f => f.event === 'auth:ok'), { id: 'a1', data: { userId: 'admin' } })
+  byFrame.send('ping', {}, 'p2')
+  t.match(await byFrame.waitFor(f => f.event === 'pong'), { id: 'p2' })
+  byFrame.ws.close()
+
+  const silent = await wsConnect(baseUrl)
+  t.same(await silent.closed, { code: 4401, reason: 'authenticate within the time limit' })
+})
+
+t.test('malformed frames, unknown events and bad payloads get an error and the connection stays usable', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const c = await wsConnect(baseUrl, adminKey)
+  await c.waitFor(f => f.event === 'auth:ok')
+  c.ws.send('{not json')
+  t.match(await c.waitFor(f => f.event === 'error' && f.data.code === 'R3SN_BAD_FRAME'), { data: { message: /JSON object/ } })
+  c.ws.send(JSON.stringify({ data: {} }))
+  t.match(await c.waitFor(f => f.event === 'error' && /frame/.test(f.data.message) && f.data.message !== c.frames[1]?.data.message), { data: { code: 'R3SN_BAD_FRAME' } })
+  c.send('teleport', {}, 'u')
+  t.match(await c.waitFor(f => f.id === 'u'), { event: 'error', data: { code: 'R3SN_UNKNOWN_EVENT', message: 'unknown event "teleport"' } })
+  c.send('execution:subscribe', { executionId: 42 }, 'v')
+  t.match(await c.waitFor(f => f.id === 'v'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /execution:subscribe: data\/executionId/ } })
+  c.send('prompt:execute', { prompt: 'hi' }, 'w')
+  t.match(await c.waitFor(f => f.id === 'w'), { event: 'error', data: { code: 'R3SN_NOT_AVAILABLE' } })
+  c.send('ping', {}, 'still')
+  t.match(await c.waitFor(f => f.id === 'still'), { event: 'pong' })
+})
+
+t.test('a workflow run is observed event by event, and engine status counts the client', async t => {
+  const { baseUrl, adminKey, client } = await build(t)
+  const id = (await client.POST('/api/workflows', { body: threeSteps })).data!.workflow.id
+  const c = await wsConnect(baseUrl, adminKey)
+  await c.waitFor(f => f.event === 'auth:ok')
+  t.equal((await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients, 1)
+
+  c.send('workflow:execute', { workflowId: id, triggerData: { n: 1 } }, 'run')
+  const accepted = await c.waitFor(f => f.id === 'run')
+  t.match(accepted, { event: 'workflow:progress', data: { workflowId: id } })
+  const executionId = accepted.data.executionId as string
+  t.match((await c.waitFor(f => f.event === 'workflow:completed')).data, { executionId, result: 20 })
+  const seen = c.executionEvents(executionId)
+  const stored = await getEvents(client, executionId)
+  t.same(seen.map(e => e.seq), stored.map(e => e.seq), 'every stored event, in order, once')
+  t.same(seen.map(e => e.type), stored.map(e => e.type))
+  t.ok(seen.every(e => typeof e.ts === 'string' && e.executionId === executionId))
+  t.same(seen.filter(e => e.stepId !== undefined).map(e => `${e.type}:${e.stepId}`), ['step.completed:a', 'step.started:b', 'step.completed:b', 'step.completed:c'])
+})
+
+t.test('resubscribing with since after a disconnect mid-run gets every event exactly once, in order', async t => {
+  const { baseUrl, adminKey, client } = await build(t)
+  const id = (await client.POST('/api/workflows', { body: { name: 'slow', steps: [
+    { id: 'one', type: 'integration', action: 'core.delay', input: { ms: 300 } },
+    { id: 'two', type: 'integration', action: 'core.delay', input: { ms: 300 } },
+    { id: 'three', type: 'integration', action: 'core.delay', input: { ms: 300 } }
+  ] } })).data!.workflow.id
+  const first = await wsConnect(baseUrl, adminKey)
+  await first.waitFor(f => f.event === 'auth:ok')
+  first.send('workflow:execute', { workflowId: id }, 'go')
+  const executionId = (await first.waitFor(f => f.id === 'go')).data.executionId as string
+  await first.waitFor(f => f.event === 'execution:event' && f.data.type === 'step.completed' && f.data.stepId === 'one')
+  first.ws.close()
+  const before = first.executionEvents(executionId)
+  const lastSeq = before.at(-1)!.seq as number
+
+  await new Promise(resolve => setTimeout(resolve, 400)) // events go on while nobody listens
+  const second = await wsConnect(baseUrl, adminKey)
+  await second.waitFor(f => f.event === 'auth:ok')
+  second.send('execution:subscribe', { executionId, since: lastSeq }, 'sub')
+  t.match(await second.waitFor(f => f.id === 'sub'), { event: 'execution:subscribed', data: { executionId, since: lastSeq } })
+  await second.waitFor(f => f.event === 'workflow:completed', 5000)
+  const after = second.executionEvents(executionId)
+  const all = [...before, ...after].map(e => e.seq)
+  t.same(all, all.map((_, i) => i + 1), 'seq 1..n, no gap, no duplicate across the two connections')
+  t.equal(all.length, (await getEvents(client, executionId)).length)
+})
+
+t.test('another user\'s execution is refused as not found', async t => {
+  const { baseUrl, adminKey, client } = await build(t)
+  const id = (await client.POST('/api/workflows', { body: threeSteps })).data!.workflow.id
+  const run = await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { triggerData: { n: 1 } } })
+  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const c = await wsConnect(baseUrl, bob.key)
+  await c.waitFor(f => f.event === 'auth:ok')
+  c.send('execution:subscribe', { executionId: run.data!.executionId }, 's')
+  t.match(await c.waitFor(f => f.id === 's'), { event: 'error', data: { code: 'R3SN_NOT_FOUND' } })
+  c.send('workflow:execute', { workflowId: id }, 'w')
+  t.match(await c.waitFor(f => f.id === 'w'), { event: 'error', data: { code: 'R3SN_NOT_FOUND' } })
+  await new Promise(resolve => setTimeout(resolve, 200))
+  t.equal(c.frames.filter(f => f.event === 'execution:event').length, 0, 'none of its events leak')
+})
+
+t.test('a client on instance B sees events of an execution running on instance A', async t => {
+  const a = await build(t)
+  const b = await build(t, { mongoDb: a.config.mongoDb, adminKey: a.config.adminKey, concurrency: 1 })
+  const id = (await a.client.POST('/api/workflows', { body: { name: 'slow', steps: [
+    { id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 500 } },
+    { id: 'done', type: 'transform', expression: '"done"' }
+  ] } })).data!.workflow.id
+  // B is kept busy so that A runs the execution.
+  const blocker = (await b.client.POST('/api/workflows', { body: { name: 'block', steps: [{ id: 'w', type: 'integration', action: 'core.delay', input: { ms: 3000 } }] } })).data!.workflow.id
+  await b.client.POST('/api/workflows/{id}/execute', { params: { path: { id: blocker } }, body: { mode: 'async' } })
+  await new Promise(resolve => setTimeout(resolve, 300))
+
+  const onB = await wsConnect(b.baseUrl, b.adminKey)
+  await onB.waitFor(f => f.event === 'auth:ok')
+  const executionId = (await a.client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { mode: 'async' } })).data!.executionId
+  onB.send('execution:subscribe', { executionId }, 'sub')
+  await onB.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === executionId, 8000)
+  const started = onB.executionEvents(executionId).find(e => e.type === 'execution.started')
+  t.equal(started?.data.instance, a.app.orchestrator.instanceId, 'the run was on instance A')
+  const seqs = onB.executionEvents(executionId).map(e => e.seq)
+  t.same(seqs, seqs.map((_, i) => i + 1))
+})
+
+t.test('a reader that stops reading is cut off at the buffer limit with a clear close code', async t => {
+  const { baseUrl, adminKey, client } = await build(t, { wsMaxBufferedBytes: 256 * 1024 })
+  const c = await wsConnect(baseUrl, adminKey)
+  await c.waitFor(f => f.event === 'auth:ok')
+  const socket = (c.ws as unknown as { _socket: { pause (): void, resume (): void } })._socket
+  socket.pause() // a stalled reader, owed far more replies than the socket buffers can hold
+  const frame = JSON.stringify({ event: 'ping', data: { pad: 'x'.repeat(100) }, id: 'p' })
+  for (let i = 0; i < 100_000; i++) c.ws.send(frame)
+  await new Promise(resolve => setTimeout(resolve, 3000))
+  socket.resume()
+  const closed = await Promise.race([c.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), 15_000))])
+  t.equal(closed?.code, 4008)
+  t.match(closed?.reason, /slow consumer/)
+  t.ok(c.frames.filter(f => f.event === 'pong').length < 100_000, 'it was cut off before getting every reply')
+  t.equal((await client.GET('/ready')).response.status, 200, 'the server is fine')
+})
