@@ -1,0 +1,123 @@
+/**
+ * npm run bench:ws — realtime fan-out, next to a bare `ws` broadcast in the same run:
+ *  1. latency from publish until each of 1,000 subscribed clients has the event (p50/p99);
+ *     for R3SN, publishing means appending to the durable event log first;
+ *  2. sustained events per second delivered to 100 subscribed clients.
+ * MONGODB_URI points at a server of your own; otherwise an embedded FerretDB is started.
+ */
+import WebSocket, { WebSocketServer } from 'ws'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildApp } from '../app.js'
+import { loadConfig } from '../config.js'
+import { startFerretdb, type EmbeddedDb } from '../scripts/embedded-db.js'
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20)
+const RATE_CLIENTS = 100
+const RATE_EVENTS = Number(process.env.BENCH_EVENTS ?? 500)
+
+const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return +(s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] ?? 0).toFixed(2) }
+
+/** n open clients; onMessage gets each parsed frame with its arrival time. */
+async function openClients (n: number, url: string, headers: Record<string, string>, onMessage: (i: number, frame: any, at: number) => void) {
+  const sockets: WebSocket[] = []
+  for (let i = 0; i < n; i++) {
+    const ws = new WebSocket(url, { headers })
+    ws.on('message', raw => onMessage(i, JSON.parse(raw.toString()), performance.now()))
+    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject) })
+    sockets.push(ws)
+  }
+  return sockets
+}
+
+let embedded: EmbeddedDb | undefined
+let dataDir: string | undefined
+let uri = process.env.MONGODB_URI
+if (uri === undefined) {
+  dataDir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
+  embedded = await startFerretdb(dataDir)
+  uri = embedded.uri
+}
+const adminKey = 'bench-admin-key-0123456789abcdef'
+const app = buildApp({ ...loadConfig({}), mongodbUri: uri, mongoDb: `bench_${Date.now()}`, adminKey, logLevel: 'warn', wsMaxConnectionsPerUser: CLIENTS + 10 })
+await app.listen({ host: '127.0.0.1', port: 0 })
+const wsUrl = `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/ws`
+const owner = { id: 'admin', admin: true }
+const exec = await app.orchestrator.store.create(owner, { type: 'workflow', plan: [] })
+if (exec === null) throw new Error('no execution')
+
+// 1. latency to 1,000 subscribers
+const arrivals = new Map<number, number[]>()
+const r3snClients = await openClients(CLIENTS, wsUrl, { authorization: `Bearer ${adminKey}` }, (_i, f, at) => {
+  if (f.event === 'execution:event' && f.data.type === 'bench.tick') arrivals.get(f.data.seq)?.push(at)
+})
+let subscribed = 0
+await new Promise<void>(resolve => {
+  for (const ws of r3snClients) {
+    ws.on('message', raw => { if (JSON.parse(raw.toString()).event === 'execution:subscribed' && ++subscribed === CLIENTS) resolve() })
+    ws.send(JSON.stringify({ event: 'execution:subscribe', data: { executionId: exec._id, since: 1 } }))
+  }
+})
+let seq = 1
+const r3snLatency: number[] = []
+for (let round = 0; round < ROUNDS; round++) {
+  const expected = seq + 1
+  arrivals.set(expected, [])
+  const sent = performance.now()
+  seq = await app.orchestrator.store.appendEvent(exec, 'bench.tick', {}, undefined, expected)
+  while ((arrivals.get(expected)?.length ?? 0) < CLIENTS) await new Promise(resolve => setImmediate(resolve))
+  r3snLatency.push(...(arrivals.get(expected) as number[]).map(at => at - sent))
+}
+for (const ws of r3snClients.slice(RATE_CLIENTS)) ws.close()
+
+// 2. sustained rate to 100 subscribers
+let received = 0
+for (const ws of r3snClients.slice(0, RATE_CLIENTS)) ws.on('message', () => { received++ })
+const rateStart = performance.now()
+for (let i = 0; i < RATE_EVENTS; i++) seq = await app.orchestrator.store.appendEvent(exec, 'bench.rate', {}, undefined, seq + 1)
+while (received < RATE_CLIENTS * RATE_EVENTS) await new Promise(resolve => setImmediate(resolve))
+const r3snRate = RATE_EVENTS / ((performance.now() - rateStart) / 1000)
+for (const ws of r3snClients.slice(0, RATE_CLIENTS)) ws.close()
+
+// The same two figures for a bare ws broadcast.
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+await new Promise(resolve => wss.once('listening', resolve))
+const bareUrl = `ws://127.0.0.1:${(wss.address() as { port: number }).port}`
+const bareArrivals: number[] = []
+let bareCount = 0
+const bareClients = await openClients(CLIENTS, bareUrl, {}, (_i, _f, at) => { bareArrivals.push(at); bareCount++ })
+const bareLatency: number[] = []
+for (let round = 0; round < ROUNDS; round++) {
+  bareArrivals.length = 0
+  const sent = performance.now()
+  const msg = JSON.stringify({ event: 'execution:event', data: { seq: round } })
+  for (const c of wss.clients) c.send(msg)
+  while (bareArrivals.length < CLIENTS) await new Promise(resolve => setImmediate(resolve))
+  bareLatency.push(...bareArrivals.map(at => at - sent))
+}
+for (const ws of bareClients.slice(RATE_CLIENTS)) ws.close()
+await new Promise(resolve => setTimeout(resolve, 200))
+bareCount = 0
+const bareStart = performance.now()
+for (let i = 0; i < RATE_EVENTS; i++) {
+  const msg = JSON.stringify({ event: 'execution:event', data: { seq: i } })
+  for (const c of wss.clients) c.send(msg)
+  await new Promise(resolve => setImmediate(resolve))
+}
+while (bareCount < RATE_CLIENTS * RATE_EVENTS) await new Promise(resolve => setImmediate(resolve))
+const bareRate = RATE_EVENTS / ((performance.now() - bareStart) / 1000)
+for (const ws of bareClients) ws.close()
+wss.close()
+
+console.log(JSON.stringify({
+  database: embedded === undefined ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)',
+  latencyTo1000ClientsMs: { r3sn: { p50: pct(r3snLatency, 0.5), p99: pct(r3snLatency, 0.99) }, bareWs: { p50: pct(bareLatency, 0.5), p99: pct(bareLatency, 0.99) } },
+  eventsPerSecondTo100Clients: { r3sn: Math.round(r3snRate), bareWs: Math.round(bareRate) }
+}, null, 2))
+
+await app.mongo.db.dropDatabase()
+await app.close()
+await embedded?.stop()
+if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
