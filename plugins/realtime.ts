@@ -9,6 +9,7 @@ import type { Config } from '../config.js'
 import type { Owner } from './db.js'
 import type { ExecutionEvent } from '../schemas/executions.js'
 import { ClientPayloads, Frame, PLANNED_CLIENT_EVENTS } from '../schemas/realtime.js'
+import { Unauthorized } from '../schemas/errors.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
 
 /** Close codes a client can act on. */
@@ -18,6 +19,7 @@ interface Subscription { executionId: string, client: Client, nextSeq: number, p
 interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean }
 interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: string }
 const SEED = 'seed'
+const MAX_CONCURRENT_LOG_READS = 8
 
 const frameCheck = TypeCompiler.Compile(Frame)
 const payloadChecks = Object.fromEntries(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema)])) as Record<string, TypeCheck<TSchema>>
@@ -42,6 +44,8 @@ export class Realtime {
   private readonly byExecution = new Map<string, Set<Subscription>>()
   private closed = false
   private tail: Promise<void> = Promise.resolve()
+  private reading = 0
+  private readonly readQueue: (() => void)[] = []
 
   constructor (
     private readonly orchestrator: Orchestrator,
@@ -65,7 +69,8 @@ export class Realtime {
     await this.tail
   }
 
-  connect (socket: WebSocket, header: string | undefined): void {
+  /** A new connection; `owner` when its upgrade request carried a valid key. */
+  connect (socket: WebSocket, owner: Owner | null): void {
     const client: Client = { socket, owner: null, subs: new Map(), alive: true }
     this.clients.add(client)
     socket.on('pong', () => { client.alive = true })
@@ -75,8 +80,7 @@ export class Realtime {
     })
     const authTimer = setTimeout(() => { if (client.owner === null) socket.close(CLOSE.authTimeout, 'authenticate within the time limit') }, this.config.wsAuthTimeoutMs)
     socket.once('close', () => clearTimeout(authTimer))
-    const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1]
-    if (token !== undefined) void this.authenticate(client, token).catch(err => this.log.error({ err }, 'websocket auth failed'))
+    if (owner !== null) this.admit(client, owner)
   }
 
   /** Drops connections that stopped answering pings. */
@@ -110,6 +114,10 @@ export class Realtime {
   private async authenticate (client: Client, token: string, id?: string): Promise<void> {
     const owner = await this.verify(token)
     if (owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'Invalid or revoked API key')
+    this.admit(client, owner, id)
+  }
+
+  private admit (client: Client, owner: Owner, id?: string): void {
     const open = [...this.clients].filter(c => c.owner?.id === owner.id).length
     if (open >= this.config.wsMaxConnectionsPerUser) {
       client.socket.close(CLOSE.tooManyConnections, `at most ${this.config.wsMaxConnectionsPerUser} connections per user`)
@@ -198,22 +206,34 @@ export class Realtime {
     void this.pump(sub)
   }
 
-  /** Sends everything from nextSeq on, in order, from the durable log. */
+  /** Sends everything from nextSeq on, in order, from the durable log; a failed read is retried. */
   private async pump (sub: Subscription): Promise<void> {
     if (sub.pumping) { sub.dirty = true; return }
     sub.pumping = true
-    try {
-      let more = true
-      while (more && sub.client.subs.get(sub.executionId) === sub) {
-        sub.dirty = false
-        const events = await this.orchestrator.store.listEvents(sub.executionId, sub.nextSeq - 1, 500)
+    let more = true
+    while (more && !this.closed && sub.client.subs.get(sub.executionId) === sub) {
+      sub.dirty = false
+      try {
+        const events = await this.readLog(sub.executionId, sub.nextSeq - 1)
         for (const ev of events) if (ev.seq === sub.nextSeq) this.emitEvent(sub, ev)
         more = sub.dirty || events.length === 500
+      } catch (err) {
+        this.log.warn({ err, executionId: sub.executionId }, 'reading the event log failed; retrying')
+        await new Promise(resolve => setTimeout(resolve, 250))
       }
-    } catch (err) {
-      this.log.warn({ err, executionId: sub.executionId }, 'replaying events failed')
+    }
+    sub.pumping = false
+  }
+
+  /** Log reads for replays, a few at a time, so a crowd of subscribers cannot swamp the database. */
+  private async readLog (executionId: string, since: number): Promise<ExecutionEvent[]> {
+    while (this.reading >= MAX_CONCURRENT_LOG_READS) await new Promise<void>(resolve => this.readQueue.push(resolve))
+    this.reading++
+    try {
+      return await this.orchestrator.store.listEvents(executionId, since, 500)
     } finally {
-      sub.pumping = false
+      this.reading--
+      this.readQueue.shift()?.()
     }
   }
 
@@ -290,7 +310,19 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
 
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes } })
   // The key comes in the Authorization header at upgrade or in an auth frame, so the route is public to the HTTP hook.
-  app.get('/ws', { websocket: true, config: { public: true }, schema: { hide: true } }, (socket, req) => rt.connect(socket, req.headers.authorization))
+  app.get('/ws', {
+    websocket: true,
+    config: { public: true },
+    schema: { hide: true },
+    // A key in the upgrade request is checked before the socket opens, so the first frame is already authenticated.
+    preValidation: async (req) => {
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1]
+      if (token === undefined) return
+      const owner = await app.apiKeys.verify(token)
+      if (owner === null) throw new Unauthorized('Invalid or revoked API key')
+      req.user = owner
+    }
+  }, (socket, req) => rt.connect(socket, req.user ?? null))
 
   const heartbeat = setInterval(() => rt.heartbeat(), config.wsHeartbeatMs)
   app.addHook('onReady', async () => { rt.start() })

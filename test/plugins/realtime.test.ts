@@ -25,6 +25,8 @@ t.test('auth by header or by a first auth frame; anything else first gets an err
   t.match(await byFrame.waitFor(f => f.event === 'pong'), { id: 'p2' })
   byFrame.ws.close()
 
+  await t.rejects(wsConnect(baseUrl, 'r3sn_wrong'), /Unexpected server response: 401/, 'a wrong key in the upgrade request is refused before the socket opens')
+
   const silent = await wsConnect(baseUrl)
   t.same(await silent.closed, { code: 4401, reason: 'authenticate within the time limit' })
 })
