@@ -16,7 +16,7 @@ import type { Orchestrator } from '../engines/orchestrator.js'
 export const CLOSE = { authTimeout: 4401, slowConsumer: 4008, tooManyConnections: 4429 } as const
 
 interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean }
-interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean }
+interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean, inbox: Promise<void> }
 interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: string }
 const SEED = 'seed'
 const MAX_CONCURRENT_LOG_READS = 8
@@ -71,12 +71,15 @@ export class Realtime {
 
   /** A new connection; `owner` when its upgrade request carried a valid key. */
   connect (socket: WebSocket, owner: Owner | null): void {
-    const client: Client = { socket, owner: null, subs: new Map(), alive: true }
+    const client: Client = { socket, owner: null, subs: new Map(), alive: true, inbox: Promise.resolve() }
     this.clients.add(client)
     socket.on('pong', () => { client.alive = true })
     socket.on('close', () => this.disconnect(client))
+    // Frames are handled one after another, in the order they came.
     socket.on('message', (raw, isBinary) => {
-      void this.onMessage(client, isBinary ? '' : raw.toString()).catch(err => this.log.error({ err }, 'websocket handler failed'))
+      client.inbox = client.inbox
+        .then(() => this.onMessage(client, isBinary ? '' : raw.toString()))
+        .catch(err => this.log.error({ err }, 'websocket handler failed'))
     })
     const authTimer = setTimeout(() => { if (client.owner === null) socket.close(CLOSE.authTimeout, 'authenticate within the time limit') }, this.config.wsAuthTimeoutMs)
     socket.once('close', () => clearTimeout(authTimer))

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, createUser, getEvents, type WorkflowBody } from '../helper.js'
+import { build, createUser, eventually, getEvents, type WorkflowBody } from '../helper.js'
 import { wsConnect } from '../fixtures/ws-client.js'
 
 const threeSteps: WorkflowBody = { name: 'three', steps: [
@@ -112,27 +112,29 @@ t.test('another user\'s execution is refused as not found', async t => {
   t.equal(c.frames.filter(f => f.event === 'execution:event').length, 0, 'none of its events leak')
 })
 
-t.test('a client on instance B sees events of an execution running on instance A', async t => {
+t.test('a client on one instance sees live events of an execution running on another', async t => {
   const a = await build(t)
-  const b = await build(t, { mongoDb: a.config.mongoDb, adminKey: a.config.adminKey, concurrency: 1 })
+  const b = await build(t, { mongoDb: a.config.mongoDb, adminKey: a.config.adminKey })
   const id = (await a.client.POST('/api/workflows', { body: { name: 'slow', steps: [
-    { id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 500 } },
+    { id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 800 } },
     { id: 'done', type: 'transform', expression: '"done"' }
   ] } })).data!.workflow.id
-  // B is kept busy so that A runs the execution.
-  const blocker = (await b.client.POST('/api/workflows', { body: { name: 'block', steps: [{ id: 'w', type: 'integration', action: 'core.delay', input: { ms: 3000 } }] } })).data!.workflow.id
-  await b.client.POST('/api/workflows/{id}/execute', { params: { path: { id: blocker } }, body: { mode: 'async' } })
-  await new Promise(resolve => setTimeout(resolve, 300))
-
-  const onB = await wsConnect(b.baseUrl, b.adminKey)
-  await onB.waitFor(f => f.event === 'auth:ok')
   const executionId = (await a.client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { mode: 'async' } })).data!.executionId
-  onB.send('execution:subscribe', { executionId }, 'sub')
-  await onB.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === executionId, 8000)
-  const started = onB.executionEvents(executionId).find(e => e.type === 'execution.started')
-  t.equal(started?.data.instance, a.app.orchestrator.instanceId, 'the run was on instance A')
-  const seqs = onB.executionEvents(executionId).map(e => e.seq)
-  t.same(seqs, seqs.map((_, i) => i + 1))
+  const started = await eventually(async () => (await getEvents(a.client, executionId)).find(e => e.type === 'step.started'), 5000, 'the run to start')
+  const runner = (await getEvents(a.client, executionId)).find(e => e.type === 'execution.started')!.data.instance
+  const other = runner === a.app.orchestrator.instanceId ? b : a
+  t.not(other.app.orchestrator.instanceId, runner)
+
+  const c = await wsConnect(other.baseUrl, other.adminKey)
+  await c.waitFor(f => f.event === 'auth:ok')
+  c.send('execution:subscribe', { executionId, since: started.seq }, 'sub')
+  await c.waitFor(f => f.id === 'sub')
+  const subscribedAt = Date.now()
+  await c.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === executionId, 8000)
+  const live = c.executionEvents(executionId)
+  t.same(live.map(e => e.type), ['step.completed', 'step.completed', 'execution.completed'], 'everything after the subscription point, once')
+  t.ok(Date.parse(live[0]!.ts) >= subscribedAt - 50, 'written after the client subscribed, so it came live through the fan-out')
+  t.same(live.map(e => e.seq), live.map((_, i) => started.seq + 1 + i))
 })
 
 t.test('a reader that stops reading is cut off at the buffer limit with a clear close code', async t => {
@@ -150,4 +152,32 @@ t.test('a reader that stops reading is cut off at the buffer limit with a clear 
   t.match(closed?.reason, /slow consumer/)
   t.ok(c.frames.filter(f => f.event === 'pong').length < 100_000, 'it was cut off before getting every reply')
   t.equal((await client.GET('/ready')).response.status, 200, 'the server is fine')
+})
+
+t.test('limits: frame size, subscriptions per socket, connections per user; dead connections are dropped', async t => {
+  const { baseUrl, adminKey, client } = await build(t, { wsMaxFrameBytes: 1024, wsMaxSubscriptions: 2, wsMaxConnectionsPerUser: 2, wsHeartbeatMs: 100 })
+  const id = (await client.POST('/api/workflows', { body: threeSteps })).data!.workflow.id
+  const runs: string[] = []
+  for (let i = 0; i < 3; i++) runs.push((await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { triggerData: { n: i } } })).data!.executionId)
+
+  const c = await wsConnect(baseUrl, adminKey)
+  await c.waitFor(f => f.event === 'auth:ok')
+  c.send('execution:subscribe', { executionId: runs[0] }, 's0')
+  c.send('execution:subscribe', { executionId: runs[1] }, 's1')
+  c.send('execution:subscribe', { executionId: runs[2] }, 's2')
+  t.match(await c.waitFor(f => f.id === 's2'), { event: 'error', data: { code: 'R3SN_LIMIT', message: 'at most 2 subscriptions per connection' } })
+
+  const second = await wsConnect(baseUrl, adminKey)
+  await second.waitFor(f => f.event === 'auth:ok')
+  const third = await wsConnect(baseUrl, adminKey)
+  t.same(await third.closed, { code: 4429, reason: 'at most 2 connections per user' })
+
+  second.ws.send(JSON.stringify({ event: 'ping', data: { pad: 'x'.repeat(2000) } }))
+  t.equal((await second.closed).code, 1009, 'a frame over the limit closes the socket with 1009')
+
+  const socket = (c.ws as unknown as { _socket: { pause (): void } })._socket
+  t.equal((await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients, 1)
+  socket.pause() // no pong comes back any more
+  await eventually(async () => (await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients === 0 ? true : undefined, 3000, 'the dead connection to be dropped')
+  t.pass('a connection that stops answering pings is dropped')
 })
