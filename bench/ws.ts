@@ -53,6 +53,8 @@ if (exec === null) throw new Error('no execution')
 await app.orchestrator.waitForEnd(exec._id, 10_000)
 const arrivals = new Map<number, number[]>()
 let caughtUp = 0
+globalThis.gc?.()
+const heapBefore = process.memoryUsage().heapUsed
 const r3snClients = await openClients(CLIENTS, wsUrl, { authorization: `Bearer ${adminKey}` }, (_i, f, at) => {
   if (f.event !== 'execution:event') return
   if (f.data.type === 'bench.tick') arrivals.get(f.data.data.round)?.push(at)
@@ -61,6 +63,8 @@ const r3snClients = await openClients(CLIENTS, wsUrl, { authorization: `Bearer $
 for (const ws of r3snClients) ws.send(JSON.stringify({ event: 'execution:subscribe', data: { executionId: exec._id } }))
 // Measure live delivery only, once every client has replayed the log.
 while (caughtUp < CLIENTS) await new Promise(resolve => setTimeout(resolve, 10))
+globalThis.gc?.()
+const heapPerConnection = (process.memoryUsage().heapUsed - heapBefore) / CLIENTS
 let seq = await app.orchestrator.store.listEvents(exec._id, 0, 1000).then(events => events.length)
 const r3snLatency: number[] = []
 for (let round = 0; round < ROUNDS; round++) {
@@ -114,6 +118,7 @@ wss.close()
 console.log(JSON.stringify({
   database: embedded === undefined ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)',
   clients: CLIENTS,
+  heapKiBPerSubscribedConnection: +(heapPerConnection / 1024).toFixed(1),
   latencyToEveryClientMs: { r3sn: { p50: pct(r3snLatency, 0.5), p99: pct(r3snLatency, 0.99) }, bareWs: { p50: pct(bareLatency, 0.5), p99: pct(bareLatency, 0.99) } },
   eventsPerSecondToRateClients: { clients: RATE_CLIENTS, r3sn: Math.round(r3snRate), bareWs: Math.round(bareRate) }
 }, null, 2))

@@ -35,7 +35,9 @@ export class Scheduler {
     const from = this.lastCheck
     this.lastCheck = now
     try {
-      for (const wf of await this.workflows.scheduled()) {
+      const scheduled = await this.workflows.scheduled()
+      for (const id of this.crons.keys()) if (!scheduled.some(wf => wf._id === id)) this.forget(id)
+      for (const wf of scheduled) {
         const cron = this.cronOf(wf)
         let tick = cron.nextRun(from > wf.updatedAt ? from : wf.updatedAt)
         while (tick !== null && tick <= now) {
@@ -46,6 +48,11 @@ export class Scheduler {
     } catch (err) {
       this.log.warn({ err }, 'schedule check failed')
     }
+  }
+
+  private forget (id: string): void {
+    this.crons.get(id)?.cron.stop()
+    this.crons.delete(id)
   }
 
   private cronOf (wf: WorkflowDoc): Cron {
