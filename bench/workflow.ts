@@ -7,24 +7,15 @@
  * server of your own, otherwise an embedded FerretDB over SQLite is started in a temp folder.
  */
 import autocannon from 'autocannon'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
-import { startFerretdb, type EmbeddedDb } from '../scripts/embedded-db.js'
+import { provideDatabase } from '../scripts/embedded-db.js'
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const seconds = Number(process.env.BENCH_SECONDS ?? 20)
 
-let embedded: EmbeddedDb | undefined
-let dataDir: string | undefined
-let uri = process.env.MONGODB_URI
-if (uri === undefined) {
-  dataDir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
-  embedded = await startFerretdb(dataDir)
-  uri = embedded.uri
-}
+const database = await provideDatabase()
+const uri = database.uri
 // Command monitoring lets the benchmark count the writes the runtime makes.
 const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`
 const adminKey = 'bench-admin-key-0123456789abcdef'
@@ -73,7 +64,7 @@ const stepMs = sample.flatMap(e => (e.steps as { durationMs: number }[]).map(s =
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 
 console.log(JSON.stringify({
-  database: embedded === undefined ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)',
+  database: database.embedded ? 'embedded FerretDB 1.24 (SQLite)' : 'MONGODB_URI',
   connections,
   seconds,
   runsCompleted: runs,
@@ -86,5 +77,4 @@ console.log(JSON.stringify({
 
 await app.mongo.db.dropDatabase()
 await app.close()
-await embedded?.stop()
-if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+await database.release()

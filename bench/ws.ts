@@ -6,12 +6,9 @@
  * MONGODB_URI points at a server of your own; otherwise an embedded FerretDB is started.
  */
 import WebSocket, { WebSocketServer } from 'ws'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
-import { startFerretdb, type EmbeddedDb } from '../scripts/embedded-db.js'
+import { provideDatabase } from '../scripts/embedded-db.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20)
@@ -32,14 +29,8 @@ async function openClients (n: number, url: string, headers: Record<string, stri
   return sockets
 }
 
-let embedded: EmbeddedDb | undefined
-let dataDir: string | undefined
-let uri = process.env.MONGODB_URI
-if (uri === undefined) {
-  dataDir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
-  embedded = await startFerretdb(dataDir)
-  uri = embedded.uri
-}
+const database = await provideDatabase()
+const uri = database.uri
 const adminKey = 'bench-admin-key-0123456789abcdef'
 const app = buildApp({ ...loadConfig({}), mongodbUri: uri, mongoDb: `bench_${Date.now()}`, adminKey, logLevel: 'warn', wsMaxConnectionsPerUser: CLIENTS + 10 })
 await app.listen({ host: '127.0.0.1', port: 0 })
@@ -116,7 +107,7 @@ for (const ws of bareClients) ws.close()
 wss.close()
 
 console.log(JSON.stringify({
-  database: embedded === undefined ? 'MONGODB_URI' : 'embedded FerretDB 1.24 (SQLite)',
+  database: database.embedded ? 'embedded FerretDB 1.24 (SQLite)' : 'MONGODB_URI',
   clients: CLIENTS,
   heapKiBPerSubscribedConnection: +(heapPerConnection / 1024).toFixed(1),
   latencyToEveryClientMs: { r3sn: { p50: pct(r3snLatency, 0.5), p99: pct(r3snLatency, 0.99) }, bareWs: { p50: pct(bareLatency, 0.5), p99: pct(bareLatency, 0.99) } },
@@ -125,5 +116,4 @@ console.log(JSON.stringify({
 
 await app.mongo.db.dropDatabase()
 await app.close()
-await embedded?.stop()
-if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+await database.release()

@@ -1,5 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -76,4 +77,23 @@ export async function startFerretdb (dataDir: string, opts: { port?: number, log
 // `npm run ferretdb`: build the binary only.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   ensureFerretdb(console.log).then(path => console.log(path), err => { console.error(err.message); process.exit(1) })
+}
+
+/**
+ * The database a test run or benchmark uses: MONGODB_URI when set, otherwise a FerretDB
+ * over SQLite in a temporary folder. release() stops it and removes the folder.
+ */
+export async function provideDatabase (log?: (line: string) => void): Promise<{ uri: string, embedded: boolean, release (): Promise<void> }> {
+  const given = process.env.MONGODB_URI
+  if (given !== undefined && given !== '') return { uri: given, embedded: false, release: async () => {} }
+  const dir = mkdtempSync(join(tmpdir(), 'r3sn-ferretdb-'))
+  const db = await startFerretdb(dir, { log })
+  return {
+    uri: db.uri,
+    embedded: true,
+    async release () {
+      await db.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
 }

@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { startFerretdb, type EmbeddedDb } from './embedded-db.js'
+import { provideDatabase } from './embedded-db.js'
 
 /**
  * `npm test`: typecheck everything once, then run tap against MONGODB_URI, or,
@@ -21,17 +18,12 @@ function run (command: string, args: string[], env: NodeJS.ProcessEnv, onOutput?
 process.on('SIGINT', () => {})
 process.on('SIGTERM', () => {})
 
-const env = { ...process.env }
-let db: EmbeddedDb | undefined
-let dataDir: string | undefined
+let database: Awaited<ReturnType<typeof provideDatabase>> | undefined
 let code = 1
 try {
-  if (env.MONGODB_URI === undefined || env.MONGODB_URI === '') {
-    dataDir = mkdtempSync(join(tmpdir(), 'r3sn-ferretdb-'))
-    db = await startFerretdb(dataDir, { log: line => console.log(line) })
-    env.MONGODB_URI = db.uri
-    console.log(`# FerretDB (SQLite) for the tests at ${db.uri}`)
-  }
+  database = await provideDatabase(line => console.log(line))
+  if (database.embedded) console.log(`# FerretDB (SQLite) for the tests at ${database.uri}`)
+  const env = { ...process.env, MONGODB_URI: database.uri }
   code = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], env)
   if (code !== 0) console.error('typecheck failed')
   else {
@@ -44,7 +36,6 @@ try {
 } catch (err) {
   console.error((err as Error).message)
 } finally {
-  await db?.stop()
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
+  await database?.release()
 }
 process.exit(code)
