@@ -20,7 +20,7 @@ export class IntegrationHub {
   }
 
   readonly stepHandler: StepHandler = {
-    // The step's own action decides; see run(). Recording the start of every integration step keeps one rule.
+    // One rule for every action: its start is recorded before it runs (most actions touch the outside world).
     sideEffects: true,
     validate: (step) => {
       if (step.action === undefined) return `an integration step needs an action (one of ${[...this.actions.keys()].join(', ')})`

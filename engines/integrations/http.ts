@@ -44,7 +44,6 @@ export const request = defineAction({
     body: Type.Optional(Type.Unknown()),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000 }))
   }, { additionalProperties: false }),
-  sideEffects: true,
   run: async (input, ctx) => {
     const url = new URL(input.url)
     for (const [k, v] of Object.entries(input.query ?? {})) url.searchParams.set(k, String(v))

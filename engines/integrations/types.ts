@@ -15,8 +15,6 @@ export interface IntegrationAction<I extends TSchema = TSchema> {
   name: string
   description: string
   input: I
-  /** Touches the outside world (its start is persisted first, and it gets an idempotency key). */
-  sideEffects: boolean
   run (input: Static<I>, ctx: ActionContext): Promise<unknown>
 }
 
