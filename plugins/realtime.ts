@@ -17,7 +17,8 @@ export const CLOSE = { authTimeout: 4401, slowConsumer: 4008, tooManyConnections
 
 interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean }
 interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean, inbox: Promise<void> }
-interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: string }
+/** One fan-out record: an execution event, or a user event (`event` set) for all of a user's sockets. */
+interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: string, event?: string }
 const SEED = 'seed'
 const MAX_CONCURRENT_LOG_READS = 8
 
@@ -255,6 +256,19 @@ export class Realtime {
       .catch(err => this.log.warn({ err }, 'fan-out publish failed'))
   }
 
+  /**
+   * Sends an event to every socket of a user, on every instance: the one way engines
+   * publish what is not an execution event (notification, agent:created, plugin:progress...).
+   */
+  async publish (ownerId: string, event: string, data: object): Promise<void> {
+    this.sendToUser(ownerId, event, data)
+    await this.fanout.insertOne({ origin: this.orchestrator.instanceId, ts: new Date(), ownerId, event, eventJson: JSON.stringify(data) })
+  }
+
+  private sendToUser (ownerId: string, event: string, data: object): void {
+    for (const c of this.clients) if (c.owner?.id === ownerId) this.send(c, event, data)
+  }
+
   private route (ev: ExecutionEvent): void {
     for (const sub of this.byExecution.get(ev.executionId) ?? []) this.deliver(sub, ev)
   }
@@ -280,7 +294,9 @@ export class Realtime {
           if (doc.origin === SEED || ts < Math.max(startedAt, since - 2000) || seen.has(key)) continue
           seen.set(key, ts)
           since = Math.max(since, ts)
-          if (doc.origin !== this.orchestrator.instanceId) this.route(JSON.parse(doc.eventJson) as ExecutionEvent)
+          if (doc.origin === this.orchestrator.instanceId) continue
+          if (doc.event !== undefined) this.sendToUser(doc.ownerId, doc.event, JSON.parse(doc.eventJson) as object)
+          else this.route(JSON.parse(doc.eventJson) as ExecutionEvent)
           if (seen.size > 10_000) for (const [k, t] of seen) if (t < since - 5000) seen.delete(k)
         }
         await cursor.close()
