@@ -58,12 +58,15 @@ globalThis.gc?.()
 const heapPerConnection = (process.memoryUsage().heapUsed - heapBefore) / CLIENTS
 let seq = await app.orchestrator.store.listEvents(exec._id, 0, 1000).then(events => events.length)
 const r3snLatency: number[] = []
+const r3snUntilAll: number[] = []
 for (let round = 0; round < ROUNDS; round++) {
   arrivals.set(round, [])
   const sent = performance.now()
   seq = await app.orchestrator.store.appendEvent(exec, 'bench.tick', { round }, undefined, seq + 1)
   while ((arrivals.get(round)?.length ?? 0) < CLIENTS) await new Promise(resolve => setImmediate(resolve))
-  r3snLatency.push(...(arrivals.get(round) as number[]).map(at => at - sent))
+  const latencies = (arrivals.get(round) as number[]).map(at => at - sent)
+  r3snLatency.push(...latencies)
+  r3snUntilAll.push(Math.max(...latencies))
 }
 for (const ws of r3snClients.slice(RATE_CLIENTS)) ws.close()
 
@@ -84,13 +87,16 @@ const bareArrivals: number[] = []
 let bareCount = 0
 const bareClients = await openClients(CLIENTS, bareUrl, {}, (_i, _f, at) => { bareArrivals.push(at); bareCount++ })
 const bareLatency: number[] = []
+const bareUntilAll: number[] = []
 for (let round = 0; round < ROUNDS; round++) {
   bareArrivals.length = 0
   const sent = performance.now()
   const msg = JSON.stringify({ event: 'execution:event', data: { seq: round } })
   for (const c of wss.clients) c.send(msg)
   while (bareArrivals.length < CLIENTS) await new Promise(resolve => setImmediate(resolve))
-  bareLatency.push(...bareArrivals.map(at => at - sent))
+  const latencies = bareArrivals.map(at => at - sent)
+  bareLatency.push(...latencies)
+  bareUntilAll.push(Math.max(...latencies))
 }
 for (const ws of bareClients.slice(RATE_CLIENTS)) ws.close()
 await new Promise(resolve => setTimeout(resolve, 200))
@@ -111,6 +117,7 @@ console.log(JSON.stringify({
   clients: CLIENTS,
   heapKiBPerSubscribedConnection: +(heapPerConnection / 1024).toFixed(1),
   latencyToEveryClientMs: { r3sn: { p50: pct(r3snLatency, 0.5), p99: pct(r3snLatency, 0.99) }, bareWs: { p50: pct(bareLatency, 0.5), p99: pct(bareLatency, 0.99) } },
+  untilEveryClientHasItMs: { r3sn: { p50: pct(r3snUntilAll, 0.5), p99: pct(r3snUntilAll, 0.99) }, bareWs: { p50: pct(bareUntilAll, 0.5), p99: pct(bareUntilAll, 0.99) } },
   eventsPerSecondToRateClients: { clients: RATE_CLIENTS, r3sn: Math.round(r3snRate), bareWs: Math.round(bareRate) }
 }, null, 2))
 
