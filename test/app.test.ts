@@ -81,14 +81,17 @@ t.test('an unreachable database fails the boot fast, naming the URI without its 
   t.ok(Date.now() - started < 5000, `failed within a few seconds (${Date.now() - started} ms)`)
 })
 
-t.test('server.ts refuses bad config, naming every bad variable', async t => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { ...process.env, PORT: 'eighty', LOG_LEVEL: 'loud', MONGODB_URI: 'http://not-mongo', R3SN_ADMIN_KEY: 'short' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+/** Runs server.ts to its exit; for boots that must fail. */
+async function failedBoot (env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
   const code = await new Promise(resolve => child.on('exit', resolve))
+  return { code, stderr }
+}
+
+t.test('server.ts refuses bad config, naming every bad variable', async t => {
+  const { code, stderr } = await failedBoot({ PORT: 'eighty', LOG_LEVEL: 'loud', MONGODB_URI: 'http://not-mongo', R3SN_ADMIN_KEY: 'short' })
   t.equal(code, 1)
   for (const name of ['PORT="eighty"', 'LOG_LEVEL="loud"', 'MONGODB_URI="http://not-mongo"', 'R3SN_ADMIN_KEY="short"']) {
     t.match(stderr, name, `names ${name}`)
@@ -97,13 +100,7 @@ t.test('server.ts refuses bad config, naming every bad variable', async t => {
 })
 
 t.test('server.ts with an unreachable MONGODB_URI exits with a clear message', async t => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { ...process.env, PORT: '0', MONGODB_URI: 'mongodb://u:pw@127.0.0.1:9/', R3SN_DB_TIMEOUT_MS: '800', LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let stderr = ''
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
-  const code = await new Promise(resolve => child.on('exit', resolve))
+  const { code, stderr } = await failedBoot({ PORT: '0', MONGODB_URI: 'mongodb://u:pw@127.0.0.1:9/', R3SN_DB_TIMEOUT_MS: '800', LOG_LEVEL: 'silent' })
   t.equal(code, 1)
   t.match(stderr, 'Cannot reach the database at mongodb://u:***@127.0.0.1:9/')
 })
