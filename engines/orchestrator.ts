@@ -88,9 +88,9 @@ export class Orchestrator {
     return validateDefinition(def, this.steps)
   }
 
-  /** Queues a run of the workflow's current version. */
-  async startWorkflow (owner: Owner, wf: WorkflowDoc, triggerData: unknown, opts: { priority?: number, id?: string } = {}): Promise<ExecutionDoc | null> {
-    const doc = await this.store.create(owner, {
+  /** Queues a run of the workflow's current version, owned by the workflow's owner. */
+  async startWorkflow (wf: WorkflowDoc, triggerData: unknown, opts: { priority?: number, id?: string } = {}): Promise<ExecutionDoc | null> {
+    const doc = await this.store.create({ id: wf.ownerId, admin: false }, {
       id: opts.id, type: 'workflow', workflowId: wf._id, workflowVersion: wf.version, priority: opts.priority, trigger: triggerData ?? {}, plan: stepsOf(wf)
     })
     this.worker.kick()
@@ -98,7 +98,7 @@ export class Orchestrator {
   }
 
   private async startScheduled (wf: WorkflowDoc, tick: Date): Promise<void> {
-    const created = await this.startWorkflow({ id: wf.ownerId, admin: false }, wf, { scheduledAt: tick.toISOString() }, { id: `sched_${wf._id}_${tick.getTime()}` })
+    const created = await this.startWorkflow(wf, { scheduledAt: tick.toISOString() }, { id: `sched_${wf._id}_${tick.getTime()}` })
     if (created !== null) this.log.info({ workflowId: wf._id, tick }, 'schedule fired')
   }
 
@@ -189,7 +189,7 @@ export class Orchestrator {
       initialized: true,
       instanceId: this.instanceId,
       activeExecutions: this.worker.active.size,
-      queuedExecutions: await this.store.collection.countDocuments({ status: 'queued' }),
+      queuedExecutions: await this.store.queue.countDocuments({ leaseExpiresAt: null }),
       historySize: await this.store.collection.countDocuments({})
     }
   }

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
 import { Unauthorized } from '../schemas/errors.js'
-import { OwnedCollection, type Owner, type OwnedDoc } from './db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from './db.js'
 
 export interface ApiKeyDoc extends OwnedDoc {
   /** sha-256 of the key, hex; the key itself is never stored. */
@@ -31,10 +31,6 @@ const ENV_ADMIN_ID = 'env-admin'
 
 export function hashKey (secret: string): string {
   return createHash('sha256').update(secret).digest('hex')
-}
-
-function isDuplicateKey (err: unknown): boolean {
-  return (err as { code?: number }).code === 11000
 }
 
 export class ApiKeys {

@@ -62,6 +62,11 @@ declare module 'fastify' {
   interface FastifyInstance { mongo: Mongo }
 }
 
+/** A unique-index violation: the insert lost a race (or the document exists already). */
+export function isDuplicateKey (err: unknown): boolean {
+  return (err as { code?: number }).code === 11000
+}
+
 /** The URI with any password replaced, safe for logs and error messages. */
 export function maskUri (uri: string): string {
   return uri.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')

@@ -172,7 +172,7 @@ export class Realtime {
       case 'workflow:execute': {
         const { workflowId, triggerData, priority } = data as { workflowId: string, triggerData?: unknown, priority?: number }
         const wf = await this.orchestrator.workflows.get(owner, workflowId)
-        const doc = await this.orchestrator.startWorkflow(owner, wf, triggerData, { priority })
+        const doc = await this.orchestrator.startWorkflow(wf, triggerData, { priority })
         if (doc === null) throw new Error('a fresh execution id collided')
         this.subscribe(client, doc._id, 0)
         return this.send(client, 'workflow:progress', { executionId: doc._id, workflowId, status: doc.status }, id)

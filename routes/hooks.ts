@@ -19,7 +19,7 @@ const hooks: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const wf = await app.orchestrator.workflows.byHook(req.params.hookId)
     if (wf === null) throw new NotFound('Webhook')
-    const doc = await app.orchestrator.startWorkflow({ id: wf.ownerId, admin: false }, wf, req.body ?? {})
+    const doc = await app.orchestrator.startWorkflow(wf, req.body ?? {})
     if (doc === null) throw new Error('a fresh execution id collided')
     return replyWithRun(reply, app.orchestrator, doc, req.query.mode === 'sync' ? app.orchestrator.syncTimeoutMs : false)
   })

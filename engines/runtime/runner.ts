@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { UpdateFilter } from 'mongodb'
 import type { ExecutionError } from '../../schemas/executions.js'
-import type { RetryPolicy, WorkflowStep } from '../../schemas/workflows.js'
+import type { RetryPolicy } from '../../schemas/workflows.js'
 import { gotoTarget, nextStepId } from './definition.js'
 import { resolveInput } from './expressions.js'
 import { StepError, type StepRegistry } from './steps.js'

@@ -1,14 +1,19 @@
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type { Collection, Db, Filter } from 'mongodb'
-import { OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
 import type { Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
 // FerretDB refuses keys that start with "$" or contain ".", and user JSON may have both.
-const enc = (v: unknown): string | undefined => v === undefined ? undefined : JSON.stringify(v)
-const dec = (s: string | undefined | null): unknown => s === undefined || s === null ? undefined : JSON.parse(s)
+export function encodeJson (v: unknown): string | undefined {
+  return v === undefined ? undefined : JSON.stringify(v)
+}
+
+export function decodeJson (s: string | undefined): unknown {
+  return s === undefined ? undefined : JSON.parse(s)
+}
 
 export interface StepRunDoc {
   stepId: string
@@ -62,10 +67,6 @@ interface LeaseDoc { _id: string, executionId: string, epoch: number, owner: str
 
 export const TERMINAL: ExecutionStatus[] = ['completed', 'failed', 'cancelled']
 
-export function isDuplicateKey (err: unknown): boolean {
-  return (err as { code?: number }).code === 11000
-}
-
 export function toStepRun (s: StepRunDoc): StepRun {
   return {
     stepId: s.stepId,
@@ -73,8 +74,8 @@ export function toStepRun (s: StepRunDoc): StepRun {
     status: s.status,
     attempts: s.attempts,
     idempotencyKey: s.idempotencyKey,
-    ...(s.inputJson === undefined ? {} : { input: dec(s.inputJson) }),
-    ...(s.outputJson === undefined ? {} : { output: dec(s.outputJson) }),
+    ...(s.inputJson === undefined ? {} : { input: decodeJson(s.inputJson) }),
+    ...(s.outputJson === undefined ? {} : { output: decodeJson(s.outputJson) }),
     ...(s.error === undefined ? {} : { error: s.error }),
     startedAt: s.startedAt.toISOString(),
     ...(s.endedAt === undefined ? {} : { endedAt: s.endedAt.toISOString(), durationMs: s.durationMs })
@@ -88,9 +89,9 @@ export function toExecution (d: ExecutionDoc): Execution {
     status: d.status,
     ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
     priority: d.priority,
-    ...(d.triggerJson === undefined ? {} : { trigger: dec(d.triggerJson) }),
+    ...(d.triggerJson === undefined ? {} : { trigger: decodeJson(d.triggerJson) }),
     steps: d.steps.map(toStepRun),
-    ...(d.resultJson === undefined ? {} : { result: dec(d.resultJson) }),
+    ...(d.resultJson === undefined ? {} : { result: decodeJson(d.resultJson) }),
     error: d.error,
     attempt: d.attempt,
     cancelRequested: d.cancelRequested,
@@ -103,18 +104,6 @@ export function toExecution (d: ExecutionDoc): Execution {
 
 export function planOf (d: ExecutionDoc): WorkflowStep[] {
   return JSON.parse(d.planJson) as WorkflowStep[]
-}
-
-export function resultOf (d: ExecutionDoc): unknown {
-  return dec(d.resultJson)
-}
-
-export function encodeJson (v: unknown): string | undefined {
-  return enc(v)
-}
-
-export function decodeJson (s: string | undefined): unknown {
-  return dec(s)
 }
 
 export interface NewExecution {
@@ -168,7 +157,7 @@ export class ExecutionStore extends EventEmitter {
       status: 'queued',
       ...(spec.workflowId === undefined ? {} : { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion }),
       priority: spec.priority ?? 5,
-      ...(spec.trigger === undefined ? {} : { triggerJson: enc(spec.trigger) }),
+      ...(spec.trigger === undefined ? {} : { triggerJson: encodeJson(spec.trigger) }),
       planJson: JSON.stringify(spec.plan),
       steps: [],
       cursor: spec.plan[0]?.id ?? null,

@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
-import { OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
 import { Conflict, NotFound } from '../../schemas/errors.js'
-import { isDuplicateKey } from './store.js'
 import type { Workflow, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
 
 export interface WorkflowDoc extends OwnedDoc {
