@@ -13,8 +13,15 @@ import keyRoutes from './routes/keys.js'
 import workflowRoutes from './routes/workflows.js'
 import executionRoutes from './routes/executions.js'
 import hookRoutes from './routes/hooks.js'
+import credentialRoutes from './routes/credentials.js'
 import integrationHub from './engines/integration-hub.js'
 import orchestrator from './engines/orchestrator.js'
+import agentEngine from './engines/agent-engine.js'
+import universalExecutor from './engines/universal-executor.js'
+import llm from './plugins/llm.js'
+import executeRoutes from './routes/execute.js'
+import agentRoutes from './routes/agents.js'
+import integrationRoutes from './routes/integrations.js'
 import realtime from './plugins/realtime.js'
 
 export interface AppOptions {
@@ -50,6 +57,10 @@ export async function routes (app: FastifyInstance) {
   await app.register(workflowRoutes)
   await app.register(executionRoutes)
   await app.register(hookRoutes)
+  await app.register(credentialRoutes)
+  await app.register(executeRoutes)
+  await app.register(agentRoutes)
+  await app.register(integrationRoutes)
 }
 
 function errorBody (statusCode: number, code: string, message: string, details?: unknown): ErrorBody {
@@ -81,7 +92,10 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(db, { config })
   app.register(auth, { config })
   app.register(engines)
+  app.register(llm, { config })
   app.register(integrationHub, { config })
+  app.register(agentEngine, { config })
+  app.register(universalExecutor, { config })
   app.register(orchestrator, { config })
   app.register(realtime, { config })
   app.register(openapi)

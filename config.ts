@@ -28,6 +28,13 @@ export const EnvSchema = Type.Object({
   R3SN_WS_AUTH_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 10, description: 'Time a WebSocket client has to authenticate (then close code 4401).' }),
   R3SN_WS_HEARTBEAT_MS: Type.Integer({ default: 30000, minimum: 10, description: 'Ping interval; a connection that missed the previous pong is dropped.' }),
   R3SN_WS_FANOUT_POLL_MS: Type.Integer({ default: 100, minimum: 10, description: 'Pause before reopening the cross-instance event tail when it ends.' }),
+  R3SN_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$', description: 'Key for stored credentials (AES-256-GCM): 32 bytes as 64 hex characters or base64. Needed to store credentials; the service refuses to boot without it once credentials exist.' })),
+  OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key of the OpenAI-compatible LLM server. Unset: prompts use the offline planner and agents are unavailable.' })),
+  OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio, Azure); default OpenAI.' })),
+  R3SN_MODEL: Type.String({ default: 'gpt-4o-mini', minLength: 1, description: 'Model used for planning and agents unless an agent names its own.' }),
+  R3SN_LLM_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 10, description: 'Retries of an LLM call answered 429 or 5xx (exponential backoff, Retry-After honoured).' }),
+  R3SN_LLM_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 100, description: 'Timeout of one LLM call.' }),
+  R3SN_SLACK_BASE_URL: Type.String({ default: 'https://slack.com/api', pattern: '^https?://', description: 'Base URL of the Slack Web API used by slack.postMessage.' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })
 export type Env = Static<typeof EnvSchema>
@@ -57,6 +64,14 @@ export interface Config {
   wsAuthTimeoutMs: number
   wsHeartbeatMs: number
   wsFanoutPollMs: number
+  /** 32 bytes, decoded from R3SN_ENCRYPTION_KEY. */
+  encryptionKey: Buffer | undefined
+  openaiApiKey: string | undefined
+  openaiBaseUrl: string | undefined
+  model: string
+  llmMaxRetries: number
+  llmTimeoutMs: number
+  slackBaseUrl: string
 }
 
 export class ConfigError extends Error {
@@ -64,6 +79,11 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map(p => `  - ${p}`).join('\n')}`)
     this.name = 'ConfigError'
   }
+}
+
+function decodeKey (text: string | undefined): Buffer | undefined {
+  if (text === undefined) return undefined
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64')
 }
 
 /** Parses the environment once; throws a ConfigError listing every bad variable. */
@@ -104,6 +124,13 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     wsMaxConnectionsPerUser: e.R3SN_WS_MAX_CONNECTIONS_PER_USER,
     wsAuthTimeoutMs: e.R3SN_WS_AUTH_TIMEOUT_MS,
     wsHeartbeatMs: e.R3SN_WS_HEARTBEAT_MS,
-    wsFanoutPollMs: e.R3SN_WS_FANOUT_POLL_MS
+    wsFanoutPollMs: e.R3SN_WS_FANOUT_POLL_MS,
+    encryptionKey: decodeKey(e.R3SN_ENCRYPTION_KEY),
+    openaiApiKey: e.OPENAI_API_KEY,
+    openaiBaseUrl: e.OPENAI_BASE_URL,
+    model: e.R3SN_MODEL,
+    llmMaxRetries: e.R3SN_LLM_MAX_RETRIES,
+    llmTimeoutMs: e.R3SN_LLM_TIMEOUT_MS,
+    slackBaseUrl: e.R3SN_SLACK_BASE_URL.replace(/\/+$/, '')
   }
 }

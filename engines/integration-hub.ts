@@ -2,16 +2,22 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
-import { StepError, type StepHandler } from './runtime/steps.js'
+import { CredentialStore } from './credential-store.js'
+import { StepError, type StepContext, type StepHandler } from './runtime/steps.js'
 import type { IntegrationAction } from './integrations/types.js'
-import * as core from './integrations/core.js'
-import * as http from './integrations/http.js'
+import { builtinActions } from './integrations/index.js'
 
-/** The catalog of built-in integration actions, and the `integration` step type that runs them. */
+/** The first problems of a value against a schema, for an error message. */
+export function schemaProblems (schema: Parameters<typeof Value.Check>[0], value: unknown): string | undefined {
+  if (Value.Check(schema, value)) return undefined
+  return [...Value.Errors(schema, value)].slice(0, 5).map(e => `${e.path || '/'} ${e.message}`).join('; ')
+}
+
+/** The catalog of built-in integration actions, the credentials they use, and the `integration` step type. */
 export class IntegrationHub {
   private readonly actions = new Map<string, IntegrationAction>()
 
-  constructor (private readonly config: Config, actions: IntegrationAction[]) {
+  constructor (private readonly config: Config, readonly credentials: CredentialStore, actions: IntegrationAction[]) {
     for (const action of actions) this.actions.set(action.name, action)
   }
 
@@ -19,24 +25,41 @@ export class IntegrationHub {
     return [...this.actions.values()]
   }
 
+  get (name: string): IntegrationAction | undefined {
+    return this.actions.get(name)
+  }
+
+  /** Why a step cannot run this action with this input and credential, or undefined. */
+  problem (actionName: string | undefined, input: unknown, credential: string | undefined, checkInput: boolean): string | undefined {
+    const names = [...this.actions.keys()].join(', ')
+    if (actionName === undefined) return `an integration step needs an action (one of ${names})`
+    const action = this.actions.get(actionName)
+    if (action === undefined) return `unknown integration action "${actionName}" (one of ${names})`
+    if (action.credential?.required === true && credential === undefined) return `${action.name} needs a credential of type ${action.credential.type}`
+    if (action.credential === undefined && credential !== undefined) return `${action.name} takes no credential`
+    const problems = checkInput ? schemaProblems(action.input, input ?? {}) : undefined
+    return problems === undefined ? undefined : `invalid input for ${action.name}: ${problems}`
+  }
+
   readonly stepHandler: StepHandler = {
     // One rule for every action: its start is recorded before it runs (most actions touch the outside world).
     sideEffects: true,
-    validate: (step) => {
-      if (step.action === undefined) return `an integration step needs an action (one of ${[...this.actions.keys()].join(', ')})`
-      if (!this.actions.has(step.action)) return `unknown integration action "${step.action}" (one of ${[...this.actions.keys()].join(', ')})`
-      return undefined
-    },
-    run: async (ctx) => {
-      const action = this.actions.get(ctx.step.action ?? '')
-      if (action === undefined) throw new StepError(`unknown integration action "${ctx.step.action ?? ''}"`, 'R3SN_BAD_INPUT', false)
-      const input = ctx.input ?? {}
-      if (!Value.Check(action.input, input)) {
-        const problems = [...Value.Errors(action.input, input)].slice(0, 5).map(e => `${e.path || '/'} ${e.message}`)
-        throw new StepError(`invalid input for ${action.name}: ${problems.join('; ')}`, 'R3SN_BAD_INPUT', false)
-      }
-      return action.run(input, { executionId: ctx.executionId, idempotencyKey: ctx.idempotencyKey, signal: ctx.signal, log: ctx.log, config: this.config })
-    }
+    validate: (step) => this.problem(step.action, step.input, step.credential, false),
+    run: (ctx) => this.runStep(ctx)
+  }
+
+  private async runStep (ctx: StepContext): Promise<unknown> {
+    const problem = this.problem(ctx.step.action, ctx.input, ctx.step.credential, true)
+    if (problem !== undefined) throw new StepError(problem, 'R3SN_BAD_INPUT', false)
+    const action = this.actions.get(ctx.step.action as string) as IntegrationAction
+    const credential = ctx.step.credential === undefined || action.credential === undefined
+      ? undefined
+      : await this.credentials.secretFor(ctx.ownerId, ctx.step.credential, action.credential.type).catch((err: Error) => {
+        throw new StepError(`${action.name}: ${err.message}`, 'R3SN_BAD_CREDENTIAL', false)
+      })
+    return action.run(ctx.input ?? {}, {
+      executionId: ctx.executionId, idempotencyKey: ctx.idempotencyKey, signal: ctx.signal, log: ctx.log, config: this.config, credential
+    })
   }
 }
 
@@ -45,9 +68,12 @@ declare module 'fastify' {
 }
 
 async function integrationHub (app: FastifyInstance, opts: { config: Config }) {
-  const hub = new IntegrationHub(opts.config, [http.request, core.delay, core.log] as IntegrationAction[])
+  const credentials = new CredentialStore(app.mongo.db, opts.config.encryptionKey)
+  // Refuses to boot when credentials exist but the key is missing or cannot read them.
+  await credentials.init()
+  const hub = new IntegrationHub(opts.config, credentials, builtinActions)
   app.decorate('integrationHub', hub)
   app.engines.register('integrationHub', () => ({ initialized: true, actions: hub.list().length }))
 }
 
-export default fp(integrationHub, { name: 'integration-hub', dependencies: ['engines'] })
+export default fp(integrationHub, { name: 'integration-hub', dependencies: ['db', 'engines'] })

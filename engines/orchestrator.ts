@@ -5,14 +5,17 @@ import { randomBytes } from 'node:crypto'
 import type { Db } from 'mongodb'
 import type { Config } from '../config.js'
 import type { Owner } from '../plugins/db.js'
-import { Conflict } from '../schemas/errors.js'
-import type { WorkflowAnalytics, WorkflowDefinition, WorkflowTrigger } from '../schemas/workflows.js'
+import { BadRequest, Conflict } from '../schemas/errors.js'
+import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
 import { validateDefinition } from './runtime/definition.js'
-import { evaluate } from './runtime/expressions.js'
+import { evaluate, literal } from './runtime/expressions.js'
+import { planStep, type PromptTrigger } from './universal-executor.js'
+import type { AgentStepInput } from './agent-engine.js'
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepHandler } from './runtime/steps.js'
-import { ExecutionStore, TERMINAL, type ExecutionDoc } from './runtime/store.js'
+import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution } from './runtime/store.js'
+import type { IntegrationHub } from './integration-hub.js'
 import { Worker } from './runtime/worker.js'
 import { stepsOf, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
 
@@ -52,7 +55,7 @@ export class Orchestrator {
   private readonly scheduler: Scheduler
   private retentionTimer: NodeJS.Timeout | undefined
 
-  constructor (db: Db, private readonly log: FastifyBaseLogger, private readonly config: Config, readonly steps: StepRegistry) {
+  constructor (db: Db, private readonly log: FastifyBaseLogger, private readonly config: Config, readonly steps: StepRegistry, private readonly hub: IntegrationHub) {
     this.store = new ExecutionStore(db)
     this.workflows = new WorkflowStore(db)
     const runner = new Runner(this.store, steps, log, {
@@ -93,6 +96,36 @@ export class Orchestrator {
     const doc = await this.store.create({ id: wf.ownerId, admin: false }, {
       id: opts.id, type: 'workflow', workflowId: wf._id, workflowVersion: wf.version, priority: opts.priority, trigger: triggerData ?? {}, plan: stepsOf(wf)
     })
+    this.worker.kick()
+    return doc
+  }
+
+  /** Queues a prompt: its first step plans it (LLM or offline) and adds the plan after itself. */
+  async executePrompt (owner: Owner, prompt: string, context: Record<string, unknown> = {}, opts: { stream?: boolean } = {}): Promise<ExecutionDoc> {
+    const trigger: PromptTrigger = { prompt, context, ...(opts.stream === true ? { stream: true } : {}) }
+    return this.queue(owner, { type: 'prompt', prompt, trigger, plan: [planStep()] })
+  }
+
+  /** Queues an agent run: one agent step, which grows into turns and tool calls. */
+  async executeAgent (owner: Owner, agentId: string, input: AgentStepInput): Promise<ExecutionDoc> {
+    return this.queue(owner, { type: 'agent', trigger: input, plan: [{ id: 'agent', type: 'agent', agent: agentId, input: literal(input) }] })
+  }
+
+  /** Queues one integration action; bad params or credential are a 400 and nothing is stored. */
+  async executeIntegration (owner: Owner, action: string, params: Record<string, unknown>, credentialId?: string): Promise<ExecutionDoc> {
+    const hub = this.hub
+    const problem = hub.problem(action, params, credentialId, true)
+    if (problem !== undefined) throw new BadRequest(problem)
+    const spec = hub.get(action)?.credential
+    if (credentialId !== undefined && spec !== undefined) {
+      await hub.credentials.secretFor(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(err.message) })
+    }
+    const step: WorkflowStep = { id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }
+    return this.queue(owner, { type: 'integration', trigger: { action, params }, plan: [step] })
+  }
+
+  private async queue (owner: Owner, spec: NewExecution): Promise<ExecutionDoc> {
+    const doc = await this.store.create(owner, spec) as ExecutionDoc
     this.worker.kick()
     return doc
   }
@@ -204,7 +237,9 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   steps.register('transform', transform)
   steps.register('condition', condition)
   steps.register('integration', app.integrationHub.stepHandler)
-  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps)
+  steps.register('agent', app.agentEngine.stepHandler)
+  steps.register('plan', app.universalExecutor.planStep(steps))
+  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, app.integrationHub)
   await orch.init()
   app.decorate('orchestrator', orch)
   app.engines.register('orchestrator', () => orch.status())
@@ -212,4 +247,4 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'integration-hub'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'agent-engine', 'universal-executor'] })

@@ -27,12 +27,21 @@ export const StepRun = Type.Object({
 }, { $id: 'StepRun' })
 export type StepRun = Static<typeof StepRun>
 
+export const TokenUsage = Type.Object({
+  calls: Type.Integer({ description: 'LLM calls made for this run.' }),
+  promptTokens: Type.Integer(),
+  completionTokens: Type.Integer()
+}, { $id: 'TokenUsage' })
+
 export const Execution = Type.Object({
   executionId: Type.String(),
-  type: Type.Union(['workflow', 'prompt', 'agent', 'plugin'].map(s => Type.Literal(s))),
+  type: Type.Union(['workflow', 'prompt', 'agent', 'plugin', 'integration'].map(s => Type.Literal(s))),
   status: ExecutionStatus,
   workflowId: Type.Optional(Type.String()),
   workflowVersion: Type.Optional(Type.Integer()),
+  prompt: Type.Optional(Type.String({ description: 'type prompt: what was asked.' })),
+  strategy: Type.Optional(Type.Unknown({ description: 'type prompt: the strategy the planner chose (null until planned); see Strategy.' })),
+  usage: ref(TokenUsage),
   priority: Type.Integer(),
   trigger: Type.Optional(Type.Unknown({ description: 'The trigger data the run started with.' })),
   steps: Type.Array(ref(StepRun)),

@@ -1,8 +1,12 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ErrorBody, IdParams, OkResponse } from './common.js'
 import { EngineStatus, EnginesStatusResponse, HealthResponse, ReadyResponse } from './health.js'
-import { Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepRun } from './executions.js'
+import { TokenUsage, Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepRun } from './executions.js'
 import { ExecuteWorkflowRequest, HookParams, HookQuery, RetryPolicy, Workflow, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowStep, WorkflowTrigger, WorkflowVersionQuery } from './workflows.js'
+import { Credential, CreateCredentialRequest, CredentialList, CredentialResponse, UpdateCredentialRequest } from './credentials.js'
+import { ExecuteAccepted, ExecuteRequest, ExecuteResponse, Strategy, TransientAgent } from './execute.js'
+import { Agent, AgentDefinition, AgentLimits, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from './agents.js'
+import { ExecuteIntegrationRequest, Integration, IntegrationActionInfo, IntegrationList, IntegrationParams } from './integrations.js'
 import { ApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey } from './keys.js'
 
 /** Every shared schema, added once with app.addSchema; their $id names the OpenAPI component. */
@@ -12,6 +16,10 @@ export const sharedSchemas: TSchema[] = [
   ApiKey, CreateApiKeyRequest, CreatedApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse,
   RetryPolicy, WorkflowStep, WorkflowTrigger, WorkflowDefinition, Workflow, WorkflowResponse, WorkflowList, WorkflowVersionQuery,
   ExecuteWorkflowRequest, HookParams, HookQuery, WorkflowAnalytics,
-  ExecutionError, StepRun, Execution, ExecutionResponse, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
-  ExecutionEvent, EventsQuery, EventList
+  ExecutionError, StepRun, TokenUsage, Execution, ExecutionResponse, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
+  ExecutionEvent, EventsQuery, EventList,
+  Credential, CreateCredentialRequest, UpdateCredentialRequest, CredentialResponse, CredentialList,
+  TransientAgent, Strategy, ExecuteRequest, ExecuteResponse, ExecuteAccepted,
+  AgentLimits, AgentDefinition, Agent, AgentResponse, AgentList, AgentListQuery, ExecuteAgentRequest, AgentPromptRequest,
+  IntegrationActionInfo, Integration, IntegrationList, IntegrationParams, ExecuteIntegrationRequest
 ]

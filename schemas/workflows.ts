@@ -18,6 +18,8 @@ export const WorkflowStep = Type.Object({
   type: StepType,
   name: Type.Optional(Type.String({ maxLength: 200 })),
   action: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'integration: the action, e.g. http.request, core.delay, core.log.' })),
+  credential: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'integration: id of a stored credential the action uses (see /api/credentials); its secret never enters inputs, outputs or logs.' })),
+  agent: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'agent: id of the agent that runs this step; its input is {prompt} or {action, params}.' })),
   input: Type.Optional(Type.Unknown({ description: 'The action\'s input. Any string value that starts with "=" is a JSONata expression over {trigger, steps, execution}; "==" escapes a literal "=".' })),
   expression: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000, description: 'transform: JSONata producing the output; condition: JSONata producing a boolean.' })),
   then: Type.Optional(Type.String({ pattern: STEP_ID_PATTERN, description: 'condition: step to run when true (default: the next step).' })),

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { lookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { StepError } from '../runtime/steps.js'
-import { defineAction } from './types.js'
+import { defineAction, type ActionContext, type CredentialData } from './types.js'
 
 /** Loopback, private, link-local, CGNAT, unspecified and multicast ranges (IPv4 and IPv6). */
 export function isPrivateAddress (ip: string): boolean {
@@ -33,9 +33,81 @@ export async function checkEgress (url: URL, allowed: string[]): Promise<void> {
   }
 }
 
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/** Sets a header, replacing any spelling of it already there (fetch would join duplicates with a comma). */
+export function setHeader (headers: Record<string, string>, name: string, value: string): void {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key]
+  headers[name] = value
+}
+
+/** Parses a URL from step input; a malformed one is the input's fault, not a retryable failure. */
+export function parseUrl (text: string, action: string): URL {
+  try {
+    return new URL(text)
+  } catch {
+    throw new StepError(`${action}: invalid URL ${JSON.stringify(text.slice(0, 200))}`, 'R3SN_BAD_INPUT', false)
+  }
+}
+
+export interface HttpAnswer { status: number, headers: Record<string, string>, body: unknown }
+
+/**
+ * One HTTP exchange under the runtime's failure rules: network errors, 429 and 5xx are
+ * retryable, any other non-2xx is not. JSON answers are parsed. Redirects are not followed,
+ * so a redirect cannot lead past the egress check.
+ */
+export async function exchange (url: URL, init: { method: string, headers: Record<string, string>, body?: string }, ctx: ActionContext, timeoutMs?: number): Promise<HttpAnswer> {
+  const signal = timeoutMs === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)])
+  let res: Response
+  try {
+    res = await fetch(url, { ...init, signal, redirect: 'manual' })
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason
+    const cause = (err as Error).cause
+    throw new StepError(`request to ${url.host} failed: ${cause instanceof Error ? cause.message : (err as Error).message}`, 'HTTP_NETWORK')
+  }
+  const text = await res.text()
+  const isJson = (res.headers.get('content-type') ?? '').includes('json')
+  let body: unknown = text
+  if (isJson && text !== '') { try { body = JSON.parse(text) } catch { body = text } }
+  if (!res.ok) {
+    const retryable = res.status >= 500 || res.status === 429
+    throw new StepError(`HTTP ${res.status} from ${url.host}: ${text.slice(0, 500)}`, `HTTP_${res.status}`, retryable)
+  }
+  return { status: res.status, headers: Object.fromEntries(res.headers), body }
+}
+
+const CREDENTIAL_FIELDS = ['token', 'username', 'password', 'headerName', 'headerValue']
+
+/** The headers an http credential adds. A token wins over username/password if a credential holds both. */
+function credentialHeaders (cred: CredentialData): Record<string, string> {
+  const out: Record<string, string> = {}
+  const { token, username, password, headerName, headerValue } = cred
+  if (username !== undefined && username !== '' && password !== undefined) {
+    if (username.includes(':')) throw new StepError('http.request: a Basic auth username cannot contain ":"', 'R3SN_BAD_CREDENTIAL', false)
+    out.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+  }
+  if (token !== undefined && token !== '') out.authorization = `Bearer ${token}`
+  if (headerName !== undefined && headerName !== '' && headerValue !== undefined) {
+    if (!HEADER_NAME.test(headerName)) throw new StepError('http.request: the credential\'s headerName is not a valid header name', 'R3SN_BAD_CREDENTIAL', false)
+    out[headerName] = headerValue
+  }
+  if (Object.keys(out).length === 0) {
+    throw new StepError('http.request: the credential needs token, or username and password, or headerName and headerValue', 'R3SN_BAD_CREDENTIAL', false)
+  }
+  // Checked here, not by fetch: fetch's TypeError would pass for a retryable network error. The value itself stays out of the message.
+  if (!Object.values(out).every(v => HEADER_VALUE.test(v))) {
+    throw new StepError('http.request: the credential holds characters a header cannot carry (line breaks or control characters)', 'R3SN_BAD_CREDENTIAL', false)
+  }
+  return out
+}
+
 export const request = defineAction({
   name: 'http.request',
-  description: 'Calls an HTTP endpoint. Sends Idempotency-Key: executionId:stepId:attempt. 5xx and 429 are retryable failures; other non-2xx fail at once.',
+  description: 'Calls an HTTP endpoint. Sends Idempotency-Key: executionId:stepId:attempt. 5xx and 429 are retryable failures; other non-2xx fail at once. ' +
+    'An optional http credential adds Authorization: Bearer <token>, Basic auth (username, password), or a custom header (headerName, headerValue).',
   input: Type.Object({
     method: Type.Optional(Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'].map(m => Type.Literal(m)))),
     url: Type.String({ pattern: '^https?://' }),
@@ -44,32 +116,24 @@ export const request = defineAction({
     body: Type.Optional(Type.Unknown()),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000 }))
   }, { additionalProperties: false }),
+  output: Type.Object({
+    status: Type.Integer({ description: 'HTTP status (2xx; a redirect is returned as is, not followed).' }),
+    headers: Type.Record(Type.String(), Type.String()),
+    body: Type.Unknown({ description: 'Parsed JSON when the answer is JSON, else the text.' })
+  }),
+  credential: { type: 'http', required: false, fields: CREDENTIAL_FIELDS },
   run: async (input, ctx) => {
-    const url = new URL(input.url)
+    const url = parseUrl(input.url, 'http.request')
     for (const [k, v] of Object.entries(input.query ?? {})) url.searchParams.set(k, String(v))
     await checkEgress(url, ctx.config.httpAllowedHosts)
     const headers: Record<string, string> = { 'idempotency-key': ctx.idempotencyKey, ...input.headers }
+    // The credential overrides headers of the same name in the input.
+    if (ctx.credential !== undefined) for (const [k, v] of Object.entries(credentialHeaders(ctx.credential))) setHeader(headers, k, v)
     let body: string | undefined
     if (input.body !== undefined) {
       body = typeof input.body === 'string' ? input.body : JSON.stringify(input.body)
       if (typeof input.body !== 'string' && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
     }
-    const signal = input.timeoutMs === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(input.timeoutMs)])
-    let res: Response
-    try {
-      res = await fetch(url, { method: input.method ?? 'GET', headers, body, signal, redirect: 'manual' })
-    } catch (err) {
-      if (ctx.signal.aborted) throw ctx.signal.reason
-      throw new StepError(`request to ${url.host} failed: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 'HTTP_NETWORK')
-    }
-    const text = await res.text()
-    const isJson = (res.headers.get('content-type') ?? '').includes('json')
-    let parsed: unknown = text
-    if (isJson && text !== '') { try { parsed = JSON.parse(text) } catch { parsed = text } }
-    if (!res.ok) {
-      const retryable = res.status >= 500 || res.status === 429
-      throw new StepError(`HTTP ${res.status} from ${url.host}: ${text.slice(0, 500)}`, `HTTP_${res.status}`, retryable)
-    }
-    return { status: res.status, headers: Object.fromEntries(res.headers), body: parsed }
+    return exchange(url, { method: input.method ?? 'GET', headers, body }, ctx, input.timeoutMs)
   }
 })

@@ -2,6 +2,9 @@ import type { TSchema, Static } from '@sinclair/typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.js'
 
+/** A stored credential's secret fields, decrypted for one action run; never logged, stored or returned. */
+export type CredentialData = Record<string, string>
+
 export interface ActionContext {
   executionId: string
   /** executionId:stepId:attempt; actions with side effects pass it on (http.request sends Idempotency-Key). */
@@ -9,15 +12,21 @@ export interface ActionContext {
   signal: AbortSignal
   log: FastifyBaseLogger
   config: Config
+  /** The credential the step names by id (checked against the action's `credential.type`). */
+  credential?: CredentialData
 }
 
-export interface IntegrationAction<I extends TSchema = TSchema> {
+export interface IntegrationAction<I extends TSchema = TSchema, O extends TSchema = TSchema> {
+  /** `<integration>.<action>`, e.g. http.request; the integration is the part before the dot. */
   name: string
   description: string
   input: I
-  run (input: Static<I>, ctx: ActionContext): Promise<unknown>
+  output: O
+  /** The credential the action uses: its type (credentials of another type are refused) and the fields it reads. */
+  credential?: { type: string, required: boolean, fields: string[] }
+  run (input: Static<I>, ctx: ActionContext): Promise<Static<O>>
 }
 
-export function defineAction<I extends TSchema> (action: IntegrationAction<I>): IntegrationAction<I> {
+export function defineAction<I extends TSchema, O extends TSchema> (action: IntegrationAction<I, O>): IntegrationAction<I, O> {
   return action
 }

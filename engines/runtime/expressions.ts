@@ -53,3 +53,11 @@ export async function resolveInput (value: unknown, scope: unknown): Promise<unk
   }
   return value
 }
+
+/** Marks data as literal: strings that start with "=" get the "==" escape, so no expression runs (for LLM and user data put into step inputs). */
+export function literal (value: unknown): unknown {
+  if (typeof value === 'string') return value.startsWith('=') ? `=${value}` : value
+  if (Array.isArray(value)) return value.map(literal)
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literal(v)]))
+  return value
+}

@@ -4,7 +4,8 @@ import type { ExecutionError } from '../../schemas/executions.js'
 import type { RetryPolicy } from '../../schemas/workflows.js'
 import { gotoTarget, nextStepId } from './definition.js'
 import { resolveInput } from './expressions.js'
-import { StepError, type StepRegistry } from './steps.js'
+import { Expand, StepError, type StepRegistry, type TokenUsage } from './steps.js'
+import type { WorkflowStep } from '../../schemas/workflows.js'
 import { decodeJson, encodeJson, planOf, type ExecutionDoc, type ExecutionStore, type Lease, type StepRunDoc } from './store.js'
 
 /** Why a run stops before its end: a cancel request, a newer lease elsewhere, or this instance closing. */
@@ -90,12 +91,27 @@ export class Runner {
 
     const heartbeat = this.startHeartbeat(id, lease, abort, Date.now() + this.opts.leaseMs)
     const plan = planOf(doc)
-    const index = new Map(plan.map((s, i) => [s.id, i]))
+    let index = new Map(plan.map((s, i) => [s.id, i]))
     const steps: StepRunDoc[] = [...doc.steps]
-    const outputs: Record<string, { output: unknown }> = {}
+    // A step that failed and let the run go on (onError continue/goto) shows its error to later steps.
+    const outputs: Record<string, { output: unknown, error?: ExecutionError }> = {}
     let lastOutput: unknown
     for (const s of steps) {
       if (s.status === 'completed') { outputs[s.stepId] = { output: decodeJson(s.outputJson) }; lastOutput = outputs[s.stepId]?.output }
+      if (s.status === 'failed') outputs[s.stepId] = { output: null, ...(s.error === undefined ? {} : { error: s.error }) }
+    }
+    const recordUsage = async (usage: TokenUsage) => {
+      await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { $inc: { 'usage.calls': 1, 'usage.promptTokens': usage.promptTokens, 'usage.completionTokens': usage.completionTokens } })
+    }
+    /** Splices a step's new steps in after it; returns the plan text to persist. */
+    const expand = (i: number, step: WorkflowStep, added: WorkflowStep[]): string => {
+      const taken = added.find(a => index.has(a.id))
+      if (taken !== undefined) throw new StepError(`step "${step.id}" added a step "${taken.id}" that already exists (an agent or prompt step inside a loop is not supported)`, 'R3SN_RUN_ABORTED', false)
+      const last = added.at(-1) as WorkflowStep
+      if (step.next !== undefined && last.next === undefined) added[added.length - 1] = { ...last, next: step.next }
+      plan.splice(i + 1, 0, ...added)
+      index = new Map(plan.map((s, k) => [s.id, k]))
+      return JSON.stringify(plan)
     }
     const scope = { trigger: decodeJson(doc.triggerJson), steps: outputs, execution: { id, workflowId: doc.workflowId, attempt: doc.attempt } }
     const startedAt = doc.startTime ?? new Date()
@@ -145,9 +161,15 @@ export class Runner {
               await write({ $set: { steps } })
               await emit('step.started', { attempt, idempotencyKey }, step.id)
             }
-            const output = await withTimeout(signal => handler.run({
-              executionId: id, ownerId: doc.ownerId, step, input, scope, attempt, idempotencyKey, signal, log: this.log
+            let output = await withTimeout(signal => handler.run({
+              executionId: id, ownerId: doc.ownerId, step, input, scope, attempt, idempotencyKey, signal, log: this.log,
+              emit: (type, data) => emit(type, data, step.id), recordUsage
             }), step.timeoutMs, abort.signal)
+            let planJson: string | undefined
+            if (output instanceof Expand) {
+              if (output.steps.length > 0) planJson = expand(i, step, [...output.steps])
+              output = output.output
+            }
 
             const endedAt = new Date()
             entry = { ...entry, status: 'completed', outputJson: encodeJson(output), endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
@@ -155,8 +177,8 @@ export class Runner {
             steps[entryIndex] = entry
             const next = step.type === 'condition'
               ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
-              : nextStepId(plan, i)
-            await write({ $set: { steps, cursor: next } })
+              : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : nextStepId(plan, i)
+            await write({ $set: { steps, cursor: next, ...(planJson === undefined ? {} : { planJson }) } })
             outputs[step.id] = { output }
             lastOutput = output
             await emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
@@ -184,7 +206,7 @@ export class Runner {
             const target = gotoTarget(step.onError)
             if (step.onError === 'continue' || target !== undefined) {
               const next = target ?? nextStepId(plan, i)
-              outputs[step.id] = { output: null }
+              outputs[step.id] = { output: null, error }
               await write({ $set: { steps, cursor: next } })
               cursor = next
               break

@@ -15,6 +15,21 @@ export interface StepContext {
   /** Aborted on cancellation, timeout or loss of the lease. */
   signal: AbortSignal
   log: FastifyBaseLogger
+  /** Appends an event to the execution's durable log (e.g. an LLM call or an agent turn). */
+  emit (type: string, data: Record<string, unknown>): Promise<void>
+  /** Adds an LLM call's token counts to the execution. */
+  recordUsage (usage: TokenUsage): Promise<void>
+}
+
+export interface TokenUsage { promptTokens: number, completionTokens: number }
+
+/**
+ * What a step returns to add steps to its run right after itself (a prompt's plan, an
+ * agent's tool calls and next turn). The new steps are persisted with the step's
+ * result, so a resumed run follows them; the last one inherits the step's `next`.
+ */
+export class Expand {
+  constructor (readonly output: unknown, readonly steps: WorkflowStep[]) {}
 }
 
 export interface StepHandler {

@@ -38,6 +38,10 @@ export interface ExecutionDoc extends OwnedDoc {
   workflowId?: string
   workflowVersion?: number
   priority: number
+  /** type prompt: what the user asked. */
+  prompt?: string
+  /** LLM calls made for this run and their tokens. */
+  usage: { calls: number, promptTokens: number, completionTokens: number }
   triggerJson?: string
   /** The steps this run follows, frozen at creation (JSON text, see above). */
   planJson: string
@@ -82,11 +86,19 @@ export function toStepRun (s: StepRunDoc): StepRun {
   }
 }
 
+/** A prompt's strategy is the output of its planning step. */
+export function strategyOf (d: ExecutionDoc): unknown {
+  const planned = d.steps.find(s => s.type === 'plan' && s.status === 'completed')
+  return planned === undefined ? null : decodeJson(planned.outputJson)
+}
+
 export function toExecution (d: ExecutionDoc): Execution {
   return {
     executionId: d._id,
     type: d.type,
     status: d.status,
+    ...(d.prompt === undefined ? {} : { prompt: d.prompt, strategy: strategyOf(d) }),
+    usage: d.usage ?? { calls: 0, promptTokens: 0, completionTokens: 0 },
     ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
     priority: d.priority,
     ...(d.triggerJson === undefined ? {} : { trigger: decodeJson(d.triggerJson) }),
@@ -112,6 +124,7 @@ export interface NewExecution {
   workflowId?: string
   workflowVersion?: number
   priority?: number
+  prompt?: string
   trigger?: unknown
   plan: WorkflowStep[]
 }
@@ -157,6 +170,8 @@ export class ExecutionStore extends EventEmitter {
       status: 'queued',
       ...(spec.workflowId === undefined ? {} : { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion }),
       priority: spec.priority ?? 5,
+      ...(spec.prompt === undefined ? {} : { prompt: spec.prompt }),
+      usage: { calls: 0, promptTokens: 0, completionTokens: 0 },
       ...(spec.trigger === undefined ? {} : { triggerJson: encodeJson(spec.trigger) }),
       planJson: JSON.stringify(spec.plan),
       steps: [],

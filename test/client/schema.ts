@@ -294,6 +294,185 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your credentials (names and field names, no values), newest first */
+        get: operations["listCredentials"];
+        put?: never;
+        /** Store a secret, encrypted; only its field names are ever returned */
+        post: operations["createCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/credentials/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a credential without its values */
+        get: operations["getCredential"];
+        /** Rename a credential and/or replace its secret (rotation) */
+        put: operations["updateCredential"];
+        post?: never;
+        /** Delete a credential; steps that name it fail from their next run */
+        delete: operations["deleteCredential"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Plan a prompt (LLM, or the offline planner without a key) and run the plan
+         * @description The execution starts with a durable planning step whose output is the strategy; the plan's steps follow it. Sync (default) waits up to timeoutMs.
+         */
+        post: operations["executePrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/test/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the self-test prompt ("Return current timestamp") through the whole stack */
+        post: operations["selfTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your agents, newest first */
+        get: operations["listAgents"];
+        put?: never;
+        /** Create an agent */
+        post: operations["createAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an agent */
+        get: operations["getAgent"];
+        /** Replace an agent's definition */
+        put: operations["updateAgent"];
+        post?: never;
+        /** Delete an agent and its memory */
+        delete: operations["deleteAgent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run an agent on an action: a tool-calling loop, each LLM turn and tool call a durable step */
+        post: operations["executeAgent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/execute-prompt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a prompt with an agent (yours, or a transient assistant with the credential-free actions) */
+        post: operations["executeAgentPrompt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The integration catalog, each action with its input and output JSON Schemas */
+        get: operations["listIntegrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integrations/{name}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run one action as an execution (sync by default) */
+        post: operations["executeIntegration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -406,6 +585,10 @@ export interface components {
             name?: string;
             /** @description integration: the action, e.g. http.request, core.delay, core.log. */
             action?: string;
+            /** @description integration: id of a stored credential the action uses (see /api/credentials); its secret never enters inputs, outputs or logs. */
+            credential?: string;
+            /** @description agent: id of the agent that runs this step; its input is {prompt} or {action, params}. */
+            agent?: string;
             /** @description The action's input. Any string value that starts with "=" is a JSONata expression over {trigger, steps, execution}; "==" escapes a literal "=". */
             input?: unknown;
             /** @description transform: JSONata producing the output; condition: JSONata producing a boolean. */
@@ -525,12 +708,23 @@ export interface components {
             endedAt?: string;
             durationMs?: number;
         };
+        TokenUsage: {
+            /** @description LLM calls made for this run. */
+            calls: number;
+            promptTokens: number;
+            completionTokens: number;
+        };
         Execution: {
             executionId: string;
-            type: "workflow" | "prompt" | "agent" | "plugin";
+            type: "workflow" | "prompt" | "agent" | "plugin" | "integration";
             status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
             workflowId?: string;
             workflowVersion?: number;
+            /** @description type prompt: what was asked. */
+            prompt?: string;
+            /** @description type prompt: the strategy the planner chose (null until planned); see Strategy. */
+            strategy?: unknown;
+            usage: components["schemas"]["TokenUsage"];
             priority: number;
             /** @description The trigger data the run started with. */
             trigger?: unknown;
@@ -606,6 +800,235 @@ export interface components {
             /** @enum {boolean} */
             success: true;
             events: components["schemas"]["ExecutionEvent"][];
+        };
+        /** @description A stored secret, without its values. */
+        Credential: {
+            id: string;
+            name: string;
+            type: string;
+            /** @description Names of the secret fields; their values are never returned. */
+            fields: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CreateCredentialRequest: {
+            name: string;
+            /** @description What the secret is for, e.g. http, smtp, slack, hmac; an action only accepts credentials of its own type. */
+            type: string;
+            /** @description The secret fields, e.g. {"token": "..."}: encrypted at rest (AES-256-GCM), never returned or logged. */
+            data: {
+                [key: string]: string;
+            };
+        };
+        /** @description At least one of name and data. New data replaces every secret field (rotates the secret); steps use it from their next run. */
+        UpdateCredentialRequest: {
+            name?: string;
+            /** @description The secret fields, e.g. {"token": "..."}: encrypted at rest (AES-256-GCM), never returned or logged. */
+            data?: {
+                [key: string]: string;
+            };
+        };
+        CredentialResponse: {
+            /** @enum {boolean} */
+            success: true;
+            credential: components["schemas"]["Credential"];
+        };
+        CredentialList: {
+            /** @enum {boolean} */
+            success: true;
+            credentials: components["schemas"]["Credential"][];
+        };
+        TransientAgent: {
+            /** @description Agent steps of the plan name it in their `agent` field. */
+            name: string;
+            instructions: string;
+            /** @description Integration actions the agent may call, e.g. http.request. */
+            tools: string[];
+        };
+        /** @description How a prompt is carried out: its intent, the resources it needs and the plan. */
+        Strategy: {
+            intent: string;
+            planner: "llm" | "offline";
+            agents: components["schemas"]["TransientAgent"][];
+            integrations: string[];
+            plugins: string[];
+            /** @description The plan, run as steps of this execution after the planning step. */
+            steps: components["schemas"]["WorkflowStep"][];
+            /** @description planner llm: the model that planned. */
+            model?: string;
+        };
+        ExecuteRequest: {
+            prompt: string;
+            /** @description Data the plan may use, as `trigger.context`; shown to the planner. */
+            context?: {
+                [key: string]: unknown;
+            };
+            /** @description sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once. */
+            mode?: "sync" | "async";
+            /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
+            timeoutMs?: number;
+        };
+        /** @description A prompt run that ended while the request waited. */
+        ExecuteResponse: {
+            /** @enum {boolean} */
+            success: true;
+            executionId: string;
+            prompt: string;
+            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+            /** @description Who planned: the LLM, or the offline planner when no OPENAI_API_KEY is set. */
+            planner: ("llm" | "offline") | null;
+            /** @description Null when planning failed. */
+            strategy: components["schemas"]["Strategy"] | null;
+            /** @description The output of the plan's last step. */
+            result?: unknown;
+            error: components["schemas"]["ExecutionError"] | null;
+            usage: components["schemas"]["TokenUsage"];
+            executionTime: number | null;
+        };
+        /** @description The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws. */
+        ExecuteAccepted: {
+            /** @enum {boolean} */
+            success: true;
+            executionId: string;
+            prompt: string;
+            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+        };
+        AgentLimits: {
+            /**
+             * @description LLM turns per run; a run still calling tools at the last turn stops with R3SN_AGENT_MAX_STEPS.
+             * @default 10
+             */
+            maxSteps: number;
+            /**
+             * @description Prompt plus completion tokens per run; beyond it the run stops with R3SN_AGENT_MAX_TOKENS.
+             * @default 50000
+             */
+            maxTokens: number;
+        };
+        AgentDefinition: {
+            name: string;
+            /** @description Free label, e.g. assistant, researcher. Default assistant. */
+            type?: string;
+            /** @description What the agent is good at; shown to the planner. */
+            capabilities?: string[];
+            /** @description The system prompt. */
+            instructions: string;
+            /** @description Default R3SN_MODEL. */
+            model?: string;
+            /** @description Integration actions the agent may call (e.g. http.request). */
+            tools?: string[];
+            /** @description Credential id per tool that needs one, e.g. {"slack.postMessage": "cred_..."}. */
+            credentials?: {
+                [key: string]: string;
+            };
+            limits?: components["schemas"]["AgentLimits"];
+            /** @description Default memory: runs with the same key continue one conversation. */
+            memoryKey?: string;
+        };
+        Agent: {
+            id: string;
+            name: string;
+            type: string;
+            capabilities: string[];
+            instructions: string;
+            model: string | null;
+            tools: string[];
+            credentials: {
+                [key: string]: string;
+            };
+            limits: components["schemas"]["AgentLimits"];
+            memoryKey: string | null;
+            /** @description Created by a prompt's plan for that prompt only. */
+            transient: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AgentResponse: {
+            /** @enum {boolean} */
+            success: true;
+            agent: components["schemas"]["Agent"];
+        };
+        AgentList: {
+            /** @enum {boolean} */
+            success: true;
+            agents: components["schemas"]["Agent"][];
+        };
+        AgentListQuery: {
+            /** @description Include agents created by prompts. Default false. */
+            transient?: boolean;
+        };
+        ExecuteAgentRequest: {
+            /** @description What the agent should do. */
+            action: string;
+            /** @description Data for the action, given to the agent as JSON. */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** @description Continue the conversation stored under this key (default the agent's memoryKey). */
+            memoryKey?: string;
+            /** @description sync (default) waits up to timeoutMs; async answers 202 at once. */
+            mode?: "sync" | "async";
+            timeoutMs?: number;
+        };
+        AgentPromptRequest: {
+            prompt: string;
+            context?: {
+                [key: string]: unknown;
+            };
+            /** @description Default: a transient assistant with every integration action that needs no credential. */
+            agentId?: string;
+            /** @description Continue the conversation stored under this key (default the agent's memoryKey). */
+            memoryKey?: string;
+            /** @description sync (default) waits up to timeoutMs; async answers 202 at once. */
+            mode?: "sync" | "async";
+            timeoutMs?: number;
+        };
+        IntegrationActionInfo: {
+            /** @description integration.action, as used in `action` of integration steps. */
+            name: string;
+            description: string;
+            /** @description JSON Schema of the input. */
+            input: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema of the output. */
+            output: {
+                [key: string]: unknown;
+            };
+            credential: {
+                /** @description The credential type it accepts (see /api/credentials). */
+                type: string;
+                required: boolean;
+                /** @description Fields it reads from the credential. */
+                fields: string[];
+            } | null;
+        };
+        Integration: {
+            name: string;
+            actions: components["schemas"]["IntegrationActionInfo"][];
+        };
+        IntegrationList: {
+            /** @enum {boolean} */
+            success: true;
+            integrations: components["schemas"]["Integration"][];
+        };
+        IntegrationParams: {
+            name: string;
+        };
+        ExecuteIntegrationRequest: {
+            /** @description The action, with or without its integration prefix (request or http.request). */
+            action: string;
+            /** @description The action's input, checked against its schema. */
+            params?: {
+                [key: string]: unknown;
+            };
+            credentialId?: string;
+            mode?: "sync" | "async";
+            timeoutMs?: number;
         };
     };
     responses: never;
@@ -1751,6 +2174,944 @@ export interface operations {
             };
             /** @description The one shape of every error response. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialList"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    executePrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecuteRequest"];
+            };
+        };
+        responses: {
+            /** @description A prompt run that ended while the request waited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecuteResponse"];
+                };
+            };
+            /** @description The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecuteAccepted"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    selfTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A prompt run that ended while the request waited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecuteResponse"];
+                };
+            };
+            /** @description The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecuteAccepted"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listAgents: {
+        parameters: {
+            query?: {
+                /** @description Include agents created by prompts. Default false. */
+                transient?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentDefinition"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    updateAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentDefinition"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    executeAgent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecuteAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description A run that ended while the request waited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionResult"];
+                };
+            };
+            /** @description The run is queued or still running; follow it with /api/executions/{id}/status or /events. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionAccepted"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    executeAgentPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentPromptRequest"];
+            };
+        };
+        responses: {
+            /** @description A run that ended while the request waited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionResult"];
+                };
+            };
+            /** @description The run is queued or still running; follow it with /api/executions/{id}/status or /events. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionAccepted"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listIntegrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationList"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    executeIntegration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecuteIntegrationRequest"];
+            };
+        };
+        responses: {
+            /** @description A run that ended while the request waited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionResult"];
+                };
+            };
+            /** @description The run is queued or still running; follow it with /api/executions/{id}/status or /events. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionAccepted"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,209 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { EventEmitter } from 'node:events'
+import type { Config } from '../config.js'
+import type { Owner } from '../plugins/db.js'
+import type { ChatMessage, Llm } from '../plugins/llm.js'
+import { PlanDraft, type Strategy } from '../schemas/execute.js'
+import type { WorkflowStep } from '../schemas/workflows.js'
+import type { AgentEngine } from './agent-engine.js'
+import { schemaProblems, type IntegrationHub } from './integration-hub.js'
+import { validateDefinition } from './runtime/definition.js'
+import { expressionsIn } from './runtime/expressions.js'
+import { Expand, StepError, type StepContext, type StepHandler, type StepRegistry } from './runtime/steps.js'
+
+/** The step every prompt execution starts with; its output is the strategy, and it adds the plan after itself. */
+export const PLAN_STEP_ID = 'plan'
+export const planStep = (): WorkflowStep => ({ id: PLAN_STEP_ID, type: 'plan' as WorkflowStep['type'] })
+
+/** What a prompt execution is triggered with. */
+export interface PromptTrigger { prompt: string, context: Record<string, unknown>, stream?: boolean }
+
+const invalid = (reason: string) => new StepError(`the plan was rejected: ${reason}`, 'R3SN_PLAN_INVALID', false)
+const hasExpressions = (input: unknown) => { let found = false; expressionsIn(input, () => { found = true }); return found }
+
+interface Match { at: number, step: WorkflowStep }
+
+/**
+ * Turns a prompt into a strategy: the LLM plans with the catalog in view (structured
+ * output), or, without a key, a deterministic offline planner matches the prompt against
+ * the catalog. Either plan is validated before anything runs. Emits 'tokens'
+ * (ownerId, executionId, text) while a streamed plan arrives.
+ */
+export class UniversalExecutor extends EventEmitter {
+  readonly planned = { llm: 0, offline: 0, rejected: 0 }
+
+  constructor (private readonly llm: Llm, private readonly hub: IntegrationHub, private readonly agents: AgentEngine) {
+    super()
+  }
+
+  /** The `plan` step type, checked against the orchestrator's step registry. */
+  planStep (registry: StepRegistry): StepHandler {
+    return {
+      sideEffects: true,
+      validate: () => 'plan steps are created by POST /api/execute only',
+      run: (ctx) => this.plan(ctx, registry)
+    }
+  }
+
+  private async plan (ctx: StepContext, registry: StepRegistry): Promise<Expand> {
+    const owner: Owner = { id: ctx.ownerId, admin: false }
+    const trigger = ctx.scope.trigger as PromptTrigger
+    let strategy: Strategy
+    try {
+      strategy = await this.analyze(owner, trigger.prompt, trigger.context, registry, ctx)
+    } catch (err) {
+      if (err instanceof StepError && err.code === 'R3SN_PLAN_INVALID') this.planned.rejected++
+      throw err
+    }
+    // Prepare: the agents this plan defines exist for this execution only.
+    const agentIds = new Map<string, string>()
+    for (const spec of strategy.agents) agentIds.set(spec.name, await this.agents.createTransient(owner, ctx.executionId, spec))
+    const steps = strategy.steps.map(s => s.type === 'agent' && agentIds.has(s.agent ?? '') ? { ...s, agent: agentIds.get(s.agent ?? '') as string } : s)
+    await ctx.emit('prompt.planned', { planner: strategy.planner, intent: strategy.intent, steps: steps.map(s => s.id) })
+    return new Expand({ ...strategy, steps }, steps)
+  }
+
+  /** A validated strategy for the prompt; throws R3SN_PLAN_INVALID with the reason. */
+  async analyze (owner: Owner, prompt: string, context: Record<string, unknown>, registry: StepRegistry, ctx?: StepContext): Promise<Strategy> {
+    const credentials = (await this.hub.credentials.list(owner)).map(c => ({ id: c._id, name: c.name, type: c.type }))
+    let draft: PlanDraft
+    let model: string | undefined
+    if (this.llm.configured) {
+      const reply = await this.llm.chat({
+        messages: await this.plannerMessages(owner, prompt, context, credentials),
+        schema: { name: 'Strategy', schema: PlanDraft },
+        signal: ctx?.signal,
+        ...(ctx !== undefined && (ctx.scope.trigger as PromptTrigger).stream === true
+          ? { onToken: (text: string) => this.emit('tokens', ctx.ownerId, ctx.executionId, text) }
+          : {})
+      })
+      if (ctx !== undefined) {
+        await ctx.recordUsage(reply.usage)
+        await ctx.emit('llm.call', { purpose: 'plan', model: reply.model, promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens, durationMs: reply.durationMs })
+      }
+      draft = reply.parsed as PlanDraft
+      model = reply.model
+      this.planned.llm++
+    } else {
+      draft = this.offlinePlan(prompt, credentials)
+      this.planned.offline++
+    }
+    await this.check(owner, draft, registry)
+    return {
+      intent: draft.intent,
+      planner: this.llm.configured ? 'llm' : 'offline',
+      agents: draft.agents,
+      // What the plan really uses, whatever the planner claimed.
+      integrations: [...new Set(draft.steps.flatMap(s => s.type === 'integration' && s.action !== undefined ? [s.action] : []))],
+      plugins: [],
+      steps: draft.steps,
+      ...(model === undefined ? {} : { model })
+    }
+  }
+
+  /** Rejects a plan that could not run: bad steps, unknown actions or agents, missing credentials. */
+  private async check (owner: Owner, draft: PlanDraft, registry: StepRegistry): Promise<void> {
+    const problems = schemaProblems(PlanDraft, draft)
+    if (problems !== undefined) throw invalid(problems)
+    if (draft.steps.some(s => s.id === PLAN_STEP_ID)) throw invalid(`step id "${PLAN_STEP_ID}" is reserved`)
+    try {
+      validateDefinition({ name: 'plan', steps: draft.steps }, registry)
+    } catch (err) {
+      throw invalid((err as Error).message)
+    }
+    const names = new Set(draft.agents.map(a => a.name))
+    for (const spec of draft.agents) {
+      await this.agents.check(owner, spec.tools, {}).catch((err: Error) => { throw invalid(`agent ${spec.name}: ${err.message}`) })
+    }
+    for (const step of draft.steps) {
+      if (step.type === 'integration') {
+        const problem = this.hub.problem(step.action, step.input, step.credential, !hasExpressions(step.input))
+        if (problem !== undefined) throw invalid(`step "${step.id}": ${problem}`)
+        const spec = this.hub.get(step.action as string)?.credential
+        if (step.credential !== undefined && spec !== undefined) {
+          await this.hub.credentials.secretFor(owner.id, step.credential, spec.type).catch((err: Error) => { throw invalid(`step "${step.id}": ${err.message}`) })
+        }
+      }
+      if (step.type === 'agent' && !names.has(step.agent ?? '')) {
+        const found = await this.agents.agents.collection.countDocuments({ _id: step.agent ?? '', ownerId: owner.id })
+        if (found === 0) throw invalid(`step "${step.id}": no agent "${step.agent ?? ''}" (neither yours nor defined in the plan)`)
+      }
+    }
+  }
+
+  private async plannerMessages (owner: Owner, prompt: string, context: Record<string, unknown>, credentials: { id: string, name: string, type: string }[]): Promise<ChatMessage[]> {
+    const actions = this.hub.list().map(a => ({ name: a.name, description: a.description, input: JSON.parse(JSON.stringify(a.input)) as unknown, credentialType: a.credential?.type ?? null }))
+    const agents = (await this.agents.list(owner)).map(a => ({ id: a._id, name: a.name, type: a.type, capabilities: a.capabilities, tools: a.tools }))
+    const system = [
+      'You plan automations for R3SN. Answer with a JSON object matching the given schema: the intent, any agents to create, and the steps.',
+      'Steps run in order. Types: "integration" (an action from the catalog with its input, and a credential id when the action needs one),',
+      '"transform" (expression: JSONata producing the output), "condition" (expression producing true/false; then/else name the next step),',
+      '"agent" (agent: an existing agent id, or the name of an agent you define in "agents"; input: {"prompt": "..."}).',
+      'A step reads earlier outputs as steps.<id>.output; any input string that starts with "=" is a JSONata expression over',
+      '{trigger: {prompt, context}, steps}. The last step\'s output is the answer. Use only what is listed below; never invent secrets.',
+      `Integration actions: ${JSON.stringify(actions)}`,
+      // Only ids, names and types: a secret never reaches the LLM.
+      `Credentials (use the id): ${JSON.stringify(credentials)}`,
+      `Agents: ${JSON.stringify(agents)}`
+    ].join('\n')
+    return [{ role: 'system', content: system }, { role: 'user', content: Object.keys(context).length === 0 ? prompt : `${prompt}\n\nContext (JSON): ${JSON.stringify(context)}` }]
+  }
+
+  /**
+   * The offline planner: deterministic rules that find integration actions in the prompt
+   * (a URL, a time question, a delay, an email address, a Slack channel, a log request),
+   * in the order they appear. No match is a rejected plan.
+   */
+  offlinePlan (prompt: string, credentials: { id: string, name: string, type: string }[]): PlanDraft {
+    const matches: Match[] = []
+    const credentialOf = (type: string, action: string) => {
+      const found = credentials.find(c => c.type === type)
+      if (found === undefined) throw invalid(`${action} needs a credential of type ${type}; add one with POST /api/credentials`)
+      return found.id
+    }
+    const url = /https?:\/\/[^\s"'<>]+/.exec(prompt)
+    if (url !== null) {
+      const method = /\b(post|send|submit)\b/i.test(prompt) ? 'POST' : 'GET'
+      matches.push({ at: url.index, step: { id: 'http_request', type: 'integration', action: 'http.request', input: { method, url: url[0].replace(/[.,;)]+$/, '') } } })
+    }
+    const time = /\b(time|timestamp|date|clock|now)\b/i.exec(prompt)
+    if (time !== null) matches.push({ at: time.index, step: { id: 'core_time', type: 'integration', action: 'core.time', input: {} } })
+    const delay = /\b(wait|delay|sleep|pause)\b\D{0,20}(\d+)\s*(ms|milliseconds?|s|secs?|seconds?)\b/i.exec(prompt)
+    if (delay !== null) {
+      const ms = Number(delay[2]) * (/^m/i.test(delay[3] as string) ? 1 : 1000)
+      matches.push({ at: delay.index, step: { id: 'core_delay', type: 'integration', action: 'core.delay', input: { ms } } })
+    }
+    const email = /\bemail\b/i.test(prompt) ? /[\w.+-]+@[\w-]+(\.[\w-]+)+/.exec(prompt) : null
+    if (email !== null) {
+      matches.push({ at: email.index, step: { id: 'email_send', type: 'integration', action: 'email.send', credential: credentialOf('smtp', 'email.send'), input: { to: email[0], subject: 'Message from R3SN', text: prompt } } })
+    }
+    const slack = /\bslack\b/i.test(prompt) ? /(^|\s)#([\w-]+)/.exec(prompt) : null
+    if (slack !== null) {
+      matches.push({ at: slack.index, step: { id: 'slack_post', type: 'integration', action: 'slack.postMessage', credential: credentialOf('slack', 'slack.postMessage'), input: { channel: `#${slack[2] as string}`, text: prompt } } })
+    }
+    const log = /\blog\b/i.exec(prompt)
+    if (log !== null) matches.push({ at: log.index, step: { id: 'core_log', type: 'integration', action: 'core.log', input: { message: prompt } } })
+    if (matches.length === 0) {
+      throw invalid('the offline planner found no integration for this prompt (it knows URLs, time, delays, email, Slack and log); set OPENAI_API_KEY for open-ended prompts')
+    }
+    const steps = matches.filter(m => this.hub.get(m.step.action as string) !== undefined).sort((a, b) => a.at - b.at).map(m => m.step)
+    return { intent: `offline: ${steps.map(s => s.action).join(', ')}`, agents: [], integrations: steps.map(s => s.action as string), plugins: [], steps }
+  }
+
+  status () {
+    return { initialized: true, planner: this.llm.configured ? 'llm' : 'offline', model: this.llm.configured ? this.llm.model : null, plans: this.planned }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { universalExecutor: UniversalExecutor }
+}
+
+async function universalExecutor (app: FastifyInstance, _opts: { config: Config }) {
+  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine)
+  app.decorate('universalExecutor', executor)
+  app.engines.register('universalExecutor', () => executor.status())
+}
+
+export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'llm', 'integration-hub', 'agent-engine'] })

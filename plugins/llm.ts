@@ -1,0 +1,176 @@
+import fp from 'fastify-plugin'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import OpenAI from 'openai'
+import type { TSchema } from '@sinclair/typebox'
+import type { Config } from '../config.js'
+import { schemaProblems } from '../engines/integration-hub.js'
+import { StepError, type TokenUsage } from '../engines/runtime/steps.js'
+
+export type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam
+
+type ChatBody = Omit<OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming, 'stream'>
+
+export interface ChatTool { name: string, description: string, parameters: TSchema }
+
+export interface ChatRequest {
+  messages: ChatMessage[]
+  model?: string
+  tools?: ChatTool[]
+  /** Structured output: the reply must be JSON matching this schema (checked again here). */
+  schema?: { name: string, schema: TSchema }
+  /** Streams the reply; each piece of text goes to onToken as it arrives. */
+  onToken?: (text: string) => void
+  maxTokens?: number
+  signal?: AbortSignal
+}
+
+export interface ToolCall { id: string, name: string, arguments: string }
+
+export interface ChatResult {
+  content: string | null
+  toolCalls: ToolCall[]
+  /** The reply parsed and checked against request.schema. */
+  parsed?: unknown
+  usage: TokenUsage
+  model: string
+  durationMs: number
+}
+
+/** An LLM call that failed; `retryable` tells the runtime whether another attempt may help. */
+export class LlmError extends StepError {
+  constructor (message: string, code: string, retryable: boolean) {
+    super(message, code, retryable)
+    this.name = 'LlmError'
+  }
+}
+
+/** TypeBox schemas carry symbol keys; the wire wants plain JSON Schema. */
+export function jsonSchema (schema: TSchema): Record<string, unknown> {
+  const plain = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>
+  delete plain.$id
+  return plain
+}
+
+/**
+ * The one door to the LLM: the openai SDK against OpenAI or any compatible server.
+ * The SDK retries 429 and 5xx with exponential backoff (Retry-After honoured); what
+ * still fails becomes an LlmError naming the cause, never the key.
+ */
+export class Llm {
+  private readonly client: OpenAI | undefined
+  readonly model: string
+  private readonly baseUrl: string
+  private readonly maxRetries: number
+  calls = 0
+  failures = 0
+
+  constructor (config: Config, private readonly log: FastifyBaseLogger) {
+    this.model = config.model
+    this.baseUrl = config.openaiBaseUrl ?? 'https://api.openai.com/v1'
+    this.maxRetries = config.llmMaxRetries
+    this.client = config.openaiApiKey === undefined
+      ? undefined
+      : new OpenAI({ apiKey: config.openaiApiKey, baseURL: this.baseUrl, maxRetries: config.llmMaxRetries, timeout: config.llmTimeoutMs })
+  }
+
+  /** False without OPENAI_API_KEY: prompts then use the offline planner. */
+  get configured (): boolean {
+    return this.client !== undefined
+  }
+
+  async chat (req: ChatRequest): Promise<ChatResult> {
+    if (this.client === undefined) throw new LlmError('no LLM is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)', 'R3SN_LLM_NOT_CONFIGURED', false)
+    const model = req.model ?? this.model
+    const started = Date.now()
+    this.calls++
+    const body: ChatBody = {
+      model,
+      messages: req.messages,
+      ...(req.tools === undefined || req.tools.length === 0
+        ? {}
+        : { tools: req.tools.map(t => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: jsonSchema(t.parameters) } })) }),
+      ...(req.schema === undefined ? {} : { response_format: { type: 'json_schema' as const, json_schema: { name: req.schema.name, schema: jsonSchema(req.schema.schema), strict: false } } }),
+      ...(req.maxTokens === undefined ? {} : { max_tokens: req.maxTokens })
+    }
+    let result: Omit<ChatResult, 'durationMs' | 'parsed'>
+    try {
+      result = req.onToken === undefined ? await this.complete(body, req.signal) : await this.stream(body, req.onToken, req.signal)
+    } catch (err) {
+      this.failures++
+      throw this.explain(err, model)
+    }
+    const durationMs = Date.now() - started
+    if (req.schema === undefined) return { ...result, durationMs }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(result.content ?? '')
+    } catch {
+      throw new LlmError(`the LLM did not answer with JSON for ${req.schema.name}: ${(result.content ?? '').slice(0, 200)}`, 'R3SN_LLM_INVALID_OUTPUT', false)
+    }
+    const problems = schemaProblems(req.schema.schema, parsed)
+    if (problems !== undefined) throw new LlmError(`the LLM's ${req.schema.name} does not match its schema: ${problems}`, 'R3SN_LLM_INVALID_OUTPUT', false)
+    return { ...result, parsed, durationMs }
+  }
+
+  private async complete (body: ChatBody, signal?: AbortSignal) {
+    const res = await (this.client as OpenAI).chat.completions.create({ ...body, stream: false }, { signal })
+    const message = res.choices[0]?.message
+    return {
+      content: message?.content ?? null,
+      toolCalls: (message?.tool_calls ?? []).flatMap(c => c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : []),
+      usage: { promptTokens: res.usage?.prompt_tokens ?? 0, completionTokens: res.usage?.completion_tokens ?? 0 },
+      model: res.model
+    }
+  }
+
+  private async stream (body: ChatBody, onToken: (text: string) => void, signal?: AbortSignal) {
+    const chunks = await (this.client as OpenAI).chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal })
+    let content = ''
+    let model = body.model
+    const calls: ToolCall[] = []
+    const usage = { promptTokens: 0, completionTokens: 0 }
+    for await (const chunk of chunks) {
+      model = chunk.model ?? model
+      if (chunk.usage != null) { usage.promptTokens = chunk.usage.prompt_tokens; usage.completionTokens = chunk.usage.completion_tokens }
+      const delta = chunk.choices[0]?.delta
+      if (delta?.content != null && delta.content !== '') { content += delta.content; onToken(delta.content) }
+      for (const d of delta?.tool_calls ?? []) {
+        const call = calls[d.index] ?? (calls[d.index] = { id: '', name: '', arguments: '' })
+        if (d.id !== undefined) call.id = d.id
+        if (d.function?.name !== undefined) call.name += d.function.name
+        if (d.function?.arguments !== undefined) call.arguments += d.function.arguments
+      }
+    }
+    return { content: content === '' && calls.length > 0 ? null : content, toolCalls: calls.filter(c => c !== undefined), usage, model }
+  }
+
+  /** Turns SDK errors into messages that name the cause; the API key never appears in them. */
+  private explain (err: unknown, model: string): Error {
+    if (err instanceof LlmError) return err
+    if (err instanceof OpenAI.APIUserAbortError) return err
+    if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
+      return new LlmError(`the LLM server at ${this.baseUrl} rejected the API key (HTTP ${err.status}); check OPENAI_API_KEY`, 'R3SN_LLM_AUTH', false)
+    }
+    if (err instanceof OpenAI.NotFoundError) {
+      return new LlmError(`the LLM server at ${this.baseUrl} does not know the model "${model}" (HTTP 404); check R3SN_MODEL or the agent's model`, 'R3SN_LLM_MODEL', false)
+    }
+    if (err instanceof OpenAI.RateLimitError) return new LlmError(`the LLM server is rate limiting (HTTP 429) after ${this.maxRetries} retries; try again later`, 'R3SN_LLM_RATE_LIMITED', true)
+    if (err instanceof OpenAI.APIConnectionError) return new LlmError(`cannot reach the LLM server at ${this.baseUrl}: ${err.message}`, 'R3SN_LLM_UNREACHABLE', true)
+    if (err instanceof OpenAI.APIError && err.status !== undefined && err.status >= 500) {
+      return new LlmError(`the LLM server failed (HTTP ${err.status}): ${err.message}`, 'R3SN_LLM_UNAVAILABLE', true)
+    }
+    if (err instanceof OpenAI.APIError) return new LlmError(`the LLM server refused the request (HTTP ${err.status ?? '?'}): ${err.message}`, 'R3SN_LLM_BAD_REQUEST', false)
+    this.log.warn({ err }, 'LLM call failed')
+    return new LlmError(`LLM call failed: ${(err as Error).message}`, 'R3SN_LLM_FAILED', true)
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { llm: Llm }
+}
+
+async function llm (app: FastifyInstance, opts: { config: Config }) {
+  app.decorate('llm', new Llm(opts.config, app.log.child({ plugin: 'llm' })))
+}
+
+export default fp(llm, { name: 'llm' })

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { toAgent } from '../engines/agent-engine.js'
+import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
+import { AgentDefinition, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from '../schemas/agents.js'
+import { Unavailable } from '../schemas/errors.js'
+import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
+import { replyWithRun } from './run-result.js'
+
+/** The transient agent of execute-prompt without agentId: every action that needs no credential. */
+const ASSISTANT_INSTRUCTIONS = 'You are a helpful automation assistant. Use the tools when they help; answer concisely.'
+
+const agents: FastifyPluginAsyncTypebox = async (app) => {
+  const needLlm = () => {
+    if (!app.llm.configured) throw new Unavailable('agents need an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
+  }
+
+  app.post('/api/agents', {
+    schema: {
+      operationId: 'createAgent', tags: ['agents'], summary: 'Create an agent',
+      body: ref(AgentDefinition),
+      response: { 201: ref(AgentResponse), ...errors(400) }
+    }
+  }, async (req, reply) => reply.code(201).send({ success: true as const, agent: toAgent(await app.agentEngine.create(req.user, req.body)) }))
+
+  app.get('/api/agents', {
+    schema: {
+      operationId: 'listAgents', tags: ['agents'], summary: 'List your agents, newest first',
+      querystring: ref(AgentListQuery),
+      response: { 200: ref(AgentList), ...errors(400) }
+    }
+  }, async (req) => ({ success: true as const, agents: (await app.agentEngine.list(req.user, req.query.transient)).map(toAgent) }))
+
+  app.get('/api/agents/:id', {
+    schema: {
+      operationId: 'getAgent', tags: ['agents'], summary: 'Get an agent',
+      params: ref(IdParams),
+      response: { 200: ref(AgentResponse), ...errors(400, 404) }
+    }
+  }, async (req) => ({ success: true as const, agent: toAgent(await app.agentEngine.agents.get(req.user, req.params.id)) }))
+
+  app.put('/api/agents/:id', {
+    schema: {
+      operationId: 'updateAgent', tags: ['agents'], summary: 'Replace an agent\'s definition',
+      params: ref(IdParams), body: ref(AgentDefinition),
+      response: { 200: ref(AgentResponse), ...errors(400, 404) }
+    }
+  }, async (req) => ({ success: true as const, agent: toAgent(await app.agentEngine.update(req.user, req.params.id, req.body)) }))
+
+  app.delete('/api/agents/:id', {
+    schema: {
+      operationId: 'deleteAgent', tags: ['agents'], summary: 'Delete an agent and its memory',
+      params: ref(IdParams),
+      response: { 200: ref(OkResponse), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    await app.agentEngine.delete(req.user, req.params.id)
+    return { success: true as const }
+  })
+
+  app.post('/api/agents/:id/execute', {
+    schema: {
+      operationId: 'executeAgent', tags: ['agents'], summary: 'Run an agent on an action: a tool-calling loop, each LLM turn and tool call a durable step',
+      params: ref(IdParams), body: ref(ExecuteAgentRequest),
+      response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404, 503) }
+    }
+  }, async (req, reply) => {
+    needLlm()
+    await app.agentEngine.agents.get(req.user, req.params.id)
+    const { action, params, memoryKey } = req.body
+    const doc = await app.orchestrator.executeAgent(req.user, req.params.id, { action, ...(params === undefined ? {} : { params }), ...(memoryKey === undefined ? {} : { memoryKey }) })
+    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+  })
+
+  app.post('/api/agents/execute-prompt', {
+    schema: {
+      operationId: 'executeAgentPrompt', tags: ['agents'], summary: 'Answer a prompt with an agent (yours, or a transient assistant with the credential-free actions)',
+      body: ref(AgentPromptRequest),
+      response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404, 503) }
+    }
+  }, async (req, reply) => {
+    needLlm()
+    const { prompt, context, memoryKey } = req.body
+    const agentId = req.body.agentId === undefined
+      ? (await app.agentEngine.create(req.user, {
+          name: 'assistant',
+          instructions: ASSISTANT_INSTRUCTIONS,
+          tools: app.integrationHub.list().filter(a => a.credential?.required !== true).map(a => a.name)
+        }, { transient: true }))._id
+      : (await app.agentEngine.agents.get(req.user, req.body.agentId))._id
+    const doc = await app.orchestrator.executeAgent(req.user, agentId, { prompt, ...(context === undefined ? {} : { context }), ...(memoryKey === undefined ? {} : { memoryKey }) })
+    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+  })
+}
+
+export default agents

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errors, ref } from '../schemas/common.js'
+import { ExecuteAccepted, ExecuteRequest, ExecuteResponse } from '../schemas/execute.js'
+import { promptResult, replyWithRun } from './run-result.js'
+
+/** The built-in self-test: a prompt every planner can carry out with no credential and no outside call. */
+export const SELF_TEST_PROMPT = 'Return current timestamp'
+
+const execute: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/api/execute', {
+    schema: {
+      operationId: 'executePrompt', tags: ['execute'], summary: 'Plan a prompt (LLM, or the offline planner without a key) and run the plan',
+      description: 'The execution starts with a durable planning step whose output is the strategy; the plan\'s steps follow it. Sync (default) waits up to timeoutMs.',
+      body: ref(ExecuteRequest),
+      response: { 200: ref(ExecuteResponse), 202: ref(ExecuteAccepted), ...errors(400) }
+    }
+  }, async (req, reply) => {
+    const doc = await app.orchestrator.executePrompt(req.user, req.body.prompt, req.body.context)
+    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs, promptResult)
+  })
+
+  app.post('/api/test/execute', {
+    schema: {
+      operationId: 'selfTest', tags: ['execute'], summary: `Run the self-test prompt ("${SELF_TEST_PROMPT}") through the whole stack`,
+      response: { 200: ref(ExecuteResponse), 202: ref(ExecuteAccepted) }
+    }
+  }, async (req, reply) => {
+    const doc = await app.orchestrator.executePrompt(req.user, SELF_TEST_PROMPT)
+    return replyWithRun(reply, app.orchestrator, doc, app.orchestrator.syncTimeoutMs, promptResult)
+  })
+}
+
+export default execute

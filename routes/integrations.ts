@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { jsonSchema } from '../plugins/llm.js'
+import { errors, ref } from '../schemas/common.js'
+import { NotFound } from '../schemas/errors.js'
+import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
+import { ExecuteIntegrationRequest, IntegrationList, IntegrationParams } from '../schemas/integrations.js'
+import { replyWithRun } from './run-result.js'
+
+const integrations: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/integrations', {
+    schema: {
+      operationId: 'listIntegrations', tags: ['integrations'], summary: 'The integration catalog, each action with its input and output JSON Schemas',
+      response: { 200: ref(IntegrationList) }
+    }
+  }, async () => {
+    const byName = new Map<string, { name: string, actions: unknown[] }>()
+    for (const action of app.integrationHub.list()) {
+      const name = action.name.split('.')[0] as string
+      const entry = byName.get(name) ?? { name, actions: [] }
+      entry.actions.push({ name: action.name, description: action.description, input: jsonSchema(action.input), output: jsonSchema(action.output), credential: action.credential ?? null })
+      byName.set(name, entry)
+    }
+    return { success: true as const, integrations: [...byName.values()] as never }
+  })
+
+  app.post('/api/integrations/:name/execute', {
+    schema: {
+      operationId: 'executeIntegration', tags: ['integrations'], summary: 'Run one action as an execution (sync by default)',
+      params: ref(IntegrationParams), body: ref(ExecuteIntegrationRequest),
+      response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
+    }
+  }, async (req, reply) => {
+    const { name } = req.params
+    if (!app.integrationHub.list().some(a => a.name.startsWith(`${name}.`))) throw new NotFound(`Integration ${name}`)
+    const action = req.body.action.includes('.') ? req.body.action : `${name}.${req.body.action}`
+    if (!action.startsWith(`${name}.`)) throw new NotFound(`Action ${action} of integration ${name}`)
+    const doc = await app.orchestrator.executeIntegration(req.user, action, req.body.params ?? {}, req.body.credentialId)
+    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+  })
+}
+
+export default integrations

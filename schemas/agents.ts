@@ -1,0 +1,67 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ref } from './common.js'
+
+export const AgentLimits = Type.Object({
+  maxSteps: Type.Integer({ minimum: 1, maximum: 50, default: 10, description: 'LLM turns per run; a run still calling tools at the last turn stops with R3SN_AGENT_MAX_STEPS.' }),
+  maxTokens: Type.Integer({ minimum: 100, maximum: 10_000_000, default: 50_000, description: 'Prompt plus completion tokens per run; beyond it the run stops with R3SN_AGENT_MAX_TOKENS.' })
+}, { $id: 'AgentLimits', additionalProperties: false })
+export type AgentLimits = Static<typeof AgentLimits>
+
+const fields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  type: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,39}$', description: 'Free label, e.g. assistant, researcher. Default assistant.' })),
+  capabilities: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, description: 'What the agent is good at; shown to the planner.' })),
+  instructions: Type.String({ minLength: 1, maxLength: 20_000, description: 'The system prompt.' }),
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default R3SN_MODEL.' })),
+  tools: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'Integration actions the agent may call (e.g. http.request).' })),
+  credentials: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 200 }), { description: 'Credential id per tool that needs one, e.g. {"slack.postMessage": "cred_..."}.' })),
+  limits: Type.Optional(ref(AgentLimits)),
+  memoryKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default memory: runs with the same key continue one conversation.' }))
+}
+
+export const AgentDefinition = Type.Object(fields, { $id: 'AgentDefinition', additionalProperties: false })
+export type AgentDefinition = Static<typeof AgentDefinition>
+
+export const Agent = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  type: Type.String(),
+  capabilities: Type.Array(Type.String()),
+  instructions: Type.String(),
+  model: Type.Union([Type.String(), Type.Null()]),
+  tools: Type.Array(Type.String()),
+  credentials: Type.Record(Type.String(), Type.String()),
+  limits: ref(AgentLimits),
+  memoryKey: Type.Union([Type.String(), Type.Null()]),
+  transient: Type.Boolean({ description: 'Created by a prompt\'s plan for that prompt only.' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}, { $id: 'Agent' })
+export type Agent = Static<typeof Agent>
+
+export const AgentResponse = Type.Object({ success: Type.Literal(true), agent: ref(Agent) }, { $id: 'AgentResponse' })
+export const AgentList = Type.Object({ success: Type.Literal(true), agents: Type.Array(ref(Agent)) }, { $id: 'AgentList' })
+export const AgentListQuery = Type.Object({
+  transient: Type.Optional(Type.Boolean({ description: 'Include agents created by prompts. Default false.' }))
+}, { $id: 'AgentListQuery', additionalProperties: false })
+
+const runFields = {
+  memoryKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Continue the conversation stored under this key (default the agent\'s memoryKey).' })),
+  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits up to timeoutMs; async answers 202 at once.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000 }))
+}
+
+export const ExecuteAgentRequest = Type.Object({
+  action: Type.String({ minLength: 1, maxLength: 10_000, description: 'What the agent should do.' }),
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Data for the action, given to the agent as JSON.' })),
+  ...runFields
+}, { $id: 'ExecuteAgentRequest', additionalProperties: false })
+export type ExecuteAgentRequest = Static<typeof ExecuteAgentRequest>
+
+export const AgentPromptRequest = Type.Object({
+  prompt: Type.String({ minLength: 1, maxLength: 10_000 }),
+  context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default: a transient assistant with every integration action that needs no credential.' })),
+  ...runFields
+}, { $id: 'AgentPromptRequest', additionalProperties: false })
+export type AgentPromptRequest = Static<typeof AgentPromptRequest>

@@ -1,0 +1,66 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ref } from './common.js'
+import { ExecutionError, ExecutionStatus, TokenUsage } from './executions.js'
+import { WorkflowStep } from './workflows.js'
+
+const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]{0,63}$'
+
+export const TransientAgent = Type.Object({
+  name: Type.String({ pattern: NAME_PATTERN, description: 'Agent steps of the plan name it in their `agent` field.' }),
+  instructions: Type.String({ minLength: 1, maxLength: 4000 }),
+  tools: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 20, description: 'Integration actions the agent may call, e.g. http.request.' })
+}, { $id: 'TransientAgent', additionalProperties: false })
+export type TransientAgent = Static<typeof TransientAgent>
+
+// What the planner (LLM) fills in: a self-contained JSON Schema (no $ref), sent as the structured output format.
+const { retry: _retry, name: _name, ...stepFields } = WorkflowStep.properties
+export const PlanDraft = Type.Object({
+  intent: Type.String({ minLength: 1, maxLength: 500, description: 'What the user wants, in one sentence.' }),
+  agents: Type.Array(Type.Object(TransientAgent.properties, { additionalProperties: false }), { maxItems: 5, description: 'Agents to create for this prompt only.' }),
+  integrations: Type.Array(Type.String(), { description: 'Integration actions the plan uses.' }),
+  plugins: Type.Array(Type.String(), { description: 'Plugins the plan uses.' }),
+  steps: Type.Array(Type.Object(stepFields, { additionalProperties: false }), { minItems: 1, maxItems: 50 })
+}, { additionalProperties: false })
+export type PlanDraft = Static<typeof PlanDraft>
+
+export const Planner = Type.Union([Type.Literal('llm'), Type.Literal('offline')])
+
+export const Strategy = Type.Object({
+  intent: Type.String(),
+  planner: Planner,
+  agents: Type.Array(ref(TransientAgent)),
+  integrations: Type.Array(Type.String()),
+  plugins: Type.Array(Type.String()),
+  steps: Type.Array(ref(WorkflowStep), { description: 'The plan, run as steps of this execution after the planning step.' }),
+  model: Type.Optional(Type.String({ description: 'planner llm: the model that planned.' }))
+}, { $id: 'Strategy', description: 'How a prompt is carried out: its intent, the resources it needs and the plan.' })
+export type Strategy = Static<typeof Strategy>
+
+export const ExecuteRequest = Type.Object({
+  prompt: Type.String({ minLength: 1, maxLength: 10_000 }),
+  context: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Data the plan may use, as `trigger.context`; shown to the planner.' })),
+  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
+}, { $id: 'ExecuteRequest', additionalProperties: false })
+export type ExecuteRequest = Static<typeof ExecuteRequest>
+
+export const ExecuteResponse = Type.Object({
+  success: Type.Literal(true),
+  executionId: Type.String(),
+  prompt: Type.String(),
+  status: ExecutionStatus,
+  planner: Type.Union([Planner, Type.Null()], { description: 'Who planned: the LLM, or the offline planner when no OPENAI_API_KEY is set.' }),
+  strategy: Type.Union([ref(Strategy), Type.Null()], { description: 'Null when planning failed.' }),
+  result: Type.Optional(Type.Unknown({ description: 'The output of the plan\'s last step.' })),
+  error: Type.Union([ref(ExecutionError), Type.Null()]),
+  usage: ref(TokenUsage),
+  executionTime: Type.Union([Type.Number(), Type.Null()])
+}, { $id: 'ExecuteResponse', description: 'A prompt run that ended while the request waited.' })
+export type ExecuteResponse = Static<typeof ExecuteResponse>
+
+export const ExecuteAccepted = Type.Object({
+  success: Type.Literal(true),
+  executionId: Type.String(),
+  prompt: Type.String(),
+  status: ExecutionStatus
+}, { $id: 'ExecuteAccepted', description: 'The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws.' })
