@@ -27,10 +27,19 @@ export function testConfig (over: Partial<Config> = {}): Config {
   }
 }
 
-/** The whole app on a fresh database, listening on a loopback port; dropped and closed after the test. */
+/** Config that points the llm plugin at a fake OpenAI-compatible server (test/fixtures/fake-llm.ts). */
+export function llmConfig (fake: { baseUrl: string, apiKey: string }): Partial<Config> {
+  return { openaiApiKey: fake.apiKey, openaiBaseUrl: fake.baseUrl, model: 'test-model', llmMaxRetries: 2 }
+}
+
+/**
+ * The whole app on a fresh database, listening on a loopback port; dropped and closed after
+ * the test. `logs` holds every log line (set logLevel to see more than nothing).
+ */
 export async function build (t: Test, over: Partial<Config> = {}) {
   const config = testConfig(over)
-  const app = buildApp(config)
+  const logs: string[] = []
+  const app = buildApp(config, { logStream: { write: line => { logs.push(line) } } })
   t.teardown(async () => {
     await app.mongo.db.dropDatabase().catch(() => {})
     await app.close()
@@ -40,7 +49,7 @@ export async function build (t: Test, over: Partial<Config> = {}) {
   if (address === null || typeof address === 'string') throw new Error('not listening on TCP')
   const baseUrl = `http://127.0.0.1:${address.port}`
   const adminKey = config.adminKey as string
-  return { app, config, baseUrl, adminKey, client: apiClient(baseUrl, adminKey) }
+  return { app, config, baseUrl, adminKey, logs, client: apiClient(baseUrl, adminKey) }
 }
 
 /** A new non-admin user with a key, created through the API as an admin would. */
