@@ -28,7 +28,7 @@ interface Match { at: number, step: WorkflowStep }
  * Turns a prompt into a strategy: the LLM plans with the catalog in view (structured
  * output), or, without a key, a deterministic offline planner matches the prompt against
  * the catalog. Either plan is validated before anything runs. Emits 'tokens'
- * (ownerId, executionId, text) while a streamed plan arrives.
+ * (ownerId, executionId, text) while a streamed plan arrives, then 'tokens:end' (executionId).
  */
 export class UniversalExecutor extends EventEmitter {
   readonly planned = { llm: 0, offline: 0, rejected: 0 }
@@ -79,6 +79,7 @@ export class UniversalExecutor extends EventEmitter {
           : {})
       })
       if (ctx !== undefined) {
+        this.emit('tokens:end', ctx.executionId)
         await ctx.recordUsage(reply.usage)
         await ctx.emit('llm.call', { purpose: 'plan', model: reply.model, promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens, durationMs: reply.durationMs })
       }

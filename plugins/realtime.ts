@@ -9,21 +9,26 @@ import type { Config } from '../config.js'
 import type { Owner } from './db.js'
 import type { ExecutionEvent } from '../schemas/executions.js'
 import { ClientPayloads, Frame, PLANNED_CLIENT_EVENTS } from '../schemas/realtime.js'
+import { sharedSchemas } from '../schemas/index.js'
 import { Unauthorized } from '../schemas/errors.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
+import { toAgent, type AgentEngine } from '../engines/agent-engine.js'
+import type { AgentDefinition } from '../schemas/agents.js'
 
 /** Close codes a client can act on. */
 export const CLOSE = { authTimeout: 4401, slowConsumer: 4008, tooManyConnections: 4429 } as const
 
-interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean }
+/** `prompt` subscriptions (from prompt:execute) are told prompt:*; the others workflow:*. */
+interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean, kind: 'workflow' | 'prompt' }
 interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean, inbox: Promise<void> }
 /** One fan-out record: an execution event, or a user event (`event` set) for all of a user's sockets. */
 interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: string, event?: string }
 const SEED = 'seed'
 const MAX_CONCURRENT_LOG_READS = 8
+const TOKEN_BATCH_MS = 50
 
 const frameCheck = TypeCompiler.Compile(Frame)
-const payloadChecks = Object.fromEntries(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema)])) as Record<string, TypeCheck<TSchema>>
+const payloadChecks = Object.fromEntries(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema, sharedSchemas)])) as Record<string, TypeCheck<TSchema>>
 
 class FrameError extends Error {
   constructor (readonly code: string, message: string) { super(message) }
@@ -50,6 +55,7 @@ export class Realtime {
 
   constructor (
     private readonly orchestrator: Orchestrator,
+    private readonly agents: AgentEngine,
     private readonly verify: (token: string) => Promise<Owner | null>,
     private readonly fanout: Collection<FanoutDoc>,
     private readonly log: FastifyBaseLogger,
@@ -177,16 +183,27 @@ export class Realtime {
         this.subscribe(client, doc._id, 0)
         return this.send(client, 'workflow:progress', { executionId: doc._id, workflowId, status: doc.status }, id)
       }
+      case 'prompt:execute': {
+        const { prompt, context } = data as { prompt: string, context?: Record<string, unknown> }
+        // Streamed: the plan's tokens arrive as prompt:progress {stage: 'planning', tokens} while the LLM writes it.
+        const doc = await this.orchestrator.executePrompt(owner, prompt, context, { stream: true })
+        this.subscribe(client, doc._id, 0, 'prompt')
+        return this.send(client, 'prompt:progress', { executionId: doc._id, prompt, status: doc.status }, id)
+      }
+      case 'agent:create': {
+        const agent = await this.agents.create(owner, data as AgentDefinition)
+        return this.send(client, 'agent:created', { agent: toAgent(agent) }, id)
+      }
     }
   }
 
-  private subscribe (client: Client, executionId: string, since: number): void {
+  private subscribe (client: Client, executionId: string, since: number, kind: Subscription['kind'] = 'workflow'): void {
     if (!client.subs.has(executionId) && client.subs.size >= this.config.wsMaxSubscriptions) {
       throw new FrameError('R3SN_LIMIT', `at most ${this.config.wsMaxSubscriptions} subscriptions per connection`)
     }
     const existing = client.subs.get(executionId)
     if (existing !== undefined) this.dropSubscription(existing)
-    const sub: Subscription = { executionId, client, nextSeq: since + 1, pumping: false, dirty: false }
+    const sub: Subscription = { executionId, client, nextSeq: since + 1, pumping: false, dirty: false, kind }
     client.subs.set(executionId, sub)
     let set = this.byExecution.get(executionId)
     if (set === undefined) this.byExecution.set(executionId, set = new Set())
@@ -244,10 +261,10 @@ export class Realtime {
   private emitEvent (sub: Subscription, ev: ExecutionEvent): void {
     sub.nextSeq = ev.seq + 1
     this.send(sub.client, 'execution:event', ev)
-    // Workflow runs are also told in workflow terms.
-    if (ev.type === 'execution.completed') this.send(sub.client, 'workflow:completed', { executionId: ev.executionId, result: ev.data.result })
-    else if (ev.type === 'execution.failed' || ev.type === 'execution.cancelled') this.send(sub.client, 'workflow:failed', { executionId: ev.executionId, error: ev.data.error })
-    else if (ev.type.startsWith('step.')) this.send(sub.client, 'workflow:progress', { executionId: ev.executionId, stepId: ev.stepId, type: ev.type })
+    // Runs are also told in workflow or prompt terms.
+    if (ev.type === 'execution.completed') this.send(sub.client, `${sub.kind}:completed`, { executionId: ev.executionId, result: ev.data.result })
+    else if (ev.type === 'execution.failed' || ev.type === 'execution.cancelled') this.send(sub.client, `${sub.kind}:failed`, { executionId: ev.executionId, error: ev.data.error })
+    else if (ev.type.startsWith('step.')) this.send(sub.client, `${sub.kind}:progress`, { executionId: ev.executionId, stepId: ev.stepId, type: ev.type })
   }
 
   private readonly onLocalEvent = (ev: ExecutionEvent, ownerId: string): void => {
@@ -323,7 +340,7 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   if (await fanout.countDocuments({}, { limit: 3 }) < 3) {
     await fanout.insertMany([1, 2, 3].map(() => ({ origin: SEED, ts: new Date(0), ownerId: '', eventJson: 'null' })))
   }
-  const rt = new Realtime(app.orchestrator, token => app.apiKeys.verify(token), fanout, app.log.child({ engine: 'realtime' }), config)
+  const rt = new Realtime(app.orchestrator, app.agentEngine, token => app.apiKeys.verify(token), fanout, app.log.child({ engine: 'realtime' }), config)
   app.decorate('realtime', rt)
   app.engines.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
 
@@ -343,9 +360,32 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
     }
   }, (socket, req) => rt.connect(socket, req.user ?? null))
 
+  // Plan tokens are sent in small batches: one message per token would cost a fan-out write each.
+  const pending = new Map<string, { ownerId: string, text: string }>()
+  const flushOne = (executionId: string) => {
+    const entry = pending.get(executionId)
+    if (entry === undefined) return
+    pending.delete(executionId)
+    rt.publish(entry.ownerId, 'prompt:progress', { executionId, stage: 'planning', tokens: entry.text }).catch(err => app.log.warn({ err }, 'token publish failed'))
+  }
+  const flush = () => { for (const executionId of [...pending.keys()]) flushOne(executionId) }
+  const onTokens = (ownerId: string, executionId: string, text: string) => {
+    const entry = pending.get(executionId)
+    if (entry !== undefined) { entry.text += text; return }
+    if (pending.size === 0) setTimeout(flush, TOKEN_BATCH_MS)
+    pending.set(executionId, { ownerId, text })
+  }
+  // The last tokens go out before the plan's step.completed (publish sends locally at once).
+  app.universalExecutor.on('tokens', onTokens)
+  app.universalExecutor.on('tokens:end', flushOne)
+  app.addHook('onClose', async () => {
+    app.universalExecutor.off('tokens', onTokens)
+    app.universalExecutor.off('tokens:end', flushOne)
+  })
+
   const heartbeat = setInterval(() => rt.heartbeat(), config.wsHeartbeatMs)
   app.addHook('onReady', async () => { rt.start() })
   app.addHook('preClose', async () => { clearInterval(heartbeat); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'agent-engine', 'universal-executor', 'orchestrator'] })

@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ExecuteWorkflowRequest } from './workflows.js'
+import { ExecuteRequest } from './execute.js'
+import { AgentDefinition } from './agents.js'
 
 /** Every WebSocket frame, both ways. */
 export const Frame = Type.Object({
@@ -18,8 +20,10 @@ export const ClientPayloads = {
     since: Type.Optional(Type.Integer({ minimum: 0, description: 'Replay events with a greater seq first.' }))
   }, { additionalProperties: false }),
   'execution:unsubscribe': Type.Object({ executionId: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+  'prompt:execute': Type.Omit(ExecuteRequest, ['mode', 'timeoutMs'], { additionalProperties: false }),
+  'agent:create': AgentDefinition,
   'workflow:execute': Type.Composite([Type.Object({ workflowId: Type.String({ minLength: 1, maxLength: 200 }) }), Type.Omit(ExecuteWorkflowRequest, ['mode', 'timeoutMs'])], { additionalProperties: false })
 }
 
 /** Client events that arrive with later engines; answered with an error until then. */
-export const PLANNED_CLIENT_EVENTS = ['prompt:execute', 'agent:create', 'plugin:generate']
+export const PLANNED_CLIENT_EVENTS = ['plugin:generate']

@@ -1,6 +1,7 @@
 import t from 'tap'
-import { build, createUser, eventually, getEvents, type WorkflowBody } from '../helper.js'
+import { build, createUser, eventually, getEvents, llmConfig, type WorkflowBody } from '../helper.js'
 import { wsConnect } from '../fixtures/ws-client.js'
+import { startFakeLlm } from '../fixtures/fake-llm.js'
 
 const threeSteps: WorkflowBody = { name: 'three', steps: [
   { id: 'a', type: 'transform', expression: 'trigger.n + 1' },
@@ -43,8 +44,12 @@ t.test('malformed frames, unknown events and bad payloads get an error and the c
   t.match(await c.waitFor(f => f.id === 'u'), { event: 'error', data: { code: 'R3SN_UNKNOWN_EVENT', message: 'unknown event "teleport"' } })
   c.send('execution:subscribe', { executionId: 42 }, 'v')
   t.match(await c.waitFor(f => f.id === 'v'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /execution:subscribe: data\/executionId/ } })
-  c.send('prompt:execute', { prompt: 'hi' }, 'w')
+  c.send('plugin:generate', { appName: 'x' }, 'w')
   t.match(await c.waitFor(f => f.id === 'w'), { event: 'error', data: { code: 'R3SN_NOT_AVAILABLE' } })
+  c.send('prompt:execute', { prompt: '' }, 'w2')
+  t.match(await c.waitFor(f => f.id === 'w2'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /prompt:execute: data\/prompt/ } })
+  c.send('agent:create', { name: 'a', instructions: 'b', tools: ['teleport.now'] }, 'w3')
+  t.match(await c.waitFor(f => f.id === 'w3'), { event: 'error', data: { code: 'R3SN_BAD_REQUEST', message: /unknown tool/ } })
   c.send('ping', {}, 'still')
   t.match(await c.waitFor(f => f.id === 'still'), { event: 'pong' })
 })
@@ -196,4 +201,26 @@ t.test('engines publish user events to every socket of that user, on every insta
   await new Promise(resolve => setTimeout(resolve, 500))
   t.equal(bobOnB.frames.filter(f => f.event === 'notification').length, 0, 'never another user')
   t.equal(adminOnA.frames.filter(f => f.event === 'notification').length, 1, 'exactly once')
+})
+
+t.test('prompt:execute streams the plan as it is written, then reports the result; agent:create answers agent:created', async t => {
+  const fake = await startFakeLlm(t)
+  const { baseUrl, adminKey } = await build(t, llmConfig(fake))
+  const plan = { intent: 'tell the time', agents: [], integrations: ['core.time'], plugins: [], steps: [{ id: 'now', type: 'integration', action: 'core.time', input: {} }] }
+  fake.script({ json: plan })
+  const c = await wsConnect(baseUrl, adminKey)
+  await c.waitFor(f => f.event === 'auth:ok')
+  c.send('prompt:execute', { prompt: 'what time is it?' }, 'p')
+  const accepted = await c.waitFor(f => f.id === 'p')
+  t.match(accepted, { event: 'prompt:progress', data: { executionId: /^exe_/, prompt: 'what time is it?' } })
+  const executionId = accepted.data.executionId as string
+  const done = await c.waitFor(f => f.event === 'prompt:completed' && f.data.executionId === executionId)
+  t.ok(Date.parse(done.data.result.iso) > 0, 'the result arrives')
+  t.equal(fake.chatRequests()[0]?.body.stream, true, 'the plan was requested as a stream')
+  const streamed = c.frames.filter(f => f.event === 'prompt:progress' && f.data.stage === 'planning').map(f => f.data.tokens as string).join('')
+  t.same(JSON.parse(streamed), plan, 'the streamed tokens make up the whole plan')
+  t.ok(c.frames.some(f => f.event === 'execution:event' && f.data.type === 'prompt.planned'))
+
+  c.send('agent:create', { name: 'helper', instructions: 'help', tools: ['core.time'] }, 'a')
+  t.match(await c.waitFor(f => f.id === 'a'), { event: 'agent:created', data: { agent: { id: /^agt_/, name: 'helper' } } })
 })
