@@ -5,6 +5,8 @@ import { buildApp } from '../app.js'
 import db from '../plugins/db.js'
 import auth from '../plugins/auth.js'
 import engines from '../plugins/engines.js'
+import llm from '../plugins/llm.js'
+import universalExecutor from '../engines/universal-executor.js'
 import integrationHub from '../engines/integration-hub.js'
 import orchestrator from '../engines/orchestrator.js'
 import { build, testConfig } from './helper.js'
@@ -61,13 +63,25 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   const noHub = Fastify()
   noHub.register(db, { config })
   noHub.register(engines)
+  noHub.register(llm, { config })
   noHub.register(orchestrator, { config })
   await t.rejects(async () => { await noHub.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'integration-hub' of plugin 'orchestrator'/ })
   await noHub.close()
 
+  const noAgents = Fastify()
+  noAgents.register(db, { config })
+  noAgents.register(engines)
+  noAgents.register(llm, { config })
+  noAgents.register(integrationHub, { config })
+  noAgents.register(universalExecutor, { config })
+  await t.rejects(async () => { await noAgents.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'agent-engine' of plugin 'universal-executor'/ })
+  await noAgents.close()
+
   const noRegistry = Fastify()
+  noRegistry.register(db, { config })
   noRegistry.register(integrationHub, { config })
   await t.rejects(async () => { await noRegistry.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'engines' of plugin 'integration-hub'/ })
+  await noRegistry.close()
 })
 
 t.test('an unreachable database fails the boot fast, naming the URI without its password', async t => {
