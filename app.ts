@@ -1,6 +1,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { STATUS_CODES } from 'node:http'
+import { AjvCompiler } from '@fastify/ajv-compiler'
 import type { Config } from './config.js'
 import type { ErrorBody } from './schemas/common.js'
 import db from './plugins/db.js'
@@ -31,6 +32,10 @@ export interface AppOptions {
   logStream?: { write (line: string): void }
 }
 
+/** What @fastify/ajv-compiler's pool really is (its published types describe another signature). */
+type ValidatorPool = (externalSchemas: unknown, options?: { customOptions?: object }) => (route: { httpPart?: string }) => unknown
+const ajvPool = AjvCompiler() as unknown as ValidatorPool
+
 export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyServerOptions {
   return {
     logger: {
@@ -44,6 +49,17 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
     },
     // Unknown fields are refused with a 400 rather than dropped silently.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Query strings and path params are text and need coercion ("5" -> 5); a JSON body is
+    // already typed, so a wrong type there is refused rather than coerced (["x"] is not "x").
+    schemaController: {
+      compilersFactory: {
+        buildValidator: ((externalSchemas: unknown, options?: { customOptions?: object }) => {
+          const coercing = ajvPool(externalSchemas, options)
+          const strict = ajvPool(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } })
+          return (route: { httpPart?: string }) => route.httpPart === 'body' ? strict(route) : coercing(route)
+        }) as never
+      }
+    },
     bodyLimit: 1024 * 1024,
     forceCloseConnections: true
   }

@@ -252,6 +252,8 @@ t.test('bad requests are 400 (or 404) in the one error shape and create no execu
   const missing = await execute(alice, 'core', { params: {} })
   isError(t, missing, 400, 'R3SN_VALIDATION', /action/)
   isError(t, await execute(alice, 'core', { action: '' }), 400, 'R3SN_VALIDATION')
+  isError(t, await execute(alice, 'core', { action: ['time'] }), 400, 'R3SN_VALIDATION', /body\/action must be string/)
+  isError(t, await execute(alice, 'core', { action: 'time', timeoutMs: '100' }), 400, 'R3SN_VALIDATION', /integer/)
   isError(t, await execute(alice, 'core', { action: 'time', mode: 'later' }), 400, 'R3SN_VALIDATION')
   isError(t, await execute(alice, 'core', { action: 'time', params: ['x'] }), 400, 'R3SN_VALIDATION')
   isError(t, await execute(alice, 'core', { action: 'time', timeoutMs: 0 }), 400, 'R3SN_VALIDATION')
