@@ -1,0 +1,58 @@
+import t from 'tap'
+import { MongoClient } from 'mongodb'
+import { randomBytes } from 'node:crypto'
+import { eventually, getEvents, getExecution, testConfig } from '../helper.js'
+import { apiClient } from '../client/index.js'
+import { startFakeLlm } from '../fixtures/fake-llm.js'
+import { startRecorder } from '../fixtures/http-recorder.js'
+import { startServerProcess } from '../fixtures/server-process.js'
+
+t.test('SIGKILL inside an agent tool call of a planned prompt: the resumed run neither plans again nor repeats a turn', async t => {
+  const rec = await startRecorder(t)
+  const fake = await startFakeLlm(t)
+  const { mongoDb, mongodbUri } = testConfig()
+  const adminKey = `admin_${randomBytes(24).toString('base64url')}`
+  t.teardown(async () => {
+    const c = new MongoClient(mongodbUri as string)
+    await c.db(mongoDb).dropDatabase()
+    await c.close()
+  })
+  const env = {
+    MONGODB_URI: mongodbUri, R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: adminKey, R3SN_LEASE_MS: '1500', R3SN_POLL_MS: '100',
+    R3SN_HTTP_ALLOWED_HOSTS: '127.0.0.1', OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.baseUrl, R3SN_MODEL: 'test-model'
+  }
+  fake.script(
+    { json: { intent: 'check then ask', integrations: [], plugins: [],
+      agents: [{ name: 'checker', instructions: 'Check the URL you are given.', tools: ['http.request'] }],
+      steps: [
+        { id: 'first', type: 'integration', action: 'http.request', input: { method: 'POST', url: `${rec.url}/ok/first` } },
+        { id: 'ask', type: 'agent', agent: 'checker', input: { prompt: `check ${rec.url}/hang/tool` } }
+      ] } },
+    { toolCalls: [{ id: 'c1', name: 'http__request', arguments: { url: `${rec.url}/hang/tool` } }] },
+    req => ({ content: `the tool said ${req.body.messages.at(-1).content as string}` })
+  )
+  const first = await startServerProcess(t, env)
+  const a = apiClient(first.baseUrl, adminKey)
+  const accepted = (await a.POST('/api/execute', { body: { prompt: 'check the service, then ask an agent', mode: 'async' } })).data!
+  await rec.waitFor(r => r.path === '/hang/tool')
+  t.equal(await first.kill('SIGKILL'), null, 'the instance died inside the tool call')
+
+  const second = await startServerProcess(t, env)
+  const b = apiClient(second.baseUrl, adminKey)
+  const done = await eventually(async () => {
+    const e = await getExecution(b, accepted.executionId)
+    return e.status === 'completed' || e.status === 'failed' ? e : undefined
+  }, 20_000, 'the second instance to finish the prompt')
+
+  t.equal(done.status, 'completed')
+  t.match(done.result, { answer: /the tool said .*resumed/, turns: 2 })
+  t.equal(fake.chatRequests().length, 3, 'one plan, two agent turns: nothing asked twice')
+  t.equal(rec.requests.filter(r => r.path === '/ok/first').length, 1, 'the step before the crash ran once')
+  const toolKey = `${accepted.executionId}:ask_t1_1:1`
+  t.same(rec.requests.filter(r => r.path === '/hang/tool').map(r => r.idempotencyKey), [toolKey, toolKey], 'the interrupted tool call ran again with its idempotency key')
+  t.same(done.steps.map(s => s.stepId), ['plan', 'first', 'ask', 'ask_t1_1', 'ask_turn2', 'ask_answer'])
+  t.same(done.usage.calls, 3)
+  const events = await getEvents(b, accepted.executionId)
+  t.same(events.map(e => e.seq), events.map((_, i) => i + 1), 'the event log has no gap')
+  await second.kill('SIGTERM')
+})
