@@ -58,6 +58,10 @@ export class CredentialStore {
     return this.credentials.find(owner, {}, { sort: { createdAt: -1, _id: -1 }, limit: 1000 })
   }
 
+  async count (): Promise<number> {
+    return this.credentials.collection.countDocuments({})
+  }
+
   async get (owner: Owner, id: string): Promise<CredentialDoc> {
     return this.credentials.get(owner, id)
   }

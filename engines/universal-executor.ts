@@ -32,6 +32,8 @@ interface Match { at: number, step: WorkflowStep }
  */
 export class UniversalExecutor extends EventEmitter {
   readonly planned = { llm: 0, offline: 0, rejected: 0 }
+  /** The orchestrator's step types, which plans are checked against (set by planStep). */
+  private registry: StepRegistry | undefined
 
   constructor (private readonly llm: Llm, private readonly hub: IntegrationHub, private readonly agents: AgentEngine) {
     super()
@@ -39,19 +41,20 @@ export class UniversalExecutor extends EventEmitter {
 
   /** The `plan` step type, checked against the orchestrator's step registry. */
   planStep (registry: StepRegistry): StepHandler {
+    this.registry = registry
     return {
       sideEffects: true,
       validate: () => 'plan steps are created by POST /api/execute only',
-      run: (ctx) => this.plan(ctx, registry)
+      run: (ctx) => this.plan(ctx)
     }
   }
 
-  private async plan (ctx: StepContext, registry: StepRegistry): Promise<Expand> {
+  private async plan (ctx: StepContext): Promise<Expand> {
     const owner: Owner = { id: ctx.ownerId, admin: false }
     const trigger = ctx.scope.trigger as PromptTrigger
     let strategy: Strategy
     try {
-      strategy = await this.analyze(owner, trigger.prompt, trigger.context, registry, ctx)
+      strategy = await this.analyze(owner, trigger.prompt, trigger.context, ctx)
     } catch (err) {
       if (err instanceof StepError && err.code === 'R3SN_PLAN_INVALID') this.planned.rejected++
       throw err
@@ -65,7 +68,7 @@ export class UniversalExecutor extends EventEmitter {
   }
 
   /** A validated strategy for the prompt; throws R3SN_PLAN_INVALID with the reason. */
-  async analyze (owner: Owner, prompt: string, context: Record<string, unknown>, registry: StepRegistry, ctx?: StepContext): Promise<Strategy> {
+  async analyze (owner: Owner, prompt: string, context: Record<string, unknown>, ctx?: StepContext): Promise<Strategy> {
     const credentials = (await this.hub.credentials.list(owner)).map(c => ({ id: c._id, name: c.name, type: c.type }))
     let draft: PlanDraft
     let model: string | undefined
@@ -90,7 +93,7 @@ export class UniversalExecutor extends EventEmitter {
       draft = this.offlinePlan(prompt, credentials)
       this.planned.offline++
     }
-    await this.check(owner, draft, registry)
+    await this.check(owner, draft)
     return {
       intent: draft.intent,
       planner: this.llm.configured ? 'llm' : 'offline',
@@ -104,12 +107,13 @@ export class UniversalExecutor extends EventEmitter {
   }
 
   /** Rejects a plan that could not run: bad steps, unknown actions or agents, missing credentials. */
-  private async check (owner: Owner, draft: PlanDraft, registry: StepRegistry): Promise<void> {
+  private async check (owner: Owner, draft: PlanDraft): Promise<void> {
+    if (this.registry === undefined) throw new Error('the orchestrator has not registered the plan step')
     const problems = schemaProblems(PlanDraft, draft)
     if (problems !== undefined) throw invalid(problems)
     if (draft.steps.some(s => s.id === PLAN_STEP_ID)) throw invalid(`step id "${PLAN_STEP_ID}" is reserved`)
     try {
-      validateDefinition({ name: 'plan', steps: draft.steps }, registry)
+      validateDefinition({ name: 'plan', steps: draft.steps }, this.registry)
     } catch (err) {
       throw invalid((err as Error).message)
     }
@@ -193,7 +197,13 @@ export class UniversalExecutor extends EventEmitter {
   }
 
   status () {
-    return { initialized: true, planner: this.llm.configured ? 'llm' : 'offline', model: this.llm.configured ? this.llm.model : null, plans: this.planned }
+    return {
+      initialized: true,
+      planner: this.llm.configured ? 'llm' : 'offline',
+      model: this.llm.configured ? this.llm.model : null,
+      plans: this.planned,
+      llm: { calls: this.llm.calls, failures: this.llm.failures }
+    }
   }
 }
 

@@ -14,7 +14,7 @@ t.test('engine status lists exactly the engines that registered a status functio
   t.match(none.json().engines.orchestrator, { initialized: true, activeExecutions: 0, historySize: 0 })
   t.match(none.json().engines.universalExecutor, { initialized: true, planner: 'offline', model: null, plans: { llm: 0, offline: 0, rejected: 0 } }, 'no key: the offline planner')
   t.match(none.json().engines.agentEngine, { initialized: true, llmConfigured: false, agents: 0, runs: 0 })
-  t.match(none.json().engines.integrationHub, { initialized: true, actions: 9 })
+  t.match(none.json().engines.integrationHub, { initialized: true, actions: 9, credentials: 0, encryptionKey: false })
 
   let runs = 0
   const withEngine = buildApp({ ...config })

@@ -54,6 +54,9 @@ t.test('the self-test prompt with an LLM: structured output, tokens recorded', a
   t.match(JSON.stringify(request.body.messages), /core\.time/, 'the catalog is in the planner prompt')
   const events = await getEvents(client, body.executionId)
   t.match(events.find(e => e.type === 'llm.call'), { stepId: 'plan', data: { purpose: 'plan', promptTokens: 321, completionTokens: 45 } })
+  const status = (await client.GET('/api/engines/status')).data?.engines
+  t.match(status?.universalExecutor, { planner: 'llm', model: 'test-model', plans: { llm: 1, offline: 0, rejected: 0 }, llm: { calls: 1, failures: 0 } })
+  t.match(status?.agentEngine, { llmConfigured: true })
 })
 
 t.test('a planned http.request reaches a loopback server and its answer is the result', async t => {
