@@ -56,6 +56,13 @@ t.test('agents CRUD: validated, owned, and 400 on bad input', async t => {
     t.match(res.body, { success: false, statusCode: 400, message })
   }
   t.equal((await call(baseUrl, alice, 'GET', '/api/agents')).body.agents.length, 1, 'no bad agent was stored')
+  const badUpdate = await call(baseUrl, alice, 'PUT', `/api/agents/${id}`, definition({ tools: ['teleport.now'] }))
+  t.match(badUpdate, { status: 400, body: { message: /unknown tool/ } })
+  t.equal((await call(baseUrl, alice, 'PUT', `/api/agents/${id}`, { name: 'no instructions' })).status, 400)
+  t.match((await call(baseUrl, alice, 'GET', `/api/agents/${id}`)).body.agent, { name: 'fetcher 2', tools: ['http.request', 'core.time'] }, 'a refused update changes nothing')
+  t.equal((await call(baseUrl, alice, 'GET', '/api/agents?transient=maybe')).status, 400)
+  t.equal((await call(baseUrl, alice, 'POST', `/api/agents/${id}/execute`, { action: 'go', mode: 'later' })).status, 400)
+  t.equal((await call(baseUrl, alice, 'POST', '/api/agents/execute-prompt', { prompt: 'hi', agentId: 'agt_missing' })).status, 404)
   t.equal((await call(baseUrl, alice, 'POST', `/api/agents/${id}/execute`, {})).status, 400, 'execute needs an action')
   t.equal((await call(baseUrl, alice, 'POST', '/api/agents/execute-prompt', { prompt: '' })).status, 400)
 
