@@ -20,6 +20,9 @@ import orchestrator from './engines/orchestrator.js'
 import agentEngine from './engines/agent-engine.js'
 import universalExecutor from './engines/universal-executor.js'
 import llm from './plugins/llm.js'
+import sandbox from './plugins/sandbox.js'
+import pluginFactory from './engines/plugin-factory.js'
+import pluginRoutes from './routes/plugins.js'
 import executeRoutes from './routes/execute.js'
 import agentRoutes from './routes/agents.js'
 import integrationRoutes from './routes/integrations.js'
@@ -77,6 +80,7 @@ export async function routes (app: FastifyInstance) {
   await app.register(executeRoutes)
   await app.register(agentRoutes)
   await app.register(integrationRoutes)
+  await app.register(pluginRoutes)
 }
 
 function errorBody (statusCode: number, code: string, message: string, details?: unknown): ErrorBody {
@@ -99,7 +103,7 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
       req.log.error({ err }, 'request failed')
       return reply.code(statusCode).send(errorBody(statusCode, 'R3SN_INTERNAL', `Internal error; quote request id ${req.id}`, { requestId: req.id }))
     }
-    return reply.code(statusCode).send(errorBody(statusCode, err.code ?? 'R3SN_ERROR', err.message))
+    return reply.code(statusCode).send(errorBody(statusCode, err.code ?? 'R3SN_ERROR', err.message, (err as { details?: unknown }).details))
   })
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send(errorBody(404, 'R3SN_ROUTE_NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`)))
@@ -109,7 +113,9 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(auth, { config })
   app.register(engines)
   app.register(llm, { config })
+  app.register(sandbox, { config })
   app.register(integrationHub, { config })
+  app.register(pluginFactory, { config })
   app.register(agentEngine, { config })
   app.register(universalExecutor, { config })
   app.register(orchestrator, { config })

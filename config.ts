@@ -35,6 +35,7 @@ export const EnvSchema = Type.Object({
   R3SN_LLM_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 10, description: 'Retries of an LLM call answered 429 or 5xx (exponential backoff, Retry-After honoured).' }),
   R3SN_LLM_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 100, description: 'Timeout of one LLM call.' }),
   R3SN_SLACK_BASE_URL: Type.String({ default: 'https://slack.com/api', pattern: '^https?://', description: 'Base URL of the Slack Web API used by slack.postMessage.' }),
+  R3SN_PLUGIN_REPAIR_ROUNDS: Type.Integer({ default: 2, minimum: 0, maximum: 10, description: 'Times a generated plugin that fails its sandbox checks is sent back to the LLM with the failures before it is refused.' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })
 export type Env = Static<typeof EnvSchema>
@@ -72,6 +73,7 @@ export interface Config {
   llmMaxRetries: number
   llmTimeoutMs: number
   slackBaseUrl: string
+  pluginRepairRounds: number
 }
 
 export class ConfigError extends Error {
@@ -131,6 +133,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     model: e.R3SN_MODEL,
     llmMaxRetries: e.R3SN_LLM_MAX_RETRIES,
     llmTimeoutMs: e.R3SN_LLM_TIMEOUT_MS,
-    slackBaseUrl: e.R3SN_SLACK_BASE_URL.replace(/\/+$/, '')
+    slackBaseUrl: e.R3SN_SLACK_BASE_URL.replace(/\/+$/, ''),
+    pluginRepairRounds: e.R3SN_PLUGIN_REPAIR_ROUNDS
   }
 }

@@ -11,6 +11,8 @@ import { BadRequest } from '../schemas/errors.js'
 import type { TransientAgent } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 import type { IntegrationHub } from './integration-hub.js'
+import type { PluginFactory } from './plugin-factory.js'
+import type { PluginManifest } from '../schemas/plugins.js'
 import { literal } from './runtime/expressions.js'
 import { Expand, StepError, type StepContext, type StepHandler } from './runtime/steps.js'
 
@@ -49,6 +51,8 @@ interface TurnOutput {
 
 const MEMORY_LIMIT = 100
 const toolName = (action: string) => action.replaceAll('.', '__')
+/** Plugin tools are named <pluginId>.<action>; plugin ids start with plg_. */
+const pluginTool = (tool: string) => tool.startsWith('plg_') ? { pluginId: tool.slice(0, tool.indexOf('.')), action: tool.slice(tool.indexOf('.') + 1) } : undefined
 
 export function toAgent (d: AgentDoc): Agent {
   return {
@@ -78,7 +82,7 @@ export class AgentEngine {
   private readonly memory: Collection<MemoryDoc>
   runs = 0
 
-  constructor (db: Db, private readonly llm: Llm, private readonly hub: IntegrationHub) {
+  constructor (db: Db, private readonly llm: Llm, private readonly hub: IntegrationHub, private readonly plugins: PluginFactory) {
     this.agents = new OwnedCollection<AgentDoc>(db.collection('agents'), 'Agent')
     this.memory = db.collection('agent_memory')
   }
@@ -90,10 +94,16 @@ export class AgentEngine {
   /** Throws a 400 naming an unknown tool, or a credential that is missing or of the wrong type. */
   async check (owner: Owner, tools: string[], credentials: Record<string, string>): Promise<void> {
     for (const tool of tools) {
-      if (this.hub.get(tool) === undefined) throw new BadRequest(`unknown tool "${tool}" (integration actions: ${this.hub.list().map(a => a.name).join(', ')})`)
+      const plugin = pluginTool(tool)
+      if (plugin !== undefined) {
+        if ((await this.pluginAction(owner.id, plugin.pluginId, plugin.action)) === undefined) throw new BadRequest(`unknown tool "${tool}": no such plugin action of yours`)
+        continue
+      }
+      if (this.hub.get(tool) === undefined) throw new BadRequest(`unknown tool "${tool}" (integration actions: ${this.hub.list().map(a => a.name).join(', ')}; or <pluginId>.<action>)`)
     }
     for (const [action, credentialId] of Object.entries(credentials)) {
-      const spec = this.hub.get(action)?.credential
+      const plugin = pluginTool(action)
+      const spec = plugin === undefined ? this.hub.get(action)?.credential : await this.pluginCredential(owner.id, plugin.pluginId)
       if (!tools.includes(action) || spec === undefined) throw new BadRequest(`credentials: "${action}" is not one of the agent's tools that take a credential`)
       await this.hub.credentials.secretFor(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(`credentials.${action}: ${err.message}`) })
     }
@@ -174,10 +184,12 @@ export class AgentEngine {
       messages = [...previous.messages, ...this.toolResults(previous.toolCalls, ctx.scope.steps as Record<string, { output: unknown, error?: { message: string } }>)]
     }
 
-    const tools: ChatTool[] = agent.tools.flatMap(name => {
-      const action = this.hub.get(name)
-      return action === undefined ? [] : [{ name: toolName(name), description: action.description, parameters: action.input }]
-    })
+    const tools: ChatTool[] = []
+    for (const name of agent.tools) {
+      const plugin = pluginTool(name)
+      const spec = plugin === undefined ? this.hub.get(name) : await this.pluginAction(agent.ownerId, plugin.pluginId, plugin.action)
+      if (spec !== undefined) tools.push({ name: toolName(name), description: spec.description, parameters: spec.input as ChatTool['parameters'] })
+    }
     const reply = await this.llm.chat({ messages, tools, model: agent.model ?? undefined, signal: ctx.signal })
     await ctx.recordUsage(reply.usage)
     await ctx.emit('llm.call', { purpose: 'agent', agentId: agent._id, turn, model: reply.model, promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens, durationMs: reply.durationMs })
@@ -219,8 +231,12 @@ export class AgentEngine {
       }
       const stepId = `${base}_t${turn}_${k + 1}`
       const credentialId = agent.credentials.find(c => c.action === action)?.credentialId
+      const plugin = pluginTool(action)
       added.push({
-        id: stepId, type: 'integration', action, input: literal(args), ...(credentialId === undefined ? {} : { credential: credentialId }),
+        id: stepId,
+        ...(plugin === undefined ? { type: 'integration', action } : { type: 'plugin', plugin: plugin.pluginId, action: plugin.action }),
+        input: literal(args),
+        ...(credentialId === undefined ? {} : { credential: credentialId }),
         // A failed tool call is reported back to the agent, which decides what to do next.
         retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 200 }, onError: 'continue'
       })
@@ -229,6 +245,17 @@ export class AgentEngine {
     await ctx.emit('agent.tool_calls', { agentId: agent._id, turn, calls: output.toolCalls.map(c => ({ name: c.action ?? c.name, stepId: c.stepId, error: c.error })) })
     added.push({ id: `${base}_turn${turn + 1}`, type: 'agent', agent: agent._id, input: { turnOf: base, turn: turn + 1 } })
     return new Expand(output, added)
+  }
+
+  /** The action of a plugin's latest version, or undefined. */
+  private async pluginAction (ownerId: string, pluginId: string, action: string): Promise<PluginManifest['actions'][number] | undefined> {
+    const version = await this.plugins.version(ownerId, pluginId).catch(() => undefined)
+    return version === undefined ? undefined : (JSON.parse(version.manifestJson) as PluginManifest).actions.find(a => a.name === action)
+  }
+
+  private async pluginCredential (ownerId: string, pluginId: string): Promise<{ type: string } | undefined> {
+    const version = await this.plugins.version(ownerId, pluginId).catch(() => undefined)
+    return version === undefined ? undefined : (JSON.parse(version.manifestJson) as PluginManifest).credential
   }
 
   private toolResults (calls: ToolCallRecord[], steps: Record<string, { output: unknown, error?: { message: string } }>): ChatMessage[] {
@@ -274,10 +301,10 @@ declare module 'fastify' {
 }
 
 async function agentEngine (app: FastifyInstance, _opts: { config: Config }) {
-  const engine = new AgentEngine(app.mongo.db, app.llm, app.integrationHub)
+  const engine = new AgentEngine(app.mongo.db, app.llm, app.integrationHub, app.pluginFactory)
   await engine.init()
   app.decorate('agentEngine', engine)
   app.engines.register('agentEngine', () => engine.status())
 }
 
-export default fp(agentEngine, { name: 'agent-engine', dependencies: ['db', 'engines', 'llm', 'integration-hub'] })
+export default fp(agentEngine, { name: 'agent-engine', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'plugin-factory'] })

@@ -124,6 +124,11 @@ export class Orchestrator {
     return this.queue(owner, { type: 'integration', trigger: { action, params }, plan: [step] })
   }
 
+  /** Queues a run of steps already checked by the caller (e.g. one plugin action). */
+  async startSteps (owner: Owner, type: ExecutionDoc['type'], trigger: unknown, plan: WorkflowStep[]): Promise<ExecutionDoc> {
+    return this.queue(owner, { type, trigger, plan })
+  }
+
   private async queue (owner: Owner, spec: NewExecution): Promise<ExecutionDoc> {
     const doc = await this.store.create(owner, spec) as ExecutionDoc
     this.worker.kick()
@@ -238,6 +243,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   steps.register('condition', condition)
   steps.register('integration', app.integrationHub.stepHandler)
   steps.register('agent', app.agentEngine.stepHandler)
+  steps.register('plugin', app.pluginFactory.stepHandler)
   steps.register('plan', app.universalExecutor.planStep(steps))
   const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, app.integrationHub)
   await orch.init()
@@ -247,4 +253,4 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'agent-engine', 'universal-executor'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'universal-executor'] })

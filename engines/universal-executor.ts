@@ -7,6 +7,8 @@ import type { ChatMessage, Llm } from '../plugins/llm.js'
 import { PlanDraft, type Strategy } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 import type { AgentEngine } from './agent-engine.js'
+import type { PluginFactory } from './plugin-factory.js'
+import type { PluginManifest } from '../schemas/plugins.js'
 import { schemaProblems, type IntegrationHub } from './integration-hub.js'
 import { validateDefinition } from './runtime/definition.js'
 import { expressionsIn } from './runtime/expressions.js'
@@ -23,6 +25,8 @@ const invalid = (reason: string) => new StepError(`the plan was rejected: ${reas
 const hasExpressions = (input: unknown) => { let found = false; expressionsIn(input, () => { found = true }); return found }
 
 interface Match { at: number, step: WorkflowStep }
+interface CatalogPlugin { id: string, name: string, actions: { name: string, description: string, input: unknown }[], credential: string | null }
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
  * Turns a prompt into a strategy: the LLM plans with the catalog in view (structured
@@ -35,7 +39,7 @@ export class UniversalExecutor extends EventEmitter {
   /** The orchestrator's step types, which plans are checked against (set by planStep). */
   private registry: StepRegistry | undefined
 
-  constructor (private readonly llm: Llm, private readonly hub: IntegrationHub, private readonly agents: AgentEngine) {
+  constructor (private readonly llm: Llm, private readonly hub: IntegrationHub, private readonly agents: AgentEngine, private readonly plugins: PluginFactory) {
     super()
   }
 
@@ -70,11 +74,12 @@ export class UniversalExecutor extends EventEmitter {
   /** A validated strategy for the prompt; throws R3SN_PLAN_INVALID with the reason. */
   async analyze (owner: Owner, prompt: string, context: Record<string, unknown>, ctx?: StepContext): Promise<Strategy> {
     const credentials = (await this.hub.credentials.list(owner)).map(c => ({ id: c._id, name: c.name, type: c.type }))
+    const plugins = await this.pluginCatalog(owner)
     let draft: PlanDraft
     let model: string | undefined
     if (this.llm.configured) {
       const reply = await this.llm.chat({
-        messages: await this.plannerMessages(owner, prompt, context, credentials),
+        messages: await this.plannerMessages(owner, prompt, context, credentials, plugins),
         schema: { name: 'Strategy', schema: PlanDraft },
         signal: ctx?.signal,
         ...(ctx !== undefined && (ctx.scope.trigger as PromptTrigger).stream === true
@@ -90,7 +95,7 @@ export class UniversalExecutor extends EventEmitter {
       model = reply.model
       this.planned.llm++
     } else {
-      draft = this.offlinePlan(prompt, credentials)
+      draft = this.offlinePlan(prompt, credentials, plugins)
       this.planned.offline++
     }
     await this.check(owner, draft)
@@ -100,7 +105,7 @@ export class UniversalExecutor extends EventEmitter {
       agents: draft.agents,
       // What the plan really uses, whatever the planner claimed.
       integrations: [...new Set(draft.steps.flatMap(s => s.type === 'integration' && s.action !== undefined ? [s.action] : []))],
-      plugins: [],
+      plugins: [...new Set(draft.steps.flatMap(s => s.type === 'plugin' && s.plugin !== undefined ? [s.plugin] : []))],
       steps: draft.steps,
       ...(model === undefined ? {} : { model })
     }
@@ -130,6 +135,14 @@ export class UniversalExecutor extends EventEmitter {
           await this.hub.credentials.secretFor(owner.id, step.credential, spec.type).catch((err: Error) => { throw invalid(`step "${step.id}": ${err.message}`) })
         }
       }
+      if (step.type === 'plugin') {
+        const version = await this.plugins.version(owner.id, step.plugin ?? '', step.pluginVersion).catch(() => undefined)
+        if (version === undefined) throw invalid(`step "${step.id}": no plugin "${step.plugin ?? ''}"${step.pluginVersion === undefined ? '' : ` v${step.pluginVersion}`} of yours`)
+        const action = (JSON.parse(version.manifestJson) as PluginManifest).actions.find(a => a.name === step.action)
+        if (action === undefined) throw invalid(`step "${step.id}": plugin ${version.pluginId} has no action "${step.action ?? ''}"`)
+        const problem = hasExpressions(step.input) ? undefined : this.plugins.schemaProblems(action.input, step.input ?? {})
+        if (problem !== undefined) throw invalid(`step "${step.id}": invalid parameters for ${action.name}: ${problem}`)
+      }
       if (step.type === 'agent' && !names.has(step.agent ?? '')) {
         const found = await this.agents.agents.collection.countDocuments({ _id: step.agent ?? '', ownerId: owner.id })
         if (found === 0) throw invalid(`step "${step.id}": no agent "${step.agent ?? ''}" (neither yours nor defined in the plan)`)
@@ -137,20 +150,35 @@ export class UniversalExecutor extends EventEmitter {
     }
   }
 
-  private async plannerMessages (owner: Owner, prompt: string, context: Record<string, unknown>, credentials: { id: string, name: string, type: string }[]): Promise<ChatMessage[]> {
+  /** The user's plugins as the planners see them: id, name and the latest version's actions. */
+  private async pluginCatalog (owner: Owner): Promise<CatalogPlugin[]> {
+    const docs = await this.plugins.plugins.find(owner, {}, { sort: { createdAt: -1 }, limit: 100 })
+    const catalog: CatalogPlugin[] = []
+    for (const doc of docs) {
+      const version = await this.plugins.version(owner.id, doc._id).catch(() => undefined)
+      if (version === undefined) continue
+      const manifest = JSON.parse(version.manifestJson) as PluginManifest
+      catalog.push({ id: doc._id, name: doc.name, actions: manifest.actions.map(a => ({ name: a.name, description: a.description, input: a.input })), credential: manifest.credential?.type ?? null })
+    }
+    return catalog
+  }
+
+  private async plannerMessages (owner: Owner, prompt: string, context: Record<string, unknown>, credentials: { id: string, name: string, type: string }[], plugins: CatalogPlugin[]): Promise<ChatMessage[]> {
     const actions = this.hub.list().map(a => ({ name: a.name, description: a.description, input: JSON.parse(JSON.stringify(a.input)) as unknown, credentialType: a.credential?.type ?? null }))
     const agents = (await this.agents.list(owner)).map(a => ({ id: a._id, name: a.name, type: a.type, capabilities: a.capabilities, tools: a.tools }))
     const system = [
       'You plan automations for R3SN. Answer with a JSON object matching the given schema: the intent, any agents to create, and the steps.',
       'Steps run in order. Types: "integration" (an action from the catalog with its input, and a credential id when the action needs one),',
       '"transform" (expression: JSONata producing the output), "condition" (expression producing true/false; then/else name the next step),',
-      '"agent" (agent: an existing agent id, or the name of an agent you define in "agents"; input: {"prompt": "..."}).',
+      '"agent" (agent: an existing agent id, or the name of an agent you define in "agents"; input: {"prompt": "..."}),',
+      '"plugin" (plugin: a plugin id, action: one of its actions, input: its parameters).',
       'A step reads earlier outputs as steps.<id>.output; any input string that starts with "=" is a JSONata expression over',
       '{trigger: {prompt, context}, steps}. The last step\'s output is the answer. Use only what is listed below; never invent secrets.',
       `Integration actions: ${JSON.stringify(actions)}`,
       // Only ids, names and types: a secret never reaches the LLM.
       `Credentials (use the id): ${JSON.stringify(credentials)}`,
-      `Agents: ${JSON.stringify(agents)}`
+      `Agents: ${JSON.stringify(agents)}`,
+      `Plugins: ${JSON.stringify(plugins)}`
     ].join('\n')
     return [{ role: 'system', content: system }, { role: 'user', content: Object.keys(context).length === 0 ? prompt : `${prompt}\n\nContext (JSON): ${JSON.stringify(context)}` }]
   }
@@ -160,8 +188,19 @@ export class UniversalExecutor extends EventEmitter {
    * (a URL, a time question, a delay, an email address, a Slack channel, a log request),
    * in the order they appear. No match is a rejected plan.
    */
-  offlinePlan (prompt: string, credentials: { id: string, name: string, type: string }[]): PlanDraft {
+  offlinePlan (prompt: string, credentials: { id: string, name: string, type: string }[], plugins: CatalogPlugin[] = []): PlanDraft {
     const matches: Match[] = []
+    // A plugin named in the prompt together with one of its actions (one that needs no parameters).
+    for (const plugin of plugins) {
+      const named = new RegExp(`\\b${escapeRegExp(plugin.name)}\\b`, 'i').exec(prompt)
+      if (named === null) continue
+      for (const action of plugin.actions) {
+        const mentioned = new RegExp(`\\b${escapeRegExp(action.name)}\\b`, 'i').exec(prompt)
+        if (mentioned === null) continue
+        if (this.plugins.schemaProblems(action.input, {}) !== undefined) throw invalid(`plugin ${plugin.name} action ${action.name} needs parameters the offline planner cannot fill; set OPENAI_API_KEY or run it with POST /api/plugins/${plugin.id}/execute`)
+        matches.push({ at: mentioned.index, step: { id: `plugin_${action.name}`.slice(0, 64), type: 'plugin', plugin: plugin.id, action: action.name, input: {} } })
+      }
+    }
     const credentialOf = (type: string, action: string) => {
       const found = credentials.find(c => c.type === type)
       if (found === undefined) throw invalid(`${action} needs a credential of type ${type}; add one with POST /api/credentials`)
@@ -190,10 +229,16 @@ export class UniversalExecutor extends EventEmitter {
     const log = /\blog\b/i.exec(prompt)
     if (log !== null) matches.push({ at: log.index, step: { id: 'core_log', type: 'integration', action: 'core.log', input: { message: prompt } } })
     if (matches.length === 0) {
-      throw invalid('the offline planner found no integration for this prompt (it knows URLs, time, delays, email, Slack and log); set OPENAI_API_KEY for open-ended prompts')
+      throw invalid('the offline planner found no integration or plugin for this prompt (it knows URLs, time, delays, email, Slack, log, and your plugins by name and action); set OPENAI_API_KEY for open-ended prompts')
     }
-    const steps = matches.filter(m => this.hub.get(m.step.action as string) !== undefined).sort((a, b) => a.at - b.at).map(m => m.step)
-    return { intent: `offline: ${steps.map(s => s.action).join(', ')}`, agents: [], integrations: steps.map(s => s.action as string), plugins: [], steps }
+    const steps = matches.filter(m => m.step.type === 'plugin' || this.hub.get(m.step.action as string) !== undefined).sort((a, b) => a.at - b.at).map(m => m.step)
+    return {
+      intent: `offline: ${steps.map(s => s.type === 'plugin' ? `${s.plugin as string}.${s.action as string}` : s.action).join(', ')}`,
+      agents: [],
+      integrations: steps.flatMap(s => s.type === 'integration' ? [s.action as string] : []),
+      plugins: steps.flatMap(s => s.type === 'plugin' ? [s.plugin as string] : []),
+      steps
+    }
   }
 
   status () {
@@ -212,9 +257,9 @@ declare module 'fastify' {
 }
 
 async function universalExecutor (app: FastifyInstance, _opts: { config: Config }) {
-  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine)
+  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory)
   app.decorate('universalExecutor', executor)
   app.engines.register('universalExecutor', () => executor.status())
 }
 
-export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'llm', 'integration-hub', 'agent-engine'] })
+export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine'] })

@@ -8,7 +8,9 @@ import type { TSchema } from '@sinclair/typebox'
 import type { Config } from '../config.js'
 import type { Owner } from './db.js'
 import type { ExecutionEvent } from '../schemas/executions.js'
-import { ClientPayloads, Frame, PLANNED_CLIENT_EVENTS } from '../schemas/realtime.js'
+import { ClientPayloads, Frame } from '../schemas/realtime.js'
+import type { GeneratePluginRequest } from '../schemas/plugins.js'
+import type { PluginFactory } from '../engines/plugin-factory.js'
 import { sharedSchemas } from '../schemas/index.js'
 import { Unauthorized } from '../schemas/errors.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
@@ -56,6 +58,7 @@ export class Realtime {
   constructor (
     private readonly orchestrator: Orchestrator,
     private readonly agents: AgentEngine,
+    private readonly plugins: PluginFactory,
     private readonly verify: (token: string) => Promise<Owner | null>,
     private readonly fanout: Collection<FanoutDoc>,
     private readonly log: FastifyBaseLogger,
@@ -145,7 +148,6 @@ export class Realtime {
       if (!frameCheck.Check(frame)) throw new FrameError('R3SN_BAD_FRAME', `bad frame: ${firstError(frameCheck, frame).replace(/^data/, 'frame')}`)
       id = frame.id
       const data = frame.data ?? {}
-      if (PLANNED_CLIENT_EVENTS.includes(frame.event)) throw new FrameError('R3SN_NOT_AVAILABLE', `${frame.event} is not available yet on this server`)
       const check = payloadChecks[frame.event]
       if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${frame.event}"`)
       if (!check.Check(data)) throw new FrameError('R3SN_VALIDATION', `${frame.event}: ${firstError(check, data)}`)
@@ -189,6 +191,15 @@ export class Realtime {
         const doc = await this.orchestrator.executePrompt(owner, prompt, context, { stream: true })
         this.subscribe(client, doc._id, 0, 'prompt')
         return this.send(client, 'prompt:progress', { executionId: doc._id, prompt, status: doc.status }, id)
+      }
+      case 'plugin:generate': {
+        // Generation takes several LLM calls and sandbox runs: it goes on in the background so this
+        // socket's next frames are not held up; progress and the result arrive as plugin:* events.
+        const request = data as GeneratePluginRequest
+        this.plugins.generate(owner, request).catch((err: Error & { code?: string, details?: unknown }) => {
+          this.send(client, 'error', { code: err.code?.startsWith('R3SN_') === true ? err.code : 'R3SN_INTERNAL', message: err.code?.startsWith('R3SN_') === true ? err.message : 'plugin generation failed', ...(err.details === undefined ? {} : { details: err.details }) }, id)
+        })
+        return this.send(client, 'plugin:progress', { appName: request.appName, stage: 'accepted' }, id)
       }
       case 'agent:create': {
         const agent = await this.agents.create(owner, data as AgentDefinition)
@@ -340,7 +351,7 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   if (await fanout.countDocuments({}, { limit: 3 }) < 3) {
     await fanout.insertMany([1, 2, 3].map(() => ({ origin: SEED, ts: new Date(0), ownerId: '', eventJson: 'null' })))
   }
-  const rt = new Realtime(app.orchestrator, app.agentEngine, token => app.apiKeys.verify(token), fanout, app.log.child({ engine: 'realtime' }), config)
+  const rt = new Realtime(app.orchestrator, app.agentEngine, app.pluginFactory, token => app.apiKeys.verify(token), fanout, app.log.child({ engine: 'realtime' }), config)
   app.decorate('realtime', rt)
   app.engines.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
 
@@ -375,12 +386,17 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
     if (pending.size === 0) setTimeout(flush, TOKEN_BATCH_MS)
     pending.set(executionId, { ownerId, text })
   }
+  const onPluginProgress = (ownerId: string, event: string, data: object) => {
+    rt.publish(ownerId, event, data).catch(err => app.log.warn({ err }, 'plugin progress publish failed'))
+  }
+  app.pluginFactory.on('progress', onPluginProgress)
   // The last tokens go out before the plan's step.completed (publish sends locally at once).
   app.universalExecutor.on('tokens', onTokens)
   app.universalExecutor.on('tokens:end', flushOne)
   app.addHook('onClose', async () => {
     app.universalExecutor.off('tokens', onTokens)
     app.universalExecutor.off('tokens:end', flushOne)
+    app.pluginFactory.off('progress', onPluginProgress)
   })
 
   const heartbeat = setInterval(() => rt.heartbeat(), config.wsHeartbeatMs)
@@ -388,4 +404,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'agent-engine', 'universal-executor', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })

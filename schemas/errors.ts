@@ -6,4 +6,5 @@ export const Unauthorized = createError<[string]>('R3SN_UNAUTHORIZED', '%s', 401
 export const Forbidden = createError<[string]>('R3SN_FORBIDDEN', '%s', 403)
 export const BadRequest = createError<[string]>('R3SN_BAD_REQUEST', '%s', 400)
 export const Conflict = createError<[string]>('R3SN_CONFLICT', '%s', 409)
+export const Unprocessable = createError<[string]>('R3SN_UNPROCESSABLE', '%s', 422)
 export const Unavailable = createError<[string]>('R3SN_UNAVAILABLE', '%s', 503)

@@ -7,6 +7,7 @@ import { Credential, CreateCredentialRequest, CredentialList, CredentialResponse
 import { ExecuteAccepted, ExecuteRequest, ExecuteResponse, Strategy, TransientAgent } from './execute.js'
 import { Agent, AgentDefinition, AgentLimits, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from './agents.js'
 import { ExecuteIntegrationRequest, Integration, IntegrationActionInfo, IntegrationList, IntegrationParams } from './integrations.js'
+import { CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, Plugin, PluginActionSpec, PluginAnalytics, PluginLimits, PluginList, PluginManifest, PluginResponse, PluginSource, PluginTest, PluginVersion, PluginVersionList, PluginVersionParams } from './plugins.js'
 import { ApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey } from './keys.js'
 
 /** Every shared schema, added once with app.addSchema; their $id names the OpenAPI component. */
@@ -21,5 +22,7 @@ export const sharedSchemas: TSchema[] = [
   Credential, CreateCredentialRequest, UpdateCredentialRequest, CredentialResponse, CredentialList,
   TransientAgent, Strategy, ExecuteRequest, ExecuteResponse, ExecuteAccepted,
   AgentLimits, AgentDefinition, Agent, AgentResponse, AgentList, AgentListQuery, ExecuteAgentRequest, AgentPromptRequest,
-  IntegrationActionInfo, Integration, IntegrationList, IntegrationParams, ExecuteIntegrationRequest
+  IntegrationActionInfo, Integration, IntegrationList, IntegrationParams, ExecuteIntegrationRequest,
+  PluginLimits, PluginActionSpec, PluginManifest, PluginTest, PluginSource, CreatePluginRequest, GeneratePluginRequest,
+  PluginVersion, Plugin, PluginResponse, PluginList, PluginVersionList, PluginVersionParams, GeneratedPlugin, ExecutePluginRequest, PluginAnalytics
 ]

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { ExecuteWorkflowRequest } from './workflows.js'
 import { ExecuteRequest } from './execute.js'
 import { AgentDefinition } from './agents.js'
+import { GeneratePluginRequest } from './plugins.js'
 
 /** Every WebSocket frame, both ways. */
 export const Frame = Type.Object({
@@ -22,8 +23,7 @@ export const ClientPayloads = {
   'execution:unsubscribe': Type.Object({ executionId: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
   'prompt:execute': Type.Omit(ExecuteRequest, ['mode', 'timeoutMs'], { additionalProperties: false }),
   'agent:create': AgentDefinition,
+  'plugin:generate': GeneratePluginRequest,
   'workflow:execute': Type.Composite([Type.Object({ workflowId: Type.String({ minLength: 1, maxLength: 200 }) }), Type.Omit(ExecuteWorkflowRequest, ['mode', 'timeoutMs'])], { additionalProperties: false })
 }
 
-/** Client events that arrive with later engines; answered with an error until then. */
-export const PLANNED_CLIENT_EVENTS = ['plugin:generate']

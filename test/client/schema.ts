@@ -473,6 +473,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/plugins/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Have the LLM write a plugin; stored only once its self-tests pass in the sandbox
+         * @description Failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. Progress goes to the user's WebSockets as plugin:progress, the result as plugin:generated.
+         */
+        post: operations["generatePlugin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List your plugins, newest first */
+        get: operations["listPlugins"];
+        put?: never;
+        /** Store a plugin written by a person, after the same sandbox checks */
+        post: operations["createPlugin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a plugin and its latest version */
+        get: operations["getPlugin"];
+        put?: never;
+        post?: never;
+        /** Delete a plugin and its versions */
+        delete: operations["deletePlugin"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a plugin, oldest first */
+        get: operations["listPluginVersions"];
+        put?: never;
+        /** Add a version (code, manifest, tests) after the sandbox checks; older versions never change */
+        post: operations["addPluginVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of a plugin */
+        get: operations["getPluginVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a plugin action in the sandbox as a durable execution */
+        post: operations["executePlugin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/plugins/{id}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, failures and p50/p95 duration per action; runs and failures per version */
+        get: operations["getPluginAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -583,12 +708,16 @@ export interface components {
             id: string;
             type: "agent" | "integration" | "plugin" | "condition" | "transform";
             name?: string;
-            /** @description integration: the action, e.g. http.request, core.delay, core.log. */
+            /** @description integration: the action, e.g. http.request, core.delay, core.log; plugin: the plugin's action. */
             action?: string;
             /** @description integration: id of a stored credential the action uses (see /api/credentials); its secret never enters inputs, outputs or logs. */
             credential?: string;
             /** @description agent: id of the agent that runs this step; its input is {prompt} or {action, params}. */
             agent?: string;
+            /** @description plugin: id of the plugin; `action` names one of its actions and `input` its parameters. */
+            plugin?: string;
+            /** @description plugin: the version to run (pinned); default the latest when the step starts. */
+            pluginVersion?: number;
             /** @description The action's input. Any string value that starts with "=" is a JSONata expression over {trigger, steps, execution}; "==" escapes a literal "=". */
             input?: unknown;
             /** @description transform: JSONata producing the output; condition: JSONata producing a boolean. */
@@ -1029,6 +1158,163 @@ export interface components {
             credentialId?: string;
             mode?: "sync" | "async";
             timeoutMs?: number;
+        };
+        PluginLimits: {
+            /** @description Heap of one run. Default 32 MiB. */
+            memoryBytes?: number;
+            /** @description Time executing JavaScript per run (waiting on fetches excluded). Default 1000. */
+            cpuMs?: number;
+            /** @description Wall clock per run, fetches included. Default 10000. */
+            timeoutMs?: number;
+            /** @description JSON size of an action's result. Default 1 MiB. */
+            maxOutputBytes?: number;
+        };
+        PluginActionSpec: {
+            /** @description The exported function that implements it. */
+            name: string;
+            description: string;
+            /** @description JSON Schema of the parameters. */
+            input: {
+                [key: string]: unknown;
+            };
+            /** @description JSON Schema of the result. */
+            output: {
+                [key: string]: unknown;
+            };
+        };
+        PluginManifest: {
+            actions: components["schemas"]["PluginActionSpec"][];
+            /** @description Hosts (or host:port) ctx.fetch may reach; private addresses also need R3SN_HTTP_ALLOWED_HOSTS. */
+            egress: string[];
+            /** @description The plugin takes an http credential; ctx.fetch(url, {credential: true}) adds it. */
+            credential?: {
+                /** @enum {string} */
+                type: "http";
+            };
+            limits?: components["schemas"]["PluginLimits"];
+        };
+        PluginTest: {
+            name?: string;
+            action: string;
+            /** @description Parameters, checked against the action's input schema. */
+            input: unknown;
+            /** @description The exact result. */
+            expect?: unknown;
+            /** @description JSONata over {input, output} that must be true. */
+            assert?: string;
+            /** @description The run must fail with a message containing this. */
+            expectError?: string;
+        };
+        PluginSource: {
+            /** @description An ES module exporting one (async) function per action: export async function name (input, ctx) { ... }. */
+            code: string;
+            manifest: components["schemas"]["PluginManifest"];
+            tests: components["schemas"]["PluginTest"][];
+        };
+        CreatePluginRequest: {
+            name: string;
+            description?: string;
+            platform?: string;
+            /** @description An ES module exporting one (async) function per action: export async function name (input, ctx) { ... }. */
+            code: string;
+            manifest: components["schemas"]["PluginManifest"];
+            tests: components["schemas"]["PluginTest"][];
+        };
+        GeneratePluginRequest: {
+            appName: string;
+            /** @description e.g. an npm package or API base the app is known by. */
+            appPackage?: string;
+            /** @description What the plugin should be able to do. */
+            actions: string[];
+            /** @description e.g. web, rest-api, saas. */
+            platform: string;
+            description?: string;
+        };
+        PluginVersion: {
+            pluginId: string;
+            version: number;
+            /** @description Who wrote it: the LLM, a person, or self-debugging. */
+            origin: "generated" | "written" | "patched";
+            code: string;
+            manifest: components["schemas"]["PluginManifest"];
+            tests: components["schemas"]["PluginTest"][];
+            /** @description Self-tests that passed in the sandbox before it was stored (all of them). */
+            testsPassed: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Plugin: {
+            id: string;
+            name: string;
+            description: string;
+            platform: string;
+            latestVersion: number;
+            /** @description Actions of the latest version. */
+            actions: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PluginResponse: {
+            /** @enum {boolean} */
+            success: true;
+            plugin: components["schemas"]["Plugin"];
+            version: components["schemas"]["PluginVersion"];
+        };
+        PluginList: {
+            /** @enum {boolean} */
+            success: true;
+            plugins: components["schemas"]["Plugin"][];
+        };
+        PluginVersionList: {
+            /** @enum {boolean} */
+            success: true;
+            versions: components["schemas"]["PluginVersion"][];
+        };
+        PluginVersionParams: {
+            id: string;
+            version: number;
+        };
+        GeneratedPlugin: {
+            /** @enum {boolean} */
+            success: true;
+            plugin: components["schemas"]["Plugin"];
+            version: components["schemas"]["PluginVersion"];
+            /** @description LLM answers it took: 1, plus one per repair round. */
+            rounds: number;
+            usage: {
+                promptTokens: number;
+                completionTokens: number;
+            };
+        };
+        ExecutePluginRequest: {
+            action: string;
+            /** @description Checked against the action's input schema. */
+            parameters?: unknown;
+            /** @description Pin a version; default the latest. */
+            version?: number;
+            /** @description An http credential, for a plugin that declares one. */
+            credentialId?: string;
+            mode?: "sync" | "async";
+            timeoutMs?: number;
+        };
+        PluginAnalytics: {
+            /** @enum {boolean} */
+            success: true;
+            pluginId: string;
+            actions: {
+                action: string;
+                runs: number;
+                failures: number;
+                p50DurationMs: number | null;
+                p95DurationMs: number | null;
+            }[];
+            versions: {
+                version: number;
+                runs: number;
+                failures: number;
+            }[];
         };
     };
     responses: never;
@@ -3099,6 +3385,615 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExecutionAccepted"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    generatePlugin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GeneratePluginRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedPlugin"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listPlugins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginList"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createPlugin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePluginRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPlugin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deletePlugin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listPluginVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginVersionList"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    addPluginVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PluginSource"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPluginVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    executePlugin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecutePluginRequest"];
+            };
+        };
+        responses: {
+            /** @description A run that ended while the request waited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionResult"];
+                };
+            };
+            /** @description The run is queued or still running; follow it with /api/executions/{id}/status or /events. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionAccepted"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPluginAnalytics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginAnalytics"];
                 };
             };
             /** @description The one shape of every error response. */

@@ -1,0 +1,136 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { literal } from '../engines/runtime/expressions.js'
+import { toPlugin, toVersion } from '../engines/plugin-factory.js'
+import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
+import { BadRequest, Unavailable } from '../schemas/errors.js'
+import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
+import {
+  CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, PluginAnalytics, PluginList,
+  PluginResponse, PluginSource, PluginVersionList, PluginVersionParams, type PluginManifest
+} from '../schemas/plugins.js'
+import { replyWithRun } from './run-result.js'
+
+const plugins: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/api/plugins/generate', {
+    schema: {
+      operationId: 'generatePlugin', tags: ['plugins'], summary: 'Have the LLM write a plugin; stored only once its self-tests pass in the sandbox',
+      description: 'Failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. Progress goes to the user\'s WebSockets as plugin:progress, the result as plugin:generated.',
+      body: ref(GeneratePluginRequest),
+      response: { 201: ref(GeneratedPlugin), ...errors(400, 422, 503) }
+    }
+  }, async (req, reply) => {
+    if (!app.llm.configured) throw new Unavailable('generating plugins needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
+    return reply.code(201).send({ success: true as const, ...await app.pluginFactory.generate(req.user, req.body) })
+  })
+
+  app.post('/api/plugins', {
+    schema: {
+      operationId: 'createPlugin', tags: ['plugins'], summary: 'Store a plugin written by a person, after the same sandbox checks',
+      body: ref(CreatePluginRequest),
+      response: { 201: ref(PluginResponse), ...errors(400, 422) }
+    }
+  }, async (req, reply) => {
+    const { plugin, version } = await app.pluginFactory.create(req.user, req.body)
+    return reply.code(201).send({ success: true as const, plugin: toPlugin(plugin), version: toVersion(version) })
+  })
+
+  app.get('/api/plugins', {
+    schema: {
+      operationId: 'listPlugins', tags: ['plugins'], summary: 'List your plugins, newest first',
+      response: { 200: ref(PluginList) }
+    }
+  }, async (req) => ({ success: true as const, plugins: (await app.pluginFactory.plugins.find(req.user, {}, { sort: { createdAt: -1 } })).map(toPlugin) }))
+
+  app.get('/api/plugins/:id', {
+    schema: {
+      operationId: 'getPlugin', tags: ['plugins'], summary: 'Get a plugin and its latest version',
+      params: ref(IdParams),
+      response: { 200: ref(PluginResponse), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    const plugin = await app.pluginFactory.plugins.get(req.user, req.params.id)
+    return { success: true as const, plugin: toPlugin(plugin), version: toVersion(await app.pluginFactory.version(req.user.id, plugin._id)) }
+  })
+
+  app.delete('/api/plugins/:id', {
+    schema: {
+      operationId: 'deletePlugin', tags: ['plugins'], summary: 'Delete a plugin and its versions',
+      params: ref(IdParams),
+      response: { 200: ref(OkResponse), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    await app.pluginFactory.plugins.delete(req.user, req.params.id)
+    await app.pluginFactory.versions.collection.deleteMany({ pluginId: req.params.id, ownerId: req.user.id })
+    return { success: true as const }
+  })
+
+  app.get('/api/plugins/:id/versions', {
+    schema: {
+      operationId: 'listPluginVersions', tags: ['plugins'], summary: 'Every version of a plugin, oldest first',
+      params: ref(IdParams),
+      response: { 200: ref(PluginVersionList), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    const plugin = await app.pluginFactory.plugins.get(req.user, req.params.id)
+    const versions = await app.pluginFactory.versions.find(req.user, { pluginId: plugin._id }, { sort: { version: 1 } })
+    return { success: true as const, versions: versions.map(toVersion) }
+  })
+
+  app.get('/api/plugins/:id/versions/:version', {
+    schema: {
+      operationId: 'getPluginVersion', tags: ['plugins'], summary: 'One version of a plugin',
+      params: ref(PluginVersionParams),
+      response: { 200: ref(PluginResponse), ...errors(400, 404) }
+    }
+  }, async (req) => {
+    const plugin = await app.pluginFactory.plugins.get(req.user, req.params.id)
+    return { success: true as const, plugin: toPlugin(plugin), version: toVersion(await app.pluginFactory.version(req.user.id, plugin._id, req.params.version)) }
+  })
+
+  app.post('/api/plugins/:id/versions', {
+    schema: {
+      operationId: 'addPluginVersion', tags: ['plugins'], summary: 'Add a version (code, manifest, tests) after the sandbox checks; older versions never change',
+      params: ref(IdParams), body: ref(PluginSource),
+      response: { 201: ref(PluginResponse), ...errors(400, 404, 409, 422) }
+    }
+  }, async (req, reply) => {
+    const { plugin, version } = await app.pluginFactory.addVersion(req.user, req.params.id, req.body, 'written')
+    return reply.code(201).send({ success: true as const, plugin: toPlugin(plugin), version: toVersion(version) })
+  })
+
+  app.post('/api/plugins/:id/execute', {
+    schema: {
+      operationId: 'executePlugin', tags: ['plugins'], summary: 'Run a plugin action in the sandbox as a durable execution',
+      params: ref(IdParams), body: ref(ExecutePluginRequest),
+      response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
+    }
+  }, async (req, reply) => {
+    const { action, version, credentialId } = req.body
+    const parameters = req.body.parameters ?? {}
+    const doc = await app.pluginFactory.version(req.user.id, req.params.id, version)
+    const manifest = JSON.parse(doc.manifestJson) as PluginManifest
+    const spec = manifest.actions.find(a => a.name === action)
+    if (spec === undefined) throw new BadRequest(`plugin ${doc.pluginId} v${doc.version} has no action ${action} (actions: ${manifest.actions.map(a => a.name).join(', ')})`)
+    const problem = app.pluginFactory.schemaProblems(spec.input, parameters)
+    if (problem !== undefined) throw new BadRequest(`invalid parameters for ${action}: ${problem}`)
+    if (credentialId !== undefined) {
+      if (manifest.credential === undefined) throw new BadRequest(`plugin ${doc.pluginId} takes no credential`)
+      await app.integrationHub.credentials.secretFor(req.user.id, credentialId, manifest.credential.type).catch((err: Error) => { throw new BadRequest(err.message) })
+    }
+    const execution = await app.orchestrator.startSteps(req.user, 'plugin', { pluginId: doc.pluginId, action, parameters }, [{
+      id: 'action', type: 'plugin', plugin: doc.pluginId, action, input: literal(parameters),
+      ...(version === undefined ? {} : { pluginVersion: version }), ...(credentialId === undefined ? {} : { credential: credentialId })
+    }])
+    return replyWithRun(reply, app.orchestrator, execution, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+  })
+
+  app.get('/api/plugins/:id/analytics', {
+    schema: {
+      operationId: 'getPluginAnalytics', tags: ['plugins'], summary: 'Runs, failures and p50/p95 duration per action; runs and failures per version',
+      params: ref(IdParams),
+      response: { 200: ref(PluginAnalytics), ...errors(400, 404) }
+    }
+  }, async (req) => app.pluginFactory.analytics(req.user, req.params.id))
+}
+
+export default plugins

@@ -1,0 +1,139 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ref } from './common.js'
+
+const ACTION_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$'
+const JsonSchemaObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description })
+
+export const PluginLimits = Type.Object({
+  memoryBytes: Type.Optional(Type.Integer({ minimum: 1_048_576, maximum: 268_435_456, description: 'Heap of one run. Default 32 MiB.' })),
+  cpuMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000, description: 'Time executing JavaScript per run (waiting on fetches excluded). Default 1000.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'Wall clock per run, fetches included. Default 10000.' })),
+  maxOutputBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 16_777_216, description: 'JSON size of an action\'s result. Default 1 MiB.' }))
+}, { $id: 'PluginLimits', additionalProperties: false })
+export type PluginLimits = Static<typeof PluginLimits>
+
+const actionFields = {
+  name: Type.String({ pattern: ACTION_NAME, description: 'The exported function that implements it.' }),
+  description: Type.String({ maxLength: 2000 }),
+  input: JsonSchemaObject('JSON Schema of the parameters.'),
+  output: JsonSchemaObject('JSON Schema of the result.')
+}
+const manifestFields = {
+  egress: Type.Array(Type.String({ minLength: 1, maxLength: 260, pattern: '^[A-Za-z0-9.\\-\\[\\]:]+$' }), { maxItems: 50, description: 'Hosts (or host:port) ctx.fetch may reach; private addresses also need R3SN_HTTP_ALLOWED_HOSTS.' }),
+  credential: Type.Optional(Type.Object({ type: Type.Literal('http') }, { additionalProperties: false, description: 'The plugin takes an http credential; ctx.fetch(url, {credential: true}) adds it.' }))
+}
+const testFields = {
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  action: Type.String({ pattern: ACTION_NAME }),
+  input: Type.Unknown({ description: 'Parameters, checked against the action\'s input schema.' }),
+  expect: Type.Optional(Type.Unknown({ description: 'The exact result.' })),
+  assert: Type.Optional(Type.String({ maxLength: 2000, description: 'JSONata over {input, output} that must be true.' })),
+  expectError: Type.Optional(Type.String({ maxLength: 500, description: 'The run must fail with a message containing this.' }))
+}
+
+export const PluginActionSpec = Type.Object(actionFields, { $id: 'PluginActionSpec', additionalProperties: false })
+export const PluginManifest = Type.Object({
+  actions: Type.Array(ref(PluginActionSpec), { minItems: 1, maxItems: 50 }),
+  ...manifestFields,
+  limits: Type.Optional(ref(PluginLimits))
+}, { $id: 'PluginManifest', additionalProperties: false })
+export type PluginManifest = Static<typeof PluginManifest>
+
+export const PluginTest = Type.Object(testFields, { $id: 'PluginTest', additionalProperties: false })
+export type PluginTest = Static<typeof PluginTest>
+
+/** What the LLM writes (self-contained, no $ref, for structured output), and what a person posts. */
+export const PluginDraft = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 200_000, description: 'An ES module exporting one (async) function per action: export async function name (input, ctx) { ... }.' }),
+  manifest: Type.Object({
+    actions: Type.Array(Type.Object(actionFields, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
+    ...manifestFields,
+    limits: Type.Optional(Type.Object(PluginLimits.properties, { additionalProperties: false }))
+  }, { additionalProperties: false }),
+  tests: Type.Array(Type.Object(testFields, { additionalProperties: false }), { minItems: 1, maxItems: 100 })
+}, { additionalProperties: false })
+export type PluginDraft = Static<typeof PluginDraft>
+
+export const PluginSource = Type.Object({
+  code: PluginDraft.properties.code,
+  manifest: ref(PluginManifest),
+  tests: Type.Array(ref(PluginTest), { minItems: 1, maxItems: 100 })
+}, { $id: 'PluginSource', additionalProperties: false })
+
+export const CreatePluginRequest = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  platform: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  ...PluginSource.properties
+}, { $id: 'CreatePluginRequest', additionalProperties: false })
+export type CreatePluginRequest = Static<typeof CreatePluginRequest>
+
+export const GeneratePluginRequest = Type.Object({
+  appName: Type.String({ minLength: 1, maxLength: 200 }),
+  appPackage: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'e.g. an npm package or API base the app is known by.' })),
+  actions: Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 20, description: 'What the plugin should be able to do.' }),
+  platform: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. web, rest-api, saas.' }),
+  description: Type.Optional(Type.String({ maxLength: 4000 }))
+}, { $id: 'GeneratePluginRequest', additionalProperties: false })
+export type GeneratePluginRequest = Static<typeof GeneratePluginRequest>
+
+export const PluginVersion = Type.Object({
+  pluginId: Type.String(),
+  version: Type.Integer(),
+  origin: Type.Union(['generated', 'written', 'patched'].map(o => Type.Literal(o)), { description: 'Who wrote it: the LLM, a person, or self-debugging.' }),
+  code: Type.String(),
+  manifest: ref(PluginManifest),
+  tests: Type.Array(ref(PluginTest)),
+  testsPassed: Type.Integer({ description: 'Self-tests that passed in the sandbox before it was stored (all of them).' }),
+  createdAt: Type.String({ format: 'date-time' })
+}, { $id: 'PluginVersion' })
+export type PluginVersion = Static<typeof PluginVersion>
+
+export const Plugin = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  platform: Type.String(),
+  latestVersion: Type.Integer(),
+  actions: Type.Array(Type.String(), { description: 'Actions of the latest version.' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' })
+}, { $id: 'Plugin' })
+export type Plugin = Static<typeof Plugin>
+
+export const PluginResponse = Type.Object({ success: Type.Literal(true), plugin: ref(Plugin), version: ref(PluginVersion) }, { $id: 'PluginResponse' })
+export const PluginList = Type.Object({ success: Type.Literal(true), plugins: Type.Array(ref(Plugin)) }, { $id: 'PluginList' })
+export const PluginVersionList = Type.Object({ success: Type.Literal(true), versions: Type.Array(ref(PluginVersion)) }, { $id: 'PluginVersionList' })
+export const PluginVersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), version: Type.Integer({ minimum: 1 }) }, { $id: 'PluginVersionParams', additionalProperties: false })
+
+export const GeneratedPlugin = Type.Object({
+  success: Type.Literal(true),
+  plugin: ref(Plugin),
+  version: ref(PluginVersion),
+  rounds: Type.Integer({ description: 'LLM answers it took: 1, plus one per repair round.' }),
+  usage: Type.Object({ promptTokens: Type.Integer(), completionTokens: Type.Integer() })
+}, { $id: 'GeneratedPlugin' })
+
+export const ExecutePluginRequest = Type.Object({
+  action: Type.String({ pattern: ACTION_NAME }),
+  parameters: Type.Optional(Type.Unknown({ description: 'Checked against the action\'s input schema.' })),
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'Pin a version; default the latest.' })),
+  credentialId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'An http credential, for a plugin that declares one.' })),
+  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')])),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000 }))
+}, { $id: 'ExecutePluginRequest', additionalProperties: false })
+export type ExecutePluginRequest = Static<typeof ExecutePluginRequest>
+
+const Stats = {
+  runs: Type.Integer(),
+  failures: Type.Integer(),
+  p50DurationMs: Type.Union([Type.Number(), Type.Null()]),
+  p95DurationMs: Type.Union([Type.Number(), Type.Null()])
+}
+export const PluginAnalytics = Type.Object({
+  success: Type.Literal(true),
+  pluginId: Type.String(),
+  actions: Type.Array(Type.Object({ action: Type.String(), ...Stats })),
+  versions: Type.Array(Type.Object({ version: Type.Integer(), runs: Type.Integer(), failures: Type.Integer() }))
+}, { $id: 'PluginAnalytics' })
+export type PluginAnalytics = Static<typeof PluginAnalytics>
