@@ -65,7 +65,7 @@ const SYSTEM_PROMPT = [
   'You write R3SN plugins: plain JavaScript ES modules that run in a QuickJS sandbox with no filesystem, no process, no require, no timers and no npm packages.',
   'Export one function per action: `export async function <action> (input, ctx) { ... return result }`. The result must be JSON.',
   'Network only through `await ctx.fetch(url, { method, headers, body, credential })`, which answers { status, headers, body (text), json }.',
-  'Only hosts listed in manifest.egress can be fetched; `credential: true` makes the host add the user\'s credential (never put secrets in code). `ctx.log(...)` logs.',
+  'Only hosts listed in manifest.egress can be fetched; `credential: true` makes the host add the user\'s credential (never put secrets in code). `ctx.log(...)` logs (there is no console).',
   'Answer with JSON: { code, manifest: { actions: [{ name, description, input (JSON Schema), output (JSON Schema) }], egress: [hosts], credential?: { type: "http" } }, tests }.',
   'tests: at least one per action, run in the sandbox before the plugin is accepted: { action, input, expect (exact result) | assert (JSONata over {input, output} that must be true) | expectError }.',
   'Tests cannot reach the network: test the logic that needs none.'

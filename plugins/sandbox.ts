@@ -7,7 +7,7 @@ import {
   type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule
 } from 'quickjs-emscripten'
 import type { Config } from '../config.js'
-import { checkEgress, setHeader } from '../engines/integrations/http.js'
+import { checkEgress, credentialHeaders, HEADER_NAME, HEADER_VALUE, setHeader } from '../engines/integrations/http.js'
 import { StepError } from '../engines/runtime/steps.js'
 
 export interface SandboxLimits {
@@ -56,6 +56,8 @@ const PAGE_BYTES = 65536
 // The wasm frames live on Node's own stack: past roughly 1 MiB of QuickJS stack V8 overflows first and the host throws.
 const MAX_STACK_BYTES = 256 * 1024
 const MAX_IDLE_MODULES = 4
+// An instance whose heap grew past this keeps that memory committed; it is dropped rather than pooled.
+const MAX_POOLED_BYTES = 64 * 1024 * 1024
 const MAX_FETCHES = 100
 const MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 const MAX_LOG_LINES = 100
@@ -89,31 +91,6 @@ const BOOTSTRAP = `(hostFetch, hostLog) => {
     exports: ns => stringify(keys(ns).filter(k => typeof ns[k] === 'function'))
   })
 }`
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
-
-/**
- * The headers an http credential adds: token -> Bearer, username+password -> Basic,
- * headerName+headerValue -> that header. Same rules as http.request's (not exported there).
- */
-function credentialHeaders (cred: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {}
-  const { token, username, password, headerName, headerValue } = cred
-  if (username !== undefined && username !== '' && password !== undefined) {
-    if (username.includes(':')) throw new Error('ctx.fetch: a Basic auth username cannot contain ":"')
-    out.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
-  }
-  if (token !== undefined && token !== '') out.authorization = `Bearer ${token}`
-  if (headerName !== undefined && headerName !== '' && headerValue !== undefined) {
-    if (!HEADER_NAME.test(headerName)) throw new Error('ctx.fetch: the credential\'s headerName is not a valid header name')
-    out[headerName] = headerValue
-  }
-  if (Object.keys(out).length === 0) throw new Error('ctx.fetch: the credential needs token, or username and password, or headerName and headerValue')
-  // The value itself stays out of every message.
-  if (!Object.values(out).every(v => HEADER_VALUE.test(v))) throw new Error('ctx.fetch: the credential holds characters a header cannot carry')
-  return out
-}
 
 function byteSize (n: number): string {
   return n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`
@@ -373,9 +350,12 @@ class Session {
   private complete (deferred: QuickJSDeferredPromise, settle: () => void): void {
     if (this.closed) return
     this.completions.push(() => {
-      this.inFlight.delete(deferred)
-      settle()
-      deferred.dispose()
+      try {
+        settle()
+      } finally {
+        this.inFlight.delete(deferred)
+        deferred.dispose()
+      }
     })
     this.wake?.()
   }
@@ -417,7 +397,7 @@ class Session {
     if (init.credential === true) {
       if (this.req.credential === undefined) throw new FetchFailure('ctx.fetch: credential: true, but this run has no credential')
       // The credential overrides headers of the same name the plugin set.
-      for (const [k, v] of Object.entries(credentialHeaders(this.req.credential))) setHeader(headers, k, v)
+      for (const [k, v] of Object.entries(credentialHeaders(this.req.credential, 'ctx.fetch'))) setHeader(headers, k, v)
     }
     const method = typeof init.method === 'string' ? init.method.toUpperCase() : 'GET'
     const remaining = Math.max(1, this.deadline - performance.now())
@@ -484,19 +464,23 @@ class Session {
  */
 export class Sandbox {
   stats = { runs: 0, failures: 0 }
-  private compiled: Promise<object> | undefined
+  private compiled: object | undefined
+  private loading: Promise<void> | undefined
   private readonly idle: { pages: number, module: QuickJSWASMModule }[] = []
 
   constructor (private readonly config: Config) {}
 
-  /** Reads and compiles the wasm once and warms one instance. */
+  /** Reads and compiles the wasm once and warms one instance for the default limits. */
   async init (): Promise<void> {
-    this.compiled ??= readFile(wasmPath()).then(bytes => wasm.compile(bytes)).catch((err: unknown) => {
-      this.compiled = undefined
+    this.loading ??= (async () => {
+      this.compiled = await wasm.compile(await readFile(wasmPath()))
+      const pages = pagesFor(DEFAULT_LIMITS.memoryBytes)
+      this.release(pages, await this.instantiate(pages))
+    })().catch((err: unknown) => {
+      this.loading = undefined
       throw err
     })
-    await this.compiled
-    if (this.idle.length === 0) this.idle.push({ pages: pagesFor(DEFAULT_LIMITS.memoryBytes), module: await this.instantiate(pagesFor(DEFAULT_LIMITS.memoryBytes)) })
+    return this.loading
   }
 
   async run (req: SandboxRun): Promise<SandboxResult> {
@@ -571,7 +555,7 @@ export class Sandbox {
   }
 
   private async instantiate (pages: number): Promise<QuickJSWASMModule> {
-    const wasmModule = await (this.compiled as Promise<object>)
+    const wasmModule = this.compiled as object
     const wasmMemory = new wasm.Memory({ initial: BASE_PAGES, maximum: pages })
     return guardMalloc(await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmModule, wasmMemory })))
   }
@@ -583,6 +567,7 @@ export class Sandbox {
   }
 
   private release (pages: number, module: QuickJSWASMModule): void {
+    if (module.getWasmMemory().buffer.byteLength > MAX_POOLED_BYTES) return
     this.idle.push({ pages, module })
     if (this.idle.length > MAX_IDLE_MODULES) this.idle.shift()
   }

@@ -74,7 +74,7 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   noAgents.register(llm, { config })
   noAgents.register(integrationHub, { config })
   noAgents.register(universalExecutor, { config })
-  await t.rejects(async () => { await noAgents.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'agent-engine' of plugin 'universal-executor'/ })
+  await t.rejects(async () => { await noAgents.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'plugin-factory' of plugin 'universal-executor'/ })
   await noAgents.close()
 
   const noRegistry = Fastify()

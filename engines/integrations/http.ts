@@ -33,8 +33,8 @@ export async function checkEgress (url: URL, allowed: string[]): Promise<void> {
   }
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
 /** Sets a header, replacing any spelling of it already there (fetch would join duplicates with a comma). */
 export function setHeader (headers: Record<string, string>, name: string, value: string): void {
@@ -82,24 +82,28 @@ export async function exchange (url: URL, init: { method: string, headers: Recor
 const CREDENTIAL_FIELDS = ['token', 'username', 'password', 'headerName', 'headerValue']
 
 /** The headers an http credential adds. A token wins over username/password if a credential holds both. */
-function credentialHeaders (cred: CredentialData): Record<string, string> {
+/**
+ * The headers an http credential adds: token -> Bearer, username+password -> Basic,
+ * headerName+headerValue -> that header. `who` names the caller in messages (http.request, ctx.fetch).
+ */
+export function credentialHeaders (cred: CredentialData, who = 'http.request'): Record<string, string> {
   const out: Record<string, string> = {}
   const { token, username, password, headerName, headerValue } = cred
   if (username !== undefined && username !== '' && password !== undefined) {
-    if (username.includes(':')) throw new StepError('http.request: a Basic auth username cannot contain ":"', 'R3SN_BAD_CREDENTIAL', false)
+    if (username.includes(':')) throw new StepError(`${who}: a Basic auth username cannot contain ":"`, 'R3SN_BAD_CREDENTIAL', false)
     out.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
   }
   if (token !== undefined && token !== '') out.authorization = `Bearer ${token}`
   if (headerName !== undefined && headerName !== '' && headerValue !== undefined) {
-    if (!HEADER_NAME.test(headerName)) throw new StepError('http.request: the credential\'s headerName is not a valid header name', 'R3SN_BAD_CREDENTIAL', false)
+    if (!HEADER_NAME.test(headerName)) throw new StepError(`${who}: the credential's headerName is not a valid header name`, 'R3SN_BAD_CREDENTIAL', false)
     out[headerName] = headerValue
   }
   if (Object.keys(out).length === 0) {
-    throw new StepError('http.request: the credential needs token, or username and password, or headerName and headerValue', 'R3SN_BAD_CREDENTIAL', false)
+    throw new StepError(`${who}: the credential needs token, or username and password, or headerName and headerValue`, 'R3SN_BAD_CREDENTIAL', false)
   }
   // Checked here, not by fetch: fetch's TypeError would pass for a retryable network error. The value itself stays out of the message.
   if (!Object.values(out).every(v => HEADER_VALUE.test(v))) {
-    throw new StepError('http.request: the credential holds characters a header cannot carry (line breaks or control characters)', 'R3SN_BAD_CREDENTIAL', false)
+    throw new StepError(`${who}: the credential holds characters a header cannot carry (line breaks or control characters)`, 'R3SN_BAD_CREDENTIAL', false)
   }
   return out
 }

@@ -9,7 +9,10 @@ const TOKEN = 'tok_s3cret_value_9f8e7d'
 
 interface Seen { method: string, path: string, headers: IncomingHttpHeaders, body: string }
 
-/** A loopback server that records what reaches it. /json answers JSON, /slow?ms=N answers late, /text answers text, /auth says whether the Bearer token came. */
+/**
+ * A loopback server that records what reaches it: /slow?ms=N answers late, /text and /big (1.8 MB)
+ * answer text, /auth says whether the Bearer token came, /redirect redirects, anything else answers JSON.
+ */
 async function startServer (t: Test) {
   const seen: Seen[] = []
   const timers = new Set<NodeJS.Timeout>()
@@ -24,6 +27,7 @@ async function startServer (t: Test) {
         const timer = setTimeout(() => { timers.delete(timer); json(200, { slow: true }) }, Number(url.searchParams.get('ms')))
         timers.add(timer)
       }
+      else if (url.pathname === '/big') res.writeHead(200, { 'content-type': 'text/plain' }).end('z'.repeat(1800 * 1024))
       else if (url.pathname === '/text') res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words')
       else if (url.pathname === '/auth') json(200, { authorized: req.headers.authorization === `Bearer ${TOKEN}` })
       else if (url.pathname === '/redirect') res.writeHead(302, { location: 'http://example.com/' }).end()
@@ -173,6 +177,19 @@ t.test('memory bombs stop at the memory limit', async t => {
   await expectFailure(t, box, run({ code: 'export function main () { return new Array(1e8).fill(0).length }', limits: small }), 'R3SN_SANDBOX_MEMORY')
   await expectFailure(t, box, run({ code: 'export function main () { const a = []; for (;;) a.push({ n: a.length }) }' }), 'R3SN_SANDBOX_MEMORY')
   await expectFailure(t, box, run({ code: 'function f () { return f() + 1 }\nexport function main () { return f() }' }), 'R3SN_SANDBOX_MEMORY', /call stack/)
+})
+
+t.test('a heap too full to take in a fetch answer ends the run cleanly', async t => {
+  const srv = await startServer(t)
+  // The plugin fills its heap, swallows QuickJS's out-of-memory, frees a little and then fetches 1.8 MB.
+  const code = `export async function main (input, ctx) {
+    const keep = []
+    try { for (;;) keep.push(new Array(1000).fill(1.5)) } catch {}
+    keep.length -= 3
+    for (let i = 0; i < 20; i++) keep.push((await ctx.fetch(input)).body)
+    return keep.length
+  }`
+  await expectFailure(t, box, run({ code, input: `${srv.base}/big`, egress: ['127.0.0.1'], limits: limits({ memoryBytes: 8 * 1024 * 1024 }) }), 'R3SN_SANDBOX_MEMORY', /out of memory \(limit 8 MiB\)/)
 })
 
 t.test('the output must be JSON and within maxOutputBytes', async t => {
