@@ -153,7 +153,7 @@ t.test('http.request refuses private addresses unless allowed', async t => {
 t.test('invalid definitions are refused with 400 naming the step and the problem, and nothing is stored', async t => {
   const { client } = await build(t)
   const cases: [string, unknown, RegExp][] = [
-    ['no handler', [{ id: 'a', type: 'plugin' }], /step "a": no handler for step type "plugin" yet/],
+    ['plugin without plugin', [{ id: 'a', type: 'plugin', action: 'x' }], /step "a": a plugin step needs plugin \(its id\)/],
     ['agent without agent', [{ id: 'a', type: 'agent' }], /step "a": an agent step needs an agent/],
     ['missing goto', [{ id: 'a', type: 'transform', expression: '1', onError: 'goto:nowhere' }], /step "a": onError points to a missing step "nowhere"/],
     ['missing then', [{ id: 'a', type: 'condition', expression: 'true', then: 'b' }], /step "a": then points to a missing step "b"/],

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
@@ -146,6 +147,27 @@ export function spin () { for (;;) {} }`,
   t.match(spun.body, { status: 'failed', error: { code: 'R3SN_SANDBOX_CPU' } })
   t.equal((await fetch(`${baseUrl}/health`)).status, 200)
   t.match((await call(baseUrl, adminKey, 'POST', `/api/plugins/${allowed}/execute`, { action: 'fetchIt', parameters: { url: `${recorder.url}/ok` } })).body, { status: 'completed' }, 'the next run works')
+})
+
+t.test('a plugin gets a credential by reference: the host adds it, the plugin never sees it', async t => {
+  const recorder = await startRecorder(t)
+  const { baseUrl, adminKey, logs } = await build(t, { httpAllowedHosts: ['127.0.0.1'], encryptionKey: randomBytes(32), logLevel: 'debug' })
+  const secret = `tok_${randomBytes(12).toString('hex')}`
+  const credentialId = (await call(baseUrl, adminKey, 'POST', '/api/credentials', { name: 'api', type: 'http', data: { token: secret } })).body.credential.id as string
+  const plugin = await call(baseUrl, adminKey, 'POST', '/api/plugins', {
+    name: 'Caller',
+    code: 'export async function call (input, ctx) { const r = await ctx.fetch(input.url, { credential: true }); return { status: r.status, seen: JSON.stringify(ctx) + JSON.stringify(globalThis) } }',
+    manifest: { actions: [{ name: 'call', description: 'calls', input: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] }, output: { type: 'object' } }], egress: ['127.0.0.1'], credential: { type: 'http' } },
+    tests: [{ action: 'call', input: { url: 'http://not-listed.invalid/' }, expectError: 'egress' }]
+  })
+  const id = plugin.body.plugin.id as string
+  const res = await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/execute`, { action: 'call', parameters: { url: `${recorder.url}/ok` }, credentialId })
+  t.match(res.body, { status: 'completed', result: { status: 200 } })
+  t.equal(recorder.requests[0]?.headers.authorization, `Bearer ${secret}`, 'the destination got the secret')
+  t.notMatch(res.text, secret, 'the plugin could not see it')
+  t.notMatch(logs.join('\n'), secret)
+  const wrongType = (await call(baseUrl, adminKey, 'POST', '/api/credentials', { name: 's', type: 'slack', data: { token: 'x' } })).body.credential.id as string
+  t.match(await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/execute`, { action: 'call', parameters: { url: `${recorder.url}/ok` }, credentialId: wrongType }), { status: 400, body: { message: /type slack/ } })
 })
 
 t.test('agents call plugin actions as tools; the offline planner finds plugins by name and action', async t => {
