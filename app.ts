@@ -23,6 +23,9 @@ import llm from './plugins/llm.js'
 import sandbox from './plugins/sandbox.js'
 import pluginFactory from './engines/plugin-factory.js'
 import pluginRoutes from './routes/plugins.js'
+import selfEvolving from './engines/self-evolving.js'
+import selfDebugging from './engines/self-debugging.js'
+import learningRoutes from './routes/learning.js'
 import executeRoutes from './routes/execute.js'
 import agentRoutes from './routes/agents.js'
 import integrationRoutes from './routes/integrations.js'
@@ -81,6 +84,7 @@ export async function routes (app: FastifyInstance) {
   await app.register(agentRoutes)
   await app.register(integrationRoutes)
   await app.register(pluginRoutes)
+  await app.register(learningRoutes)
 }
 
 function errorBody (statusCode: number, code: string, message: string, details?: unknown): ErrorBody {
@@ -117,7 +121,9 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(integrationHub, { config })
   app.register(pluginFactory, { config })
   app.register(agentEngine, { config })
+  app.register(selfEvolving, { config })
   app.register(universalExecutor, { config })
+  app.register(selfDebugging, { config })
   app.register(orchestrator, { config })
   app.register(realtime, { config })
   app.register(openapi)

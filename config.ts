@@ -36,6 +36,12 @@ export const EnvSchema = Type.Object({
   R3SN_LLM_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 100, description: 'Timeout of one LLM call.' }),
   R3SN_SLACK_BASE_URL: Type.String({ default: 'https://slack.com/api', pattern: '^https?://', description: 'Base URL of the Slack Web API used by slack.postMessage.' }),
   R3SN_PLUGIN_REPAIR_ROUNDS: Type.Integer({ default: 2, minimum: 0, maximum: 10, description: 'Times a generated plugin that fails its sandbox checks is sent back to the LLM with the failures before it is refused.' }),
+  R3SN_LEARN_REUSE_PLANS: Type.Boolean({ default: true, description: 'Answer a repeated prompt with its proven plan instead of a planning call.' }),
+  R3SN_LEARN_MIN_SUCCESSES: Type.Integer({ default: 1, minimum: 1, description: 'Successful runs a plan needs before it is reused.' }),
+  R3SN_LEARN_MIN_SUCCESS_RATE: Type.Number({ default: 0.8, minimum: 0, maximum: 1, description: 'Success rate a plan needs to be reused (and its last run must have succeeded).' }),
+  R3SN_SELF_DEBUG: Type.Boolean({ default: true, description: 'Diagnose failed steps and act: retry transient failures, let the LLM repair bad input or patch a plugin.' }),
+  R3SN_SELF_DEBUG_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 20, description: 'Extra retries self-debugging gives a step that failed transiently (beyond its own retry policy).' }),
+  R3SN_SELF_DEBUG_MAX_REPAIRS: Type.Integer({ default: 1, minimum: 0, maximum: 5, description: 'LLM repairs (corrected input or plugin patch) per step.' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })
 export type Env = Static<typeof EnvSchema>
@@ -74,6 +80,12 @@ export interface Config {
   llmTimeoutMs: number
   slackBaseUrl: string
   pluginRepairRounds: number
+  learnReusePlans: boolean
+  learnMinSuccesses: number
+  learnMinSuccessRate: number
+  selfDebug: boolean
+  selfDebugMaxRetries: number
+  selfDebugMaxRepairs: number
 }
 
 export class ConfigError extends Error {
@@ -134,6 +146,12 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     llmMaxRetries: e.R3SN_LLM_MAX_RETRIES,
     llmTimeoutMs: e.R3SN_LLM_TIMEOUT_MS,
     slackBaseUrl: e.R3SN_SLACK_BASE_URL.replace(/\/+$/, ''),
-    pluginRepairRounds: e.R3SN_PLUGIN_REPAIR_ROUNDS
+    pluginRepairRounds: e.R3SN_PLUGIN_REPAIR_ROUNDS,
+    learnReusePlans: e.R3SN_LEARN_REUSE_PLANS,
+    learnMinSuccesses: e.R3SN_LEARN_MIN_SUCCESSES,
+    learnMinSuccessRate: e.R3SN_LEARN_MIN_SUCCESS_RATE,
+    selfDebug: e.R3SN_SELF_DEBUG,
+    selfDebugMaxRetries: e.R3SN_SELF_DEBUG_MAX_RETRIES,
+    selfDebugMaxRepairs: e.R3SN_SELF_DEBUG_MAX_REPAIRS
   }
 }

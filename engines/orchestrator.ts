@@ -13,7 +13,7 @@ import { planStep, type PromptTrigger } from './universal-executor.js'
 import type { AgentStepInput } from './agent-engine.js'
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
-import { StepError, StepRegistry, type StepHandler } from './runtime/steps.js'
+import { StepError, StepRegistry, type StepDebugger, type StepHandler } from './runtime/steps.js'
 import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution } from './runtime/store.js'
 import type { IntegrationHub } from './integration-hub.js'
 import { Worker } from './runtime/worker.js'
@@ -55,11 +55,18 @@ export class Orchestrator {
   private readonly scheduler: Scheduler
   private retentionTimer: NodeJS.Timeout | undefined
 
-  constructor (db: Db, private readonly log: FastifyBaseLogger, private readonly config: Config, readonly steps: StepRegistry, private readonly hub: IntegrationHub) {
+  constructor (
+    db: Db,
+    private readonly log: FastifyBaseLogger,
+    private readonly config: Config,
+    readonly steps: StepRegistry,
+    private readonly hub: IntegrationHub,
+    stepDebugger?: StepDebugger
+  ) {
     this.store = new ExecutionStore(db)
     this.workflows = new WorkflowStore(db)
     const runner = new Runner(this.store, steps, log, {
-      instanceId: this.instanceId, leaseMs: config.leaseMs, heartbeatMs: Math.min(500, config.leaseMs / 3), maxStepRuns: 1000
+      instanceId: this.instanceId, leaseMs: config.leaseMs, heartbeatMs: Math.min(500, config.leaseMs / 3), maxStepRuns: 1000, debugger: stepDebugger
     })
     this.worker = new Worker(this.store, runner, log, { instanceId: this.instanceId, concurrency: config.concurrency, pollMs: config.pollMs, leaseMs: config.leaseMs })
     this.scheduler = new Scheduler(this.workflows, (wf, tick) => this.startScheduled(wf, tick), log, config.schedulerTickMs)
@@ -245,12 +252,18 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   steps.register('agent', app.agentEngine.stepHandler)
   steps.register('plugin', app.pluginFactory.stepHandler)
   steps.register('plan', app.universalExecutor.planStep(steps))
-  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, app.integrationHub)
+  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, app.integrationHub, app.selfDebugging)
   await orch.init()
+  // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
+  orch.store.on('ended', (id: string) => {
+    orch.store.get(id)
+      .then(doc => doc === null ? undefined : app.selfEvolving.observe(doc))
+      .catch(err => app.log.warn({ err, executionId: id }, 'learning from an execution failed'))
+  })
   app.decorate('orchestrator', orch)
   app.engines.register('orchestrator', () => orch.status())
   app.addHook('onReady', async () => { orch.start() })
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'universal-executor'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })

@@ -8,6 +8,7 @@ import { PlanDraft, type Strategy } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 import type { AgentEngine } from './agent-engine.js'
 import type { PluginFactory } from './plugin-factory.js'
+import type { SelfEvolving } from './self-evolving.js'
 import type { PluginManifest } from '../schemas/plugins.js'
 import { schemaProblems, type IntegrationHub } from './integration-hub.js'
 import { validateDefinition } from './runtime/definition.js'
@@ -35,11 +36,17 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * (ownerId, executionId, text) while a streamed plan arrives, then 'tokens:end' (executionId).
  */
 export class UniversalExecutor extends EventEmitter {
-  readonly planned = { llm: 0, offline: 0, rejected: 0 }
+  readonly planned = { llm: 0, offline: 0, learned: 0, rejected: 0 }
   /** The orchestrator's step types, which plans are checked against (set by planStep). */
   private registry: StepRegistry | undefined
 
-  constructor (private readonly llm: Llm, private readonly hub: IntegrationHub, private readonly agents: AgentEngine, private readonly plugins: PluginFactory) {
+  constructor (
+    private readonly llm: Llm,
+    private readonly hub: IntegrationHub,
+    private readonly agents: AgentEngine,
+    private readonly plugins: PluginFactory,
+    private readonly evolving: SelfEvolving
+  ) {
     super()
   }
 
@@ -67,12 +74,21 @@ export class UniversalExecutor extends EventEmitter {
     const agentIds = new Map<string, string>()
     for (const spec of strategy.agents) agentIds.set(spec.name, await this.agents.createTransient(owner, ctx.executionId, spec))
     const steps = strategy.steps.map(s => s.type === 'agent' && agentIds.has(s.agent ?? '') ? { ...s, agent: agentIds.get(s.agent ?? '') as string } : s)
-    await ctx.emit('prompt.planned', { planner: strategy.planner, intent: strategy.intent, steps: steps.map(s => s.id) })
+    await ctx.emit('prompt.planned', { planner: strategy.planner, source: strategy.source, intent: strategy.intent, steps: steps.map(s => s.id) })
     return new Expand({ ...strategy, steps }, steps)
   }
 
   /** A validated strategy for the prompt; throws R3SN_PLAN_INVALID with the reason. */
   async analyze (owner: Owner, prompt: string, context: Record<string, unknown>, ctx?: StepContext): Promise<Strategy> {
+    // A proven plan for this prompt is reused without planning, as long as it still checks out.
+    const learned = await this.evolving.learnedPlan(owner, prompt)
+    if (learned !== undefined) {
+      const draft: PlanDraft = { intent: learned.intent, agents: [], integrations: learned.integrations, plugins: learned.plugins, steps: learned.steps }
+      if (await this.check(owner, draft).then(() => true, () => false)) {
+        this.planned.learned++
+        return { ...learned, agents: [] }
+      }
+    }
     const credentials = (await this.hub.credentials.list(owner)).map(c => ({ id: c._id, name: c.name, type: c.type }))
     const plugins = await this.pluginCatalog(owner)
     let draft: PlanDraft
@@ -107,7 +123,8 @@ export class UniversalExecutor extends EventEmitter {
       integrations: [...new Set(draft.steps.flatMap(s => s.type === 'integration' && s.action !== undefined ? [s.action] : []))],
       plugins: [...new Set(draft.steps.flatMap(s => s.type === 'plugin' && s.plugin !== undefined ? [s.plugin] : []))],
       steps: draft.steps,
-      ...(model === undefined ? {} : { model })
+      ...(model === undefined ? {} : { model }),
+      source: 'planned'
     }
   }
 
@@ -166,6 +183,7 @@ export class UniversalExecutor extends EventEmitter {
   private async plannerMessages (owner: Owner, prompt: string, context: Record<string, unknown>, credentials: { id: string, name: string, type: string }[], plugins: CatalogPlugin[]): Promise<ChatMessage[]> {
     const actions = this.hub.list().map(a => ({ name: a.name, description: a.description, input: JSON.parse(JSON.stringify(a.input)) as unknown, credentialType: a.credential?.type ?? null }))
     const agents = (await this.agents.list(owner)).map(a => ({ id: a._id, name: a.name, type: a.type, capabilities: a.capabilities, tools: a.tools }))
+    const reliability = await this.evolving.toolReliability(owner)
     const system = [
       'You plan automations for R3SN. Answer with a JSON object matching the given schema: the intent, any agents to create, and the steps.',
       'Steps run in order. Types: "integration" (an action from the catalog with its input, and a credential id when the action needs one),',
@@ -178,7 +196,10 @@ export class UniversalExecutor extends EventEmitter {
       // Only ids, names and types: a secret never reaches the LLM.
       `Credentials (use the id): ${JSON.stringify(credentials)}`,
       `Agents: ${JSON.stringify(agents)}`,
-      `Plugins: ${JSON.stringify(plugins)}`
+      `Plugins: ${JSON.stringify(plugins)}`,
+      ...(reliability.length === 0
+        ? []
+        : [`Tool reliability in this user's past runs (worst first; when another tool can do the job, avoid one that keeps failing): ${JSON.stringify(reliability)}`])
     ].join('\n')
     return [{ role: 'system', content: system }, { role: 'user', content: Object.keys(context).length === 0 ? prompt : `${prompt}\n\nContext (JSON): ${JSON.stringify(context)}` }]
   }
@@ -257,9 +278,9 @@ declare module 'fastify' {
 }
 
 async function universalExecutor (app: FastifyInstance, _opts: { config: Config }) {
-  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory)
+  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving)
   app.decorate('universalExecutor', executor)
   app.engines.register('universalExecutor', () => executor.status())
 }
 
-export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine'] })
+export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })

@@ -32,7 +32,9 @@ export const Strategy = Type.Object({
   integrations: Type.Array(Type.String()),
   plugins: Type.Array(Type.String()),
   steps: Type.Array(ref(WorkflowStep), { description: 'The plan, run as steps of this execution after the planning step.' }),
-  model: Type.Optional(Type.String({ description: 'planner llm: the model that planned.' }))
+  model: Type.Optional(Type.String({ description: 'planner llm: the model that planned.' })),
+  source: Type.Optional(Type.Union([Type.Literal('planned'), Type.Literal('learned')], { description: 'learned: a proven plan for this prompt was reused without a planning call.' })),
+  fingerprint: Type.Optional(Type.String({ description: 'learned: the strategy record it came from (GET /api/learning).' }))
 }, { $id: 'Strategy', description: 'How a prompt is carried out: its intent, the resources it needs and the plan.' })
 export type Strategy = Static<typeof Strategy>
 

@@ -27,6 +27,19 @@ export const StepRun = Type.Object({
 }, { $id: 'StepRun' })
 export type StepRun = Static<typeof StepRun>
 
+export const DIAGNOSIS_CLASSES = ['transient', 'bad-input', 'plugin-bug', 'auth', 'policy', 'unknown'] as const
+export const Diagnosis = Type.Object({
+  stepId: Type.String(),
+  attempt: Type.Integer({ description: 'The attempt that failed.' }),
+  class: Type.Union(DIAGNOSIS_CLASSES.map(c => Type.Literal(c)), { description: 'transient (network, timeout, 429, 5xx), bad-input (schema or 4xx), plugin-bug (exception in plugin code), auth (401/403, credentials), policy (egress, sandbox limits), unknown.' }),
+  evidence: Type.Object({ code: Type.String(), message: Type.String() }),
+  action: Type.Union(['retry', 'repair-input', 'patch-plugin', 'none'].map(a => Type.Literal(a)), { description: 'What self-debugging did.' }),
+  detail: Type.Optional(Type.String({ description: 'What changed: the corrected input, the new plugin version, or why nothing was done.' })),
+  outcome: Type.Union(['pending', 'recovered', 'failed', 'not-applied'].map(o => Type.Literal(o)), { description: 'recovered: the step then succeeded; failed: it failed again; not-applied: no remedy was possible or allowed.' }),
+  at: Type.String({ format: 'date-time' })
+}, { $id: 'Diagnosis' })
+export type Diagnosis = Static<typeof Diagnosis>
+
 export const TokenUsage = Type.Object({
   calls: Type.Integer({ description: 'LLM calls made for this run.' }),
   promptTokens: Type.Integer(),
@@ -42,6 +55,7 @@ export const Execution = Type.Object({
   prompt: Type.Optional(Type.String({ description: 'type prompt: what was asked.' })),
   strategy: Type.Optional(Type.Unknown({ description: 'type prompt: the strategy the planner chose (null until planned); see Strategy.' })),
   usage: ref(TokenUsage),
+  diagnoses: Type.Array(ref(Diagnosis), { description: 'Self-debugging: each failed step it looked at, what it did and how that ended.' }),
   priority: Type.Integer(),
   trigger: Type.Optional(Type.Unknown({ description: 'The trigger data the run started with.' })),
   steps: Type.Array(ref(StepRun)),

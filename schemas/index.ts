@@ -1,13 +1,14 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ErrorBody, IdParams, OkResponse } from './common.js'
 import { EngineStatus, EnginesStatusResponse, HealthResponse, ReadyResponse } from './health.js'
-import { TokenUsage, Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepRun } from './executions.js'
+import { Diagnosis, TokenUsage, Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepRun } from './executions.js'
 import { ExecuteWorkflowRequest, HookParams, HookQuery, RetryPolicy, Workflow, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowStep, WorkflowTrigger, WorkflowVersionQuery } from './workflows.js'
 import { Credential, CreateCredentialRequest, CredentialList, CredentialResponse, UpdateCredentialRequest } from './credentials.js'
 import { ExecuteAccepted, ExecuteRequest, ExecuteResponse, Strategy, TransientAgent } from './execute.js'
 import { Agent, AgentDefinition, AgentLimits, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from './agents.js'
 import { ExecuteIntegrationRequest, Integration, IntegrationActionInfo, IntegrationList, IntegrationParams } from './integrations.js'
 import { CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, Plugin, PluginActionSpec, PluginAnalytics, PluginLimits, PluginList, PluginManifest, PluginResponse, PluginSource, PluginTest, PluginVersion, PluginVersionList, PluginVersionParams } from './plugins.js'
+import { LearningResponse } from './learning.js'
 import { ApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey } from './keys.js'
 
 /** Every shared schema, added once with app.addSchema; their $id names the OpenAPI component. */
@@ -17,12 +18,13 @@ export const sharedSchemas: TSchema[] = [
   ApiKey, CreateApiKeyRequest, CreatedApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse,
   RetryPolicy, WorkflowStep, WorkflowTrigger, WorkflowDefinition, Workflow, WorkflowResponse, WorkflowList, WorkflowVersionQuery,
   ExecuteWorkflowRequest, HookParams, HookQuery, WorkflowAnalytics,
-  ExecutionError, StepRun, TokenUsage, Execution, ExecutionResponse, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
+  ExecutionError, StepRun, Diagnosis, TokenUsage, Execution, ExecutionResponse, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
   ExecutionEvent, EventsQuery, EventList,
   Credential, CreateCredentialRequest, UpdateCredentialRequest, CredentialResponse, CredentialList,
   TransientAgent, Strategy, ExecuteRequest, ExecuteResponse, ExecuteAccepted,
   AgentLimits, AgentDefinition, Agent, AgentResponse, AgentList, AgentListQuery, ExecuteAgentRequest, AgentPromptRequest,
   IntegrationActionInfo, Integration, IntegrationList, IntegrationParams, ExecuteIntegrationRequest,
   PluginLimits, PluginActionSpec, PluginManifest, PluginTest, PluginSource, CreatePluginRequest, GeneratePluginRequest,
-  PluginVersion, Plugin, PluginResponse, PluginList, PluginVersionList, PluginVersionParams, GeneratedPlugin, ExecutePluginRequest, PluginAnalytics
+  PluginVersion, Plugin, PluginResponse, PluginList, PluginVersionList, PluginVersionParams, GeneratedPlugin, ExecutePluginRequest, PluginAnalytics,
+  LearningResponse
 ]

@@ -4,7 +4,8 @@ import type { ExecutionError } from '../../schemas/executions.js'
 import type { RetryPolicy } from '../../schemas/workflows.js'
 import { gotoTarget, nextStepId } from './definition.js'
 import { resolveInput } from './expressions.js'
-import { Expand, StepError, type StepRegistry, type TokenUsage } from './steps.js'
+import { Expand, StepError, type StepDebugger, type StepRegistry, type TokenUsage } from './steps.js'
+import type { Diagnosis } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import { decodeJson, encodeJson, planOf, type ExecutionDoc, type ExecutionStore, type Lease, type StepRunDoc } from './store.js'
 
@@ -22,6 +23,8 @@ export interface RunnerOptions {
   heartbeatMs: number
   /** Guard against loops through conditions that never exit. */
   maxStepRuns: number
+  /** Self-debugging: asked about a step that failed for good, before the failure is final. */
+  debugger?: StepDebugger
 }
 
 export function backoffDelay (retry: RetryPolicy | undefined, failedAttempt: number): number {
@@ -93,6 +96,11 @@ export class Runner {
     const plan = planOf(doc)
     let index = new Map(plan.map((s, i) => [s.id, i]))
     const steps: StepRunDoc[] = [...doc.steps]
+    const diagnoses: Diagnosis[] = [...(doc.diagnoses ?? [])]
+    /** Settles what self-debugging is still waiting to hear about this step. */
+    const settle = (stepId: string, outcome: 'recovered' | 'failed') => {
+      for (const [k, d] of diagnoses.entries()) if (d.stepId === stepId && d.outcome === 'pending') diagnoses[k] = { ...d, outcome }
+    }
     // A step that failed and let the run go on (onError continue/goto) shows its error to later steps.
     const outputs: Record<string, { output: unknown, error?: ExecutionError }> = {}
     let lastOutput: unknown
@@ -130,14 +138,16 @@ export class Runner {
       while (cursor !== null) {
         if (abort.signal.aborted) throw abort.signal.reason
         const i = index.get(cursor)
-        const step = i === undefined ? undefined : plan[i]
-        const handler = step === undefined ? undefined : this.registry.get(step.type)
-        if (i === undefined || step === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
+        const found = i === undefined ? undefined : plan[i]
+        const handler = found === undefined ? undefined : this.registry.get(found.type)
+        if (i === undefined || found === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
           const error = { message: stepRuns > this.opts.maxStepRuns ? `stopped after ${this.opts.maxStepRuns} step runs (a loop that does not end?)` : `cannot run step "${cursor}"`, code: 'R3SN_RUN_ABORTED', stepId: cursor }
           await end({ status: 'failed', error })
           await emit('execution.failed', { error })
           return
         }
+        // Self-debugging may replace the step (corrected input, patched plugin version) for its next attempts.
+        let step: WorkflowStep = found
 
         // A step left running by a crash resumes with the same attempt number, so its idempotency key repeats.
         const last = steps.at(-1)
@@ -161,10 +171,11 @@ export class Runner {
               await write({ $set: { steps } })
               await emit('step.started', { attempt, idempotencyKey }, step.id)
             }
+            const running = step
             let output = await withTimeout(signal => handler.run({
-              executionId: id, ownerId: doc.ownerId, step, input, scope, attempt, idempotencyKey, signal, log: this.log,
-              emit: (type, data) => emit(type, data, step.id), recordUsage
-            }), step.timeoutMs, abort.signal)
+              executionId: id, ownerId: doc.ownerId, step: running, input, scope, attempt, idempotencyKey, signal, log: this.log,
+              emit: (type, data) => emit(type, data, running.id), recordUsage
+            }), running.timeoutMs, abort.signal)
             let planJson: string | undefined
             if (output instanceof Expand) {
               if (output.steps.length > 0) planJson = expand(i, step, [...output.steps])
@@ -175,10 +186,11 @@ export class Runner {
             entry = { ...entry, status: 'completed', outputJson: encodeJson(output), endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
             delete entry.error
             steps[entryIndex] = entry
+            settle(step.id, 'recovered')
             const next = step.type === 'condition'
               ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
               : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : nextStepId(plan, i)
-            await write({ $set: { steps, cursor: next, ...(planJson === undefined ? {} : { planJson }) } })
+            await write({ $set: { steps, cursor: next, diagnoses, ...(planJson === undefined ? {} : { planJson }) } })
             outputs[step.id] = { output }
             lastOutput = output
             await emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
@@ -199,6 +211,35 @@ export class Runner {
               attempt++
               continue
             }
+            // Before the failure is final, self-debugging may find a remedy: another try later,
+            // corrected input or a patched plugin (a changed step, kept in the plan so a resumed run uses it).
+            const remedy = this.opts.debugger === undefined
+              ? undefined
+              : await this.opts.debugger.diagnose({
+                executionId: id, ownerId: doc.ownerId, step, input, error, cause: err, attempt, signal: abort.signal,
+                previous: diagnoses.filter(d => d.stepId === step.id)
+              }).catch((e: unknown) => { this.log.warn({ err: e, executionId: id }, 'self-debugging failed'); return undefined })
+            if (abort.signal.aborted) throw abort.signal.reason
+            if (remedy !== undefined) {
+              const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, outcome: remedy.retry === undefined ? 'not-applied' : 'pending', at: new Date().toISOString() }
+              diagnoses.push(diagnosis)
+              await emit('step.diagnosed', { ...diagnosis }, step.id)
+              if (remedy.retry !== undefined) {
+                let changedPlan: string | undefined
+                if (remedy.retry.step !== undefined) {
+                  step = remedy.retry.step
+                  plan[i] = step
+                  changedPlan = JSON.stringify(plan)
+                }
+                entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, error }
+                steps[entryIndex] = entry
+                await write({ $set: { steps, diagnoses, ...(changedPlan === undefined ? {} : { planJson: changedPlan }) } })
+                await sleep(remedy.retry.delayMs, abort.signal)
+                attempt++
+                continue
+              }
+            }
+            settle(step.id, 'failed')
             const endedAt = new Date()
             entry = { ...entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
             steps[entryIndex] = entry
@@ -207,13 +248,13 @@ export class Runner {
             if (step.onError === 'continue' || target !== undefined) {
               const next = target ?? nextStepId(plan, i)
               outputs[step.id] = { output: null, error }
-              await write({ $set: { steps, cursor: next } })
+              await write({ $set: { steps, cursor: next, diagnoses } })
               cursor = next
               break
             }
             // The cursor stays on the failed step, so a retry resumes right here.
             const failure = { ...error, stepId: step.id }
-            await end({ status: 'failed', steps, error: failure })
+            await end({ status: 'failed', steps, diagnoses, error: failure })
             await emit('execution.failed', { error: failure })
             return
           }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WorkflowStep } from '../../schemas/workflows.js'
+import type { Diagnosis, ExecutionError } from '../../schemas/executions.js'
 
 export interface StepContext {
   executionId: string
@@ -64,4 +65,29 @@ export class StepError extends Error {
     super(message)
     this.name = 'StepError'
   }
+}
+
+/** A step that failed for good (its own retries spent), as self-debugging sees it. */
+export interface StepFailure {
+  executionId: string
+  ownerId: string
+  step: WorkflowStep
+  /** The input the failed attempt ran with (undefined when resolving it failed). */
+  input: unknown
+  error: ExecutionError
+  cause: unknown
+  attempt: number
+  /** What self-debugging already did for this step in this run. */
+  previous: Diagnosis[]
+  signal: AbortSignal
+}
+
+export interface Remedy {
+  diagnosis: Pick<Diagnosis, 'class' | 'evidence' | 'action' | 'detail'>
+  /** Try again after delayMs, with this step instead of the failed one when given. */
+  retry?: { delayMs: number, step?: WorkflowStep }
+}
+
+export interface StepDebugger {
+  diagnose (failure: StepFailure): Promise<Remedy | undefined>
 }

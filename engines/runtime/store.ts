@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import type { Collection, Db, Filter } from 'mongodb'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
-import type { Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
+import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
@@ -42,6 +42,8 @@ export interface ExecutionDoc extends OwnedDoc {
   prompt?: string
   /** LLM calls made for this run and their tokens. */
   usage: { calls: number, promptTokens: number, completionTokens: number }
+  /** Self-debugging's findings, in order. */
+  diagnoses?: Diagnosis[]
   triggerJson?: string
   /** The steps this run follows, frozen at creation (JSON text, see above). */
   planJson: string
@@ -99,6 +101,7 @@ export function toExecution (d: ExecutionDoc): Execution {
     status: d.status,
     ...(d.prompt === undefined ? {} : { prompt: d.prompt, strategy: strategyOf(d) }),
     usage: d.usage ?? { calls: 0, promptTokens: 0, completionTokens: 0 },
+    diagnoses: d.diagnoses ?? [],
     ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
     priority: d.priority,
     ...(d.triggerJson === undefined ? {} : { trigger: decodeJson(d.triggerJson) }),

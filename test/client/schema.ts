@@ -598,6 +598,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/learning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the self-evolving engine learned from your executions: per strategy and per tool */
+        get: operations["getLearning"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -837,6 +854,25 @@ export interface components {
             endedAt?: string;
             durationMs?: number;
         };
+        Diagnosis: {
+            stepId: string;
+            /** @description The attempt that failed. */
+            attempt: number;
+            /** @description transient (network, timeout, 429, 5xx), bad-input (schema or 4xx), plugin-bug (exception in plugin code), auth (401/403, credentials), policy (egress, sandbox limits), unknown. */
+            class: "transient" | "bad-input" | "plugin-bug" | "auth" | "policy" | "unknown";
+            evidence: {
+                code: string;
+                message: string;
+            };
+            /** @description What self-debugging did. */
+            action: "retry" | "repair-input" | "patch-plugin" | "none";
+            /** @description What changed: the corrected input, the new plugin version, or why nothing was done. */
+            detail?: string;
+            /** @description recovered: the step then succeeded; failed: it failed again; not-applied: no remedy was possible or allowed. */
+            outcome: "pending" | "recovered" | "failed" | "not-applied";
+            /** Format: date-time */
+            at: string;
+        };
         TokenUsage: {
             /** @description LLM calls made for this run. */
             calls: number;
@@ -854,6 +890,8 @@ export interface components {
             /** @description type prompt: the strategy the planner chose (null until planned); see Strategy. */
             strategy?: unknown;
             usage: components["schemas"]["TokenUsage"];
+            /** @description Self-debugging: each failed step it looked at, what it did and how that ended. */
+            diagnoses: components["schemas"]["Diagnosis"][];
             priority: number;
             /** @description The trigger data the run started with. */
             trigger?: unknown;
@@ -987,6 +1025,10 @@ export interface components {
             steps: components["schemas"]["WorkflowStep"][];
             /** @description planner llm: the model that planned. */
             model?: string;
+            /** @description learned: a proven plan for this prompt was reused without a planning call. */
+            source?: "planned" | "learned";
+            /** @description learned: the strategy record it came from (GET /api/learning). */
+            fingerprint?: string;
         };
         ExecuteRequest: {
             prompt: string;
@@ -1314,6 +1356,60 @@ export interface components {
                 version: number;
                 runs: number;
                 failures: number;
+            }[];
+        };
+        LearningResponse: {
+            /** @enum {boolean} */
+            success: true;
+            strategies: {
+                /** @description Normalised prompt + plan shape. */
+                fingerprint: string;
+                prompt: string;
+                intent: string;
+                /** @description type:action per step, in order. */
+                planShape: string;
+                runs: number;
+                successes: number;
+                failures: number;
+                successRate: number | null;
+                /** @description Over the last 50 runs. */
+                p50DurationMs: number | null;
+                /** @description Error code -> failures. */
+                failureClasses: {
+                    [key: string]: number;
+                };
+                /** @description Self-debugging diagnosis class -> count. */
+                diagnoses: {
+                    [key: string]: number;
+                };
+                /** @description Diagnoses after which the step succeeded. */
+                recovered: number;
+                promptTokens: number;
+                completionTokens: number;
+                /** @description Runs that reused this plan without planning. */
+                reused: number;
+                /** @description Reliable enough to be reused now. */
+                reusable: boolean;
+            }[];
+            tools: {
+                /** @description An integration action, <pluginId>.<action>, or agent:<id>. */
+                tool: string;
+                runs: number;
+                successes: number;
+                failures: number;
+                successRate: number | null;
+                /** @description Over the last 50 runs. */
+                p50DurationMs: number | null;
+                /** @description Error code -> failures. */
+                failureClasses: {
+                    [key: string]: number;
+                };
+                /** @description Self-debugging diagnosis class -> count. */
+                diagnoses: {
+                    [key: string]: number;
+                };
+                /** @description Diagnoses after which the step succeeded. */
+                recovered: number;
             }[];
         };
     };
@@ -4016,6 +4112,44 @@ export interface operations {
             };
             /** @description The one shape of every error response. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getLearning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

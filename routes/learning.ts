@@ -1,0 +1,14 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ref } from '../schemas/common.js'
+import { LearningResponse } from '../schemas/learning.js'
+
+const learning: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/learning', {
+    schema: {
+      operationId: 'getLearning', tags: ['engines'], summary: 'What the self-evolving engine learned from your executions: per strategy and per tool',
+      response: { 200: ref(LearningResponse) }
+    }
+  }, async (req) => app.selfEvolving.report(req.user))
+}
+
+export default learning

@@ -1,0 +1,29 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+const Stats = {
+  runs: Type.Integer(),
+  successes: Type.Integer(),
+  failures: Type.Integer(),
+  successRate: Type.Union([Type.Number(), Type.Null()]),
+  p50DurationMs: Type.Union([Type.Number(), Type.Null()], { description: 'Over the last 50 runs.' }),
+  failureClasses: Type.Record(Type.String(), Type.Integer(), { description: 'Error code -> failures.' }),
+  diagnoses: Type.Record(Type.String(), Type.Integer(), { description: 'Self-debugging diagnosis class -> count.' }),
+  recovered: Type.Integer({ description: 'Diagnoses after which the step succeeded.' })
+}
+
+export const LearningResponse = Type.Object({
+  success: Type.Literal(true),
+  strategies: Type.Array(Type.Object({
+    fingerprint: Type.String({ description: 'Normalised prompt + plan shape.' }),
+    prompt: Type.String(),
+    intent: Type.String(),
+    planShape: Type.String({ description: 'type:action per step, in order.' }),
+    ...Stats,
+    promptTokens: Type.Integer(),
+    completionTokens: Type.Integer(),
+    reused: Type.Integer({ description: 'Runs that reused this plan without planning.' }),
+    reusable: Type.Boolean({ description: 'Reliable enough to be reused now.' })
+  })),
+  tools: Type.Array(Type.Object({ tool: Type.String({ description: 'An integration action, <pluginId>.<action>, or agent:<id>.' }), ...Stats }))
+}, { $id: 'LearningResponse' })
+export type LearningResponse = Static<typeof LearningResponse>
