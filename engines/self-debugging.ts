@@ -75,6 +75,8 @@ export class SelfDebugging implements StepDebugger {
       }
       case 'bad-input':
       case 'plugin-bug': {
+        // A run that handles the failure itself (an agent's tool call, onError continue/goto) needs no LLM repair.
+        if (failure.step.onError !== undefined && failure.step.onError !== 'fail') return none(`the step handles its own failure (onError ${failure.step.onError})`)
         if (!this.llm.configured) return none('no LLM is configured to repair it')
         if (repairsSoFar >= this.config.selfDebugMaxRepairs) return none(`its ${this.config.selfDebugMaxRepairs} LLM repair(s) are spent`)
         if (failure.input === undefined) return none('the step\'s input could not be resolved, so there is nothing to correct')

@@ -88,7 +88,8 @@ t.test('fixed and exponential backoff retry transient failures; idempotency keys
 })
 
 t.test('a step that runs past timeoutMs fails with a timeout', async t => {
-  const { client } = await build(t)
+  // Self-debugging would retry the timeout (a transient failure); this is about the runtime alone.
+  const { client } = await build(t, { selfDebug: false })
   const rec = await startRecorder(t)
   const started = Date.now()
   const slow = await runWorkflow(client, {

@@ -139,7 +139,8 @@ t.test('the offline planner matches the catalog deterministically', async t => {
   t.same(first.strategy.steps.map((s: { action: string }) => s.action), ['http.request', 'core.log'], 'in the order the prompt names them')
   t.match(first.strategy.steps[0].input, { method: 'GET', url: `${recorder.url}/ok` })
   const second = (await client.POST('/api/execute', { body: { prompt } })).data as any
-  t.same(second.strategy, first.strategy, 'the same prompt gives the same plan')
+  t.same(second.strategy.steps, first.strategy.steps, 'the same prompt gives the same plan')
+  t.match(second.strategy, { source: 'learned' }, '(the second time it is the learned one)')
 
   const delay = (await client.POST('/api/execute', { body: { prompt: 'wait 2 ms please' } })).data as any
   t.match(delay, { status: 'completed', result: { delayedMs: 2 } })

@@ -350,12 +350,15 @@ t.test('a failing action is a failed execution with a clear error in the 200 ans
   t.equal(res.status, 200, res.text)
   t.match(res.body, { success: true, status: 'failed', error: { code: 'HTTP_500', stepId: 'action', message: /^HTTP 500 from 127\.0\.0\.1:\d+/ } })
   t.notOk('result' in res.body)
-  t.equal(recorder.requests.length, 1, 'one attempt (no retry policy on a single action)')
-  t.equal(recorder.requests[0]?.idempotencyKey, `${res.body.executionId as string}:action:1`)
+  // No retry policy: self-debugging classes a 500 as transient and gives it 3 more tries with backoff.
+  t.same(recorder.requests.map(r => r.idempotencyKey), [1, 2, 3, 4].map(n => `${res.body.executionId as string}:action:${n}`))
   const status = await alice('GET', `/api/executions/${res.body.executionId as string}/status`)
-  t.match(status.body.execution, { type: 'integration', status: 'failed', error: { code: 'HTTP_500' }, steps: [{ stepId: 'action', status: 'failed', error: { code: 'HTTP_500' } }] })
+  t.match(status.body.execution, { type: 'integration', status: 'failed', error: { code: 'HTTP_500' }, steps: [{ stepId: 'action', status: 'failed', attempts: 4, error: { code: 'HTTP_500' } }] })
+  t.same(status.body.execution.diagnoses.map((d: { class: string, action: string, outcome: string }) => [d.class, d.action, d.outcome]), [
+    ['transient', 'retry', 'failed'], ['transient', 'retry', 'failed'], ['transient', 'retry', 'failed'], ['transient', 'none', 'not-applied']
+  ])
 
-  const slow = await execute(alice, 'http', { action: 'request', params: { url: `${recorder.url}/slow?ms=2000`, timeoutMs: 50 } })
+  const slow = await execute(alice, 'http', { action: 'request', params: { url: `${recorder.url}/slow?ms=500`, timeoutMs: 50 } })
   t.equal(slow.status, 200, slow.text)
   t.match(slow.body, { status: 'failed', error: { code: 'HTTP_NETWORK', stepId: 'action', message: /request to 127\.0\.0\.1:\d+ failed/ } })
 
