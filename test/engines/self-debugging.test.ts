@@ -1,0 +1,145 @@
+import t, { type Test } from 'tap'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
+import { startRecorder } from '../fixtures/http-recorder.js'
+import { build, eventually, getEvents, llmConfig, runWorkflow } from '../helper.js'
+
+/** A loopback orders API that answers 400 unless quantity is a positive integer. */
+async function ordersApi (t: Test) {
+  const bodies: unknown[] = []
+  const server = createServer((req, res) => {
+    let raw = ''
+    req.on('data', (c: Buffer) => { raw += c.toString() })
+    req.on('end', () => {
+      const body = JSON.parse(raw === '' ? '{}' : raw) as { quantity?: unknown }
+      bodies.push(body)
+      const ok = Number.isInteger(body.quantity) && (body.quantity as number) > 0
+      res.writeHead(ok ? 201 : 400, { 'content-type': 'application/json' })
+        .end(JSON.stringify(ok ? { ordered: body.quantity } : { error: 'quantity must be a positive integer' }))
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()) }))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`, bodies }
+}
+
+const sumManifest = {
+  actions: [{
+    name: 'total', description: 'Sums item prices',
+    input: { type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { price: { type: 'number' } }, required: ['price'] } } } },
+    output: { type: 'object', properties: { total: { type: 'number' } }, required: ['total'] }
+  }],
+  egress: []
+}
+const sumTests = [{ action: 'total', input: { items: [{ price: 2 }, { price: 3 }] }, expect: { total: 5 } }]
+// Works for its test, throws when items is missing (the schema allows that).
+const buggy = 'export function total (input) { return { total: input.items.reduce((sum, item) => sum + item.price, 0) } }'
+const fixed = 'export function total (input) { return { total: (input.items ?? []).reduce((sum, item) => sum + item.price, 0) } }'
+
+t.test('a transient failure recovers by retries with backoff; turned off, it fails at once', async t => {
+  const recorder = await startRecorder(t)
+  const { client } = await build(t)
+  const { answer, execution } = await runWorkflow(client, { name: 'flaky', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/flaky/2` } }] })
+  t.match(answer, { status: 'completed', result: { status: 200 } })
+  t.same(execution.diagnoses.map(d => [d.stepId, d.class, d.action, d.outcome, d.evidence.code]), [
+    ['call', 'transient', 'retry', 'recovered', 'HTTP_503'],
+    ['call', 'transient', 'retry', 'recovered', 'HTTP_503']
+  ])
+  t.match(execution.diagnoses[1]?.detail, /retry 2 of 3 in 500 ms/, 'exponential backoff')
+  const events = await getEvents(client, execution.executionId)
+  t.equal(events.filter(e => e.type === 'step.diagnosed').length, 2, 'each diagnosis is an execution event')
+
+  const off = await build(t, { selfDebug: false })
+  const failed = await runWorkflow(off.client, { name: 'flaky', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/other/1` } }] })
+  t.match(failed.answer, { status: 'failed', error: { code: 'HTTP_503' } })
+  t.same(failed.execution.diagnoses, [], 'no diagnosis when self-debugging is off')
+})
+
+t.test('a 400 from a loopback API is repaired by corrected parameters the LLM proposes', async t => {
+  const api = await ordersApi(t)
+  const fake = await startFakeLlm(t)
+  const { client } = await build(t, llmConfig(fake))
+  fake.script({ json: { parameters: { method: 'POST', url: api.url, body: { quantity: 3 } }, reason: 'quantity must be an integer, "three" is 3' } })
+  const { answer, execution } = await runWorkflow(client, { name: 'order', steps: [
+    { id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 'three' } } }
+  ] })
+  t.match(answer, { status: 'completed', result: { status: 201, body: { ordered: 3 } } })
+  t.same(api.bodies, [{ quantity: 'three' }, { quantity: 3 }], 'tried once more, with the corrected input')
+  t.match(execution.diagnoses, [{ stepId: 'order', class: 'bad-input', action: 'repair-input', outcome: 'recovered', evidence: { code: 'HTTP_400', message: /quantity must be a positive integer/ }, detail: /"quantity":3/ }])
+  const repair = fake.chatRequests()[0] as LlmRequest
+  const asked = JSON.parse(repair.body.messages[1].content)
+  t.match(asked, { failedInput: { body: { quantity: 'three' } }, error: { code: 'HTTP_400' } })
+  t.ok(asked.schema.properties.url, 'the LLM got the action\'s schema')
+  t.equal(repair.body.response_format.type, 'json_schema')
+
+  // A proposal that does not match the schema is not tried.
+  fake.script({ json: { parameters: { url: 42 }, reason: 'nonsense' } })
+  const refused = await runWorkflow(client, { name: 'order again', steps: [
+    { id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 0 } } }
+  ] })
+  t.match(refused.answer, { status: 'failed', error: { code: 'HTTP_400' } })
+  t.match(refused.execution.diagnoses, [{ class: 'bad-input', action: 'none', outcome: 'not-applied', detail: /do not match the schema/ }])
+  t.equal(api.bodies.length, 3, 'the invalid proposal never reached the API')
+})
+
+t.test('a buggy plugin is patched to a new version that passes; a patch that fails validation is not stored', async t => {
+  const fake = await startFakeLlm(t)
+  const { client, baseUrl, adminKey } = await build(t, llmConfig(fake))
+  const post = async (path: string, body: unknown) => (await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>
+  const id = (await post('/api/plugins', { name: 'Summer', code: buggy, manifest: sumManifest, tests: sumTests })).plugin.id as string
+  const versions = async () => (await client.GET('/api/plugins/{id}/versions', { params: { path: { id } } })).data!.versions
+
+  // First the LLM proposes a "fix" that still throws on the failing input: refused, nothing stored.
+  fake.script({ json: { code: buggy.replace('sum + item.price', 'sum + item.price * 1'), explanation: 'multiply' } })
+  const stillBroken = await runWorkflow(client, { name: 'sum', steps: [{ id: 'sum', type: 'plugin', plugin: id, action: 'total', input: {} }] })
+  t.match(stillBroken.answer, { status: 'failed', error: { code: 'R3SN_PLUGIN_ERROR' } })
+  t.match(stillBroken.execution.diagnoses, [{ class: 'plugin-bug', action: 'none', outcome: 'not-applied', detail: /failed validation in the sandbox and was not stored.*regression/ }])
+  t.equal((await versions()).length, 1, 'the failed patch was not stored')
+
+  // Then a real fix: it passes the self-tests and the recorded failing input, becomes v2, and the step runs on it.
+  fake.script({ json: { code: fixed, explanation: 'treat missing items as none' } })
+  const { answer, execution } = await runWorkflow(client, { name: 'sum', steps: [{ id: 'sum', type: 'plugin', plugin: id, action: 'total', input: {} }] })
+  t.match(answer, { status: 'completed', result: { total: 0 } })
+  t.match(execution.diagnoses, [{ class: 'plugin-bug', action: 'patch-plugin', outcome: 'recovered', detail: new RegExp(`${id} v1 patched to v2`) }])
+  const all = await versions()
+  t.same(all.map(v => [v.version, v.origin]), [[1, 'written'], [2, 'patched']])
+  t.equal(all[0]?.code, buggy, 'version 1 is unchanged')
+  t.match(all[1]?.tests.at(-1), { name: /^regression: /, action: 'total', input: {} }, 'the failing input is now a test of v2')
+  const events = await getEvents(client, execution.executionId)
+  t.same(events.filter(e => e.type === 'plugin.run').map(e => e.data.version), [1, 2], 'the step failed on v1 and was retried on v2')
+  const patchRequest = fake.chatRequests()[1] as LlmRequest
+  t.match(JSON.parse(patchRequest.body.messages[1].content), { code: buggy, failingInput: {}, error: /reduce|undefined/ })
+
+  // The statistics and status counts match what happened.
+  const learning = await eventually(async () => {
+    const report = (await client.GET('/api/learning')).data!
+    return report.tools.find(x => x.tool === `${id}.total`)?.runs === 2 ? report : undefined
+  }, 5000, 'both runs to be learned')
+  t.match(learning.tools.find(x => x.tool === `${id}.total`), { runs: 2, successes: 1, failures: 1, diagnoses: { 'plugin-bug': 2 }, recovered: 1, failureClasses: { R3SN_PLUGIN_ERROR: 1 } })
+  const status = (await client.GET('/api/engines/status')).data!.engines.selfDebuggingEngine
+  t.match(status, { enabled: true, diagnoses: 2, byClass: { 'plugin-bug': 2 }, patches: 1, patchesRejected: 1, inputRepairs: 0, retries: 0 })
+})
+
+t.test('repairs are bounded and skipped without an LLM or when the run handles the failure', async t => {
+  const api = await ordersApi(t)
+  const fake = await startFakeLlm(t)
+  const { client } = await build(t, { ...llmConfig(fake), selfDebugMaxRepairs: 1 })
+  // The repair does not help: the step fails again, and no second repair is asked for.
+  fake.script({ json: { parameters: { method: 'POST', url: api.url, body: { quantity: -1 } }, reason: 'try negative' } })
+  const bounded = await runWorkflow(client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 'x' } } }] })
+  t.match(bounded.answer, { status: 'failed', error: { code: 'HTTP_400' } })
+  t.same(bounded.execution.diagnoses.map(d => [d.action, d.outcome]), [['repair-input', 'failed'], ['none', 'not-applied']])
+  t.equal(fake.chatRequests().length, 1, 'one repair, as configured')
+
+  const continued = await runWorkflow(client, { name: 'order', steps: [
+    { id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: {} }, onError: 'continue' },
+    { id: 'after', type: 'transform', expression: 'steps.order.error.code' }
+  ] })
+  t.match(continued.answer, { status: 'completed', result: 'HTTP_400' })
+  t.match(continued.execution.diagnoses, [{ action: 'none', detail: /handles its own failure/ }])
+
+  const offline = await build(t)
+  const noLlm = await runWorkflow(offline.client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: {} } }] })
+  t.match(noLlm.execution.diagnoses, [{ class: 'bad-input', action: 'none', detail: /no LLM/ }])
+})
