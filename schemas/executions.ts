@@ -30,7 +30,8 @@ export type StepRun = Static<typeof StepRun>
 export const DIAGNOSIS_CLASSES = ['transient', 'bad-input', 'plugin-bug', 'auth', 'policy', 'unknown'] as const
 export const Diagnosis = Type.Object({
   stepId: Type.String(),
-  attempt: Type.Integer({ description: 'The attempt that failed.' }),
+  attempt: Type.Integer({ description: 'The step attempt that failed.' }),
+  executionAttempt: Type.Integer({ description: 'The execution\'s attempt (1, then +1 per retry by hand); bounds count per execution attempt.' }),
   class: Type.Union(DIAGNOSIS_CLASSES.map(c => Type.Literal(c)), { description: 'transient (network, timeout, 429, 5xx), bad-input (schema or 4xx), plugin-bug (exception in plugin code), auth (401/403, credentials), policy (egress, sandbox limits), unknown.' }),
   evidence: Type.Object({ code: Type.String(), message: Type.String() }),
   action: Type.Union(['retry', 'repair-input', 'patch-plugin', 'none'].map(a => Type.Literal(a)), { description: 'What self-debugging did.' }),

@@ -217,11 +217,12 @@ export class Runner {
               ? undefined
               : await this.opts.debugger.diagnose({
                 executionId: id, ownerId: doc.ownerId, step, input, error, cause: err, attempt, signal: abort.signal,
-                previous: diagnoses.filter(d => d.stepId === step.id)
+                // A run retried by hand (POST /retry) starts with fresh bounds.
+                previous: diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt)
               }).catch((e: unknown) => { this.log.warn({ err: e, executionId: id }, 'self-debugging failed'); return undefined })
             if (abort.signal.aborted) throw abort.signal.reason
             if (remedy !== undefined) {
-              const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, outcome: remedy.retry === undefined ? 'not-applied' : 'pending', at: new Date().toISOString() }
+              const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: remedy.retry === undefined ? 'not-applied' : 'pending', at: new Date().toISOString() }
               diagnoses.push(diagnosis)
               await emit('step.diagnosed', { ...diagnosis }, step.id)
               if (remedy.retry !== undefined) {

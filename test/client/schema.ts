@@ -856,8 +856,10 @@ export interface components {
         };
         Diagnosis: {
             stepId: string;
-            /** @description The attempt that failed. */
+            /** @description The step attempt that failed. */
             attempt: number;
+            /** @description The execution's attempt (1, then +1 per retry by hand); bounds count per execution attempt. */
+            executionAttempt: number;
             /** @description transient (network, timeout, 429, 5xx), bad-input (schema or 4xx), plugin-bug (exception in plugin code), auth (401/403, credentials), policy (egress, sandbox limits), unknown. */
             class: "transient" | "bad-input" | "plugin-bug" | "auth" | "policy" | "unknown";
             evidence: {

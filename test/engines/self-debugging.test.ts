@@ -3,7 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { build, eventually, getEvents, llmConfig, runWorkflow } from '../helper.js'
+import { build, eventually, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
 
 /** A loopback orders API that answers 400 unless quantity is a positive integer. */
 async function ordersApi (t: Test) {
@@ -49,6 +49,21 @@ t.test('a transient failure recovers by retries with backoff; turned off, it fai
   t.match(execution.diagnoses[1]?.detail, /retry 2 of 3 in 500 ms/, 'exponential backoff')
   const events = await getEvents(client, execution.executionId)
   t.equal(events.filter(e => e.type === 'step.diagnosed').length, 2, 'each diagnosis is an execution event')
+
+  // Bounded per execution attempt: 1 + 3 tries fail, a retry by hand gets 3 more.
+  const stubborn = await runWorkflow(client, { name: 'stubborn', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/stubborn/5` } }] })
+  t.match(stubborn.answer, { status: 'failed', error: { code: 'HTTP_503' } })
+  t.equal(recorder.requests.filter(r => r.path === '/fail/stubborn/5').length, 4)
+  await client.POST('/api/executions/{id}/retry', { params: { path: { id: stubborn.execution.executionId } } })
+  const retried = await eventually(async () => {
+    const e = await getExecution(client, stubborn.execution.executionId)
+    return e.status === 'completed' || e.status === 'failed' ? e : undefined
+  }, 10_000, 'the retried run to end')
+  t.equal(retried.status, 'completed')
+  t.equal(recorder.requests.filter(r => r.path === '/fail/stubborn/5').length, 6, 'fresh bounds after the retry by hand')
+  t.same(retried.diagnoses.map(d => [d.executionAttempt, d.action, d.outcome]), [
+    [1, 'retry', 'failed'], [1, 'retry', 'failed'], [1, 'retry', 'failed'], [1, 'none', 'not-applied'], [2, 'retry', 'recovered']
+  ])
 
   const off = await build(t, { selfDebug: false })
   const failed = await runWorkflow(off.client, { name: 'flaky', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/other/1` } }] })
