@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { Db } from 'mongodb'
 import type { Config } from '../config.js'
 import type { Owner } from '../plugins/db.js'
-import { BadRequest, Conflict } from '../schemas/errors.js'
+import { Conflict } from '../schemas/errors.js'
 import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
 import { validateDefinition } from './runtime/definition.js'
 import { evaluate, literal } from './runtime/expressions.js'
@@ -15,7 +15,6 @@ import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepDebugger, type StepHandler } from './runtime/steps.js'
 import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution } from './runtime/store.js'
-import type { IntegrationHub } from './integration-hub.js'
 import { Worker } from './runtime/worker.js'
 import { stepsOf, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
 
@@ -60,7 +59,6 @@ export class Orchestrator {
     private readonly log: FastifyBaseLogger,
     private readonly config: Config,
     readonly steps: StepRegistry,
-    private readonly hub: IntegrationHub,
     stepDebugger?: StepDebugger
   ) {
     this.store = new ExecutionStore(db)
@@ -118,20 +116,7 @@ export class Orchestrator {
     return this.queue(owner, { type: 'agent', trigger: input, plan: [{ id: 'agent', type: 'agent', agent: agentId, input: literal(input) }] })
   }
 
-  /** Queues one integration action; bad params or credential are a 400 and nothing is stored. */
-  async executeIntegration (owner: Owner, action: string, params: Record<string, unknown>, credentialId?: string): Promise<ExecutionDoc> {
-    const hub = this.hub
-    const problem = hub.problem(action, params, credentialId, true)
-    if (problem !== undefined) throw new BadRequest(problem)
-    const spec = hub.get(action)?.credential
-    if (credentialId !== undefined && spec !== undefined) {
-      await hub.credentials.secretFor(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(err.message) })
-    }
-    const step: WorkflowStep = { id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }
-    return this.queue(owner, { type: 'integration', trigger: { action, params }, plan: [step] })
-  }
-
-  /** Queues a run of steps already checked by the caller (e.g. one plugin action). */
+  /** Queues a run of steps the caller has checked (one integration or plugin action). */
   async startSteps (owner: Owner, type: ExecutionDoc['type'], trigger: unknown, plan: WorkflowStep[]): Promise<ExecutionDoc> {
     return this.queue(owner, { type, trigger, plan })
   }
@@ -252,7 +237,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   steps.register('agent', app.agentEngine.stepHandler)
   steps.register('plugin', app.pluginFactory.stepHandler)
   steps.register('plan', app.universalExecutor.planStep(steps))
-  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, app.integrationHub, app.selfDebugging)
+  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, app.selfDebugging)
   await orch.init()
   // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
   orch.store.on('ended', (id: string) => {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { jsonSchema } from '../plugins/llm.js'
 import { errors, ref } from '../schemas/common.js'
-import { NotFound } from '../schemas/errors.js'
+import { BadRequest, NotFound } from '../schemas/errors.js'
+import { literal } from '../engines/runtime/expressions.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { ExecuteIntegrationRequest, IntegrationList, IntegrationParams } from '../schemas/integrations.js'
 import { replyWithRun } from './run-result.js'
@@ -34,7 +35,18 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
     if (!app.integrationHub.list().some(a => a.name.startsWith(`${name}.`))) throw new NotFound(`Integration ${name}`)
     const action = req.body.action.includes('.') ? req.body.action : `${name}.${req.body.action}`
     if (!action.startsWith(`${name}.`)) throw new NotFound(`Action ${action} of integration ${name}`)
-    const doc = await app.orchestrator.executeIntegration(req.user, action, req.body.params ?? {}, req.body.credentialId)
+    const params = req.body.params ?? {}
+    const { credentialId } = req.body
+    // Checked before anything is stored: bad params or credential are a 400.
+    const problem = app.integrationHub.problem(action, params, credentialId, true)
+    if (problem !== undefined) throw new BadRequest(problem)
+    const spec = app.integrationHub.get(action)?.credential
+    if (credentialId !== undefined && spec !== undefined) {
+      await app.integrationHub.credentials.secretFor(req.user.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(err.message) })
+    }
+    const doc = await app.orchestrator.startSteps(req.user, 'integration', { action, params }, [
+      { id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }
+    ])
     return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
   })
 }
