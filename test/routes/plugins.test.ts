@@ -50,6 +50,15 @@ t.test('a generated plugin that passes its self-tests is stored, and progress is
   const stages = ws.frames.filter(f => f.event === 'plugin:progress').map(f => f.data.stage)
   t.same(stages, ['generating', 'testing'])
   t.match(await ws.waitFor(f => f.event === 'plugin:generated'), { data: { plugin: { id }, version: 1, rounds: 1 } })
+
+  // Over the WebSocket: answered at once, the result follows as an event.
+  fake.script({ json: greet() })
+  ws.send('plugin:generate', { ...generateRequest, appName: 'Greeter WS' }, 'g')
+  t.match(await ws.waitFor(f => f.id === 'g'), { event: 'plugin:progress', data: { stage: 'accepted', appName: 'Greeter WS' } })
+  t.match(await ws.waitFor(f => f.event === 'plugin:generated' && f.data.plugin.name === 'Greeter WS'), { data: { version: 1 } })
+  fake.script(...Array.from({ length: 3 }, () => ({ json: greet('export function greet () { return {} }') })))
+  ws.send('plugin:generate', { ...generateRequest, appName: 'Broken' }, 'b')
+  t.match(await ws.waitFor(f => f.id === 'b' && f.event === 'error', 10_000), { data: { code: 'R3SN_UNPROCESSABLE', details: { rounds: 3 } } })
 })
 
 t.test('a plugin that fails its checks twice is repaired with the failures and then stored', async t => {
