@@ -38,9 +38,13 @@ export interface ChatResult {
 
 /** An LLM call that failed; `retryable` tells the runtime whether another attempt may help. */
 export class LlmError extends StepError {
+  /** Met in a request (plugin generation), it is the upstream's failure: 502, or 503 when no LLM is configured. */
+  readonly statusCode: number
+
   constructor (message: string, code: string, retryable: boolean) {
     super(message, code, retryable)
     this.name = 'LlmError'
+    this.statusCode = code === 'R3SN_LLM_NOT_CONFIGURED' ? 503 : 502
   }
 }
 

@@ -3582,6 +3582,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every error response. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
             503: {
                 headers: {
                     [name: string]: unknown;

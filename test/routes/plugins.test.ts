@@ -88,6 +88,8 @@ t.test('a plugin that never passes is refused with its failures and nothing is s
 
   const offline = await build(t)
   t.match(await call(offline.baseUrl, offline.adminKey, 'POST', '/api/plugins/generate', generateRequest), { status: 503, body: { message: /OPENAI_API_KEY/ } })
+  const wrongKey = await build(t, { ...llmConfig(fake), openaiApiKey: 'sk-wrong-key-1234567890' })
+  t.match(await call(wrongKey.baseUrl, wrongKey.adminKey, 'POST', '/api/plugins/generate', generateRequest), { status: 502, body: { code: 'R3SN_LLM_AUTH', message: /rejected the API key/ } }, 'an LLM failure is the upstream\'s: 502, named')
 })
 
 t.test('a person writes a plugin: same checks; versions are immutable and pinned steps keep theirs', async t => {
