@@ -59,12 +59,16 @@ export class Orchestrator {
     private readonly log: FastifyBaseLogger,
     private readonly config: Config,
     readonly steps: StepRegistry,
-    stepDebugger?: StepDebugger
+    hooks: { debugger?: StepDebugger, onEnded?: (doc: ExecutionDoc) => Promise<void> } = {}
   ) {
     this.store = new ExecutionStore(db)
     this.workflows = new WorkflowStore(db)
     const runner = new Runner(this.store, steps, log, {
-      instanceId: this.instanceId, leaseMs: config.leaseMs, heartbeatMs: Math.min(500, config.leaseMs / 3), maxStepRuns: 1000, debugger: stepDebugger
+      instanceId: this.instanceId, leaseMs: config.leaseMs, heartbeatMs: Math.min(500, config.leaseMs / 3), maxStepRuns: 1000, debugger: hooks.debugger,
+      onEnded: hooks.onEnded === undefined ? undefined : async (id) => {
+        const doc = await this.store.get(id)
+        if (doc !== null) await hooks.onEnded?.(doc)
+      }
     })
     this.worker = new Worker(this.store, runner, log, { instanceId: this.instanceId, concurrency: config.concurrency, pollMs: config.pollMs, leaseMs: config.leaseMs })
     this.scheduler = new Scheduler(this.workflows, (wf, tick) => this.startScheduled(wf, tick), log, config.schedulerTickMs)
@@ -132,21 +136,32 @@ export class Orchestrator {
     if (created !== null) this.log.info({ workflowId: wf._id, tick }, 'schedule fired')
   }
 
-  /** The execution once it has ended, or null if it is still going after timeoutMs. */
+  /**
+   * The execution once it has ended, or null if it is still going after timeoutMs. A run on
+   * this instance counts as ended once its end hook (learning) is done, so the next request
+   * sees what it taught.
+   */
   async waitForEnd (id: string, timeoutMs: number): Promise<ExecutionDoc | null> {
     const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const doc = await this.store.get(id)
-      if (doc !== null && TERMINAL.includes(doc.status)) return doc
-      const left = deadline - Date.now()
-      if (left <= 0) return null
-      // Woken at once when the run ends on this instance; polls for runs on other instances.
-      await new Promise<void>(resolve => {
-        const onEnded = (ended: string) => { if (ended === id) done() }
-        const timer = setTimeout(() => done(), Math.min(left, 250))
-        const done = () => { clearTimeout(timer); this.store.off('ended', onEnded); resolve() }
-        this.store.on('ended', onEnded)
-      })
+    let endedHere = false
+    let wake: () => void = () => {}
+    const onEnded = (ended: string) => { if (ended === id) { endedHere = true; wake() } }
+    this.store.on('ended', onEnded)
+    try {
+      for (;;) {
+        const doc = await this.store.get(id)
+        if (doc !== null && TERMINAL.includes(doc.status) && (endedHere || !this.worker.active.has(id))) return doc
+        const left = deadline - Date.now()
+        if (left <= 0) return null
+        // Woken at once when the run ends on this instance; polls for runs on other instances.
+        await new Promise<void>(resolve => {
+          const timer = setTimeout(() => resolve(), Math.min(left, 250))
+          wake = () => { clearTimeout(timer); resolve() }
+          if (endedHere) wake()
+        })
+      }
+    } finally {
+      this.store.off('ended', onEnded)
     }
   }
 
@@ -237,14 +252,12 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   steps.register('agent', app.agentEngine.stepHandler)
   steps.register('plugin', app.pluginFactory.stepHandler)
   steps.register('plan', app.universalExecutor.planStep(steps))
-  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, app.selfDebugging)
-  await orch.init()
-  // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
-  orch.store.on('ended', (id: string) => {
-    orch.store.get(id)
-      .then(doc => doc === null ? undefined : app.selfEvolving.observe(doc))
-      .catch(err => app.log.warn({ err, executionId: id }, 'learning from an execution failed'))
+  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
+    debugger: app.selfDebugging,
+    // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
+    onEnded: doc => app.selfEvolving.observe(doc)
   })
+  await orch.init()
   app.decorate('orchestrator', orch)
   app.engines.register('orchestrator', () => orch.status())
   app.addHook('onReady', async () => { orch.start() })

@@ -25,6 +25,8 @@ export interface RunnerOptions {
   maxStepRuns: number
   /** Self-debugging: asked about a step that failed for good, before the failure is final. */
   debugger?: StepDebugger
+  /** Runs after a run stops on this instance (ended or not), before 'ended' is emitted. */
+  onEnded?: (id: string) => Promise<void>
 }
 
 export function backoffDelay (retry: RetryPolicy | undefined, failedAttempt: number): number {
@@ -267,6 +269,7 @@ export class Runner {
       await this.stopped(err, id, lease, steps, emit, end)
     } finally {
       clearInterval(heartbeat)
+      await this.opts.onEnded?.(id).catch((err: unknown) => this.log.warn({ err, executionId: id }, 'end hook failed'))
       this.store.emit('ended', id)
     }
   }
