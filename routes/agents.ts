@@ -68,7 +68,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
     await app.agentEngine.agents.get(req.user, req.params.id)
     const { action, params, memoryKey } = req.body
     const doc = await app.orchestrator.executeAgent(req.user, req.params.id, { action, ...(params === undefined ? {} : { params }), ...(memoryKey === undefined ? {} : { memoryKey }) })
-    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+    return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 
   app.post('/api/agents/execute-prompt', {
@@ -88,7 +88,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
         }, { transient: true }))._id
       : (await app.agentEngine.agents.get(req.user, req.body.agentId))._id
     const doc = await app.orchestrator.executeAgent(req.user, agentId, { prompt, ...(context === undefined ? {} : { context }), ...(memoryKey === undefined ? {} : { memoryKey }) })
-    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+    return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 }
 

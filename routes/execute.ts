@@ -16,7 +16,7 @@ const execute: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req, reply) => {
     const doc = await app.orchestrator.executePrompt(req.user, req.body.prompt, req.body.context)
-    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs, promptResult)
+    return replyWithRun(reply, app.orchestrator, doc, req.body, promptResult)
   })
 
   app.post('/api/test/execute', {
@@ -26,7 +26,7 @@ const execute: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req, reply) => {
     const doc = await app.orchestrator.executePrompt(req.user, SELF_TEST_PROMPT)
-    return replyWithRun(reply, app.orchestrator, doc, app.orchestrator.syncTimeoutMs, promptResult)
+    return replyWithRun(reply, app.orchestrator, doc, {}, promptResult)
   })
 }
 

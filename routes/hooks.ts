@@ -21,7 +21,7 @@ const hooks: FastifyPluginAsyncTypebox = async (app) => {
     if (wf === null) throw new NotFound('Webhook')
     const doc = await app.orchestrator.startWorkflow(wf, req.body ?? {})
     if (doc === null) throw new Error('a fresh execution id collided')
-    return replyWithRun(reply, app.orchestrator, doc, req.query.mode === 'sync' ? app.orchestrator.syncTimeoutMs : false)
+    return replyWithRun(reply, app.orchestrator, doc, { mode: req.query.mode ?? 'async' })
   })
 }
 

@@ -47,7 +47,7 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
     const doc = await app.orchestrator.startSteps(req.user, 'integration', { action, params }, [
       { id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }
     ])
-    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+    return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 }
 

@@ -121,7 +121,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       id: 'action', type: 'plugin', plugin: doc.pluginId, action, input: literal(parameters),
       ...(version === undefined ? {} : { pluginVersion: version }), ...(credentialId === undefined ? {} : { credential: credentialId })
     }])
-    return replyWithRun(reply, app.orchestrator, execution, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+    return replyWithRun(reply, app.orchestrator, execution, req.body)
   })
 
   app.get('/api/plugins/:id/analytics', {

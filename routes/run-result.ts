@@ -20,14 +20,17 @@ export function promptResult (ended: ExecutionDoc): ExecuteResponse {
   return { ...runResult(ended), prompt: ended.prompt ?? '', planner: strategy?.planner ?? null, strategy, usage: ended.usage }
 }
 
+/** How a request asks to wait: sync (default) up to timeoutMs (default R3SN_SYNC_TIMEOUT_MS), or async. */
+export interface RunWait { mode?: 'sync' | 'async', timeoutMs?: number }
+
 /**
  * Answers a started run: sync waits for the end (200 with the result), and answers 202
  * with the executionId when the wait runs out; async answers 202 at once.
  */
-export async function replyWithRun (reply: FastifyReply, orchestrator: Orchestrator, doc: ExecutionDoc, wait: number | false, answer: (ended: ExecutionDoc) => unknown = runResult) {
+export async function replyWithRun (reply: FastifyReply, orchestrator: Orchestrator, doc: ExecutionDoc, wait: RunWait, answer: (ended: ExecutionDoc) => unknown = runResult) {
   const accepted = (status: ExecutionDoc['status']) => ({ success: true as const, executionId: doc._id, status, ...(doc.prompt === undefined ? {} : { prompt: doc.prompt }) })
-  if (wait === false) return reply.code(202).send(accepted(doc.status))
-  const ended = await orchestrator.waitForEnd(doc._id, wait)
+  if (wait.mode === 'async') return reply.code(202).send(accepted(doc.status))
+  const ended = await orchestrator.waitForEnd(doc._id, wait.timeoutMs ?? orchestrator.syncTimeoutMs)
   if (ended === null) return reply.code(202).send(accepted((await orchestrator.store.get(doc._id))?.status ?? doc.status))
   return reply.code(200).send(answer(ended))
 }

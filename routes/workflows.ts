@@ -65,7 +65,7 @@ const workflows: FastifyPluginAsyncTypebox = async (app) => {
     const wf = await app.orchestrator.workflows.get(req.user, req.params.id)
     const doc = await app.orchestrator.startWorkflow(wf, req.body.triggerData, { priority: req.body.priority })
     if (doc === null) throw new Error('a fresh execution id collided')
-    return replyWithRun(reply, app.orchestrator, doc, req.body.mode === 'async' ? false : req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+    return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 
   app.post('/api/workflows/:id/hook/rotate', {
