@@ -23,6 +23,8 @@ interface Stats {
   /** self-debugging: diagnosis class -> count, and how many of them recovered the step */
   diagnoses: Record<string, number>
   recovered: number
+  /** LLM tokens spent (agent turns, planning) */
+  tokens: number
 }
 
 interface StrategyDoc extends Stats {
@@ -82,7 +84,7 @@ function percentile (values: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number
 }
 
-const emptyStats = (): Stats => ({ runs: 0, successes: 0, failures: 0, durationsMs: [], failureClasses: {}, diagnoses: {}, recovered: 0 })
+const emptyStats = (): Stats => ({ runs: 0, successes: 0, failures: 0, durationsMs: [], failureClasses: {}, diagnoses: {}, recovered: 0, tokens: 0 })
 
 /**
  * Learns from every ended execution: statistics per strategy (prompt + plan shape) and per
@@ -125,6 +127,7 @@ export class SelfEvolving {
       const ofStep = diagnoses.filter(d => d.stepId === run.stepId)
       await this.update<ToolDoc>(`tool:${doc.ownerId}:${tool}`, { kind: 'tool', ownerId: doc.ownerId, tool }, stats => {
         this.count(stats, run.status === 'completed', run.durationMs, run.error?.code, ofStep)
+        stats.tokens = (stats.tokens ?? 0) + (run.tokens ?? 0)
       })
     }
     const strategy = strategyOf(doc) as Strategy | null
@@ -139,6 +142,7 @@ export class SelfEvolving {
       stats.consecutiveFailures = ok ? 0 : stats.consecutiveFailures + 1
       stats.promptTokens += doc.usage?.promptTokens ?? 0
       stats.completionTokens += doc.usage?.completionTokens ?? 0
+      stats.tokens = (stats.tokens ?? 0) + (doc.usage?.promptTokens ?? 0) + (doc.usage?.completionTokens ?? 0)
       if (strategy.source === 'learned') stats.reused++
     })
   }
@@ -218,7 +222,8 @@ export class SelfEvolving {
       p50DurationMs: percentile(d.durationsMs, 0.5),
       failureClasses: d.failureClasses,
       diagnoses: d.diagnoses,
-      recovered: d.recovered
+      recovered: d.recovered,
+      tokens: d.tokens ?? 0
     })
     return {
       success: true,

@@ -23,7 +23,8 @@ export const StepRun = Type.Object({
   error: Type.Optional(ref(ExecutionError)),
   startedAt: Type.String({ format: 'date-time' }),
   endedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  durationMs: Type.Optional(Type.Number())
+  durationMs: Type.Optional(Type.Number()),
+  tokens: Type.Optional(Type.Integer({ description: 'LLM tokens (prompt + completion) the step spent (planning, agent turns).' }))
 }, { $id: 'StepRun' })
 export type StepRun = Static<typeof StepRun>
 

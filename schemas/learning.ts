@@ -8,7 +8,8 @@ const Stats = {
   p50DurationMs: Type.Union([Type.Number(), Type.Null()], { description: 'Over the last 50 runs.' }),
   failureClasses: Type.Record(Type.String(), Type.Integer(), { description: 'Error code -> failures.' }),
   diagnoses: Type.Record(Type.String(), Type.Integer(), { description: 'Self-debugging diagnosis class -> count.' }),
-  recovered: Type.Integer({ description: 'Diagnoses after which the step succeeded.' })
+  recovered: Type.Integer({ description: 'Diagnoses after which the step succeeded.' }),
+  tokens: Type.Integer({ description: 'LLM tokens spent (prompt + completion).' })
 }
 
 export const LearningResponse = Type.Object({

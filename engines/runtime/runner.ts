@@ -174,9 +174,14 @@ export class Runner {
               await emit('step.started', { attempt, idempotencyKey }, step.id)
             }
             const running = step
+            // Tokens are counted on the execution at once, and on the step's entry with its next write.
+            const countTokens = async (usage: TokenUsage) => {
+              entry = { ...entry, tokens: (entry.tokens ?? 0) + usage.promptTokens + usage.completionTokens }
+              await recordUsage(usage)
+            }
             let output = await withTimeout(signal => handler.run({
               executionId: id, ownerId: doc.ownerId, step: running, input, scope, attempt, idempotencyKey, signal, log: this.log,
-              emit: (type, data) => emit(type, data, running.id), recordUsage
+              emit: (type, data) => emit(type, data, running.id), recordUsage: countTokens
             }), running.timeoutMs, abort.signal)
             let planJson: string | undefined
             if (output instanceof Expand) {

@@ -27,6 +27,8 @@ export interface StepRunDoc {
   startedAt: Date
   endedAt?: Date
   durationMs?: number
+  /** LLM tokens (prompt + completion) the step spent, all attempts. */
+  tokens?: number
 }
 
 /** The holder of a running execution; its expiry lives on the queue entry. */
@@ -84,7 +86,8 @@ export function toStepRun (s: StepRunDoc): StepRun {
     ...(s.outputJson === undefined ? {} : { output: decodeJson(s.outputJson) }),
     ...(s.error === undefined ? {} : { error: s.error }),
     startedAt: s.startedAt.toISOString(),
-    ...(s.endedAt === undefined ? {} : { endedAt: s.endedAt.toISOString(), durationMs: s.durationMs })
+    ...(s.endedAt === undefined ? {} : { endedAt: s.endedAt.toISOString(), durationMs: s.durationMs }),
+    ...(s.tokens === undefined ? {} : { tokens: s.tokens })
   }
 }
 

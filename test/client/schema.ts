@@ -853,6 +853,8 @@ export interface components {
             /** Format: date-time */
             endedAt?: string;
             durationMs?: number;
+            /** @description LLM tokens (prompt + completion) the step spent (planning, agent turns). */
+            tokens?: number;
         };
         Diagnosis: {
             stepId: string;
@@ -1386,6 +1388,8 @@ export interface components {
                 };
                 /** @description Diagnoses after which the step succeeded. */
                 recovered: number;
+                /** @description LLM tokens spent (prompt + completion). */
+                tokens: number;
                 promptTokens: number;
                 completionTokens: number;
                 /** @description Runs that reused this plan without planning. */
@@ -1412,6 +1416,8 @@ export interface components {
                 };
                 /** @description Diagnoses after which the step succeeded. */
                 recovered: number;
+                /** @description LLM tokens spent (prompt + completion). */
+                tokens: number;
             }[];
         };
     };
