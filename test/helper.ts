@@ -59,6 +59,28 @@ export async function createUser (baseUrl: string, adminKey: string, user: strin
   return { key: res.data.secret, keyId: res.data.key.id, client: apiClient(baseUrl, res.data.secret) }
 }
 
+/** One answer of a plain API call: the status, the raw text (to look for secrets in) and its JSON. */
+export interface Answer { status: number, text: string, body: any }
+
+/**
+ * Plain fetch to the API with a key (or none), for bodies the typed client would refuse and
+ * answers to read as raw text. When `answers` is given, every answer is also pushed to it.
+ */
+export function caller (baseUrl: string, key?: string, answers?: Answer[]) {
+  return async (method: string, path: string, body?: unknown): Promise<Answer> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+    const text = await res.text()
+    const answer = { status: res.status, text, body: JSON.parse(text) }
+    answers?.push(answer)
+    return answer
+  }
+}
+export type Call = ReturnType<typeof caller>
+
 export type WorkflowBody = components['schemas']['WorkflowDefinition']
 export type ExecutionBody = components['schemas']['Execution']
 

@@ -1,9 +1,8 @@
 import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import { Value } from '@sinclair/typebox/value'
-import { createServer, type IncomingHttpHeaders } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import type { Config } from '../../config.js'
 import type { ActionContext, CredentialData, IntegrationAction } from '../../engines/integrations/types.js'
 import { builtinActions } from '../../engines/integrations/index.js'
@@ -14,6 +13,7 @@ import * as json from '../../engines/integrations/json.js'
 import * as slack from '../../engines/integrations/slack.js'
 import * as text from '../../engines/integrations/text.js'
 import * as webhook from '../../engines/integrations/webhook.js'
+import { startServer, startSlack, startSmtp } from '../fixtures/loopback.js'
 import { testConfig } from '../helper.js'
 
 const baseConfig = testConfig()
@@ -36,26 +36,6 @@ async function run<A extends IntegrationAction> (t: Test, action: A, input: unkn
   const output = await action.run(input as never, ctx)
   t.ok(Value.Check(action.output, output), `${action.name} output matches its schema: ${JSON.stringify([...Value.Errors(action.output, output)].map(e => `${e.path} ${e.message}`))}`)
   return output as Record<string, unknown>
-}
-
-interface Received { method: string, path: string, headers: IncomingHttpHeaders, body: string }
-
-/** A real HTTP server on loopback; `answer` picks the status and JSON body of each request. */
-async function startServer (t: Test, answer: (r: Received) => [number, unknown] = () => [200, { ok: true }]) {
-  const received: Received[] = []
-  const server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (c: Buffer) => { body += c.toString() })
-    req.on('end', () => {
-      const r = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
-      received.push(r)
-      const [status, payload] = answer(r)
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload))
-    })
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received }
 }
 
 t.test('the catalog lists every action with strict input and an output schema', async t => {
@@ -183,39 +163,6 @@ t.test('webhook.send obeys the egress allowlist', async t => {
   t.equal(srv.received.length, 1)
 })
 
-/** A real SMTP server on loopback with AUTH PLAIN over plain TCP; recipients @blocked.test are refused. */
-async function startSmtp (t: Test) {
-  const mails: { user: unknown, from: unknown, to: string[], raw: string }[] = []
-  const server = new SMTPServer({
-    authMethods: ['PLAIN'],
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onAuth (auth, _session, cb) {
-      if (auth.username === 'mailer' && auth.password === 'smtp-pass') cb(null, { user: auth.username })
-      else cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }))
-    },
-    onRcptTo (address, _session, cb) {
-      if (address.address.endsWith('@blocked.test')) cb(Object.assign(new Error('no such user'), { responseCode: 550 }))
-      else cb()
-    },
-    onData (stream, session, cb) {
-      let raw = ''
-      stream.on('data', (c: Buffer) => { raw += c.toString() })
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom
-        mails.push({ user: session.user, from: from === false ? undefined : from.address, to: session.envelope.rcptTo.map(r => r.address), raw })
-        cb()
-      })
-    }
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
-  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
-  const port = (server.server.address() as AddressInfo).port
-  return { port, mails, credential: { host: '127.0.0.1', port: String(port), username: 'mailer', password: 'smtp-pass', from: 'R3SN <bot@r3sn.test>' } }
-}
-
 t.test('email.send delivers over SMTP with the credential\'s login', async t => {
   const smtp = await startSmtp(t)
   const out = await run(t, email.send, { to: ['ada@example.test', 'blocked@blocked.test'], cc: 'cc@example.test', subject: 'Order 42 shipped', text: 'It is on its way.' },
@@ -265,16 +212,8 @@ t.test('email.send failures: login, recipients, connection, egress, input', asyn
 })
 
 t.test('slack.postMessage posts with the bot token', async t => {
-  const srv = await startServer(t, r => {
-    const body = JSON.parse(r.body) as { channel: string }
-    if (r.headers.authorization !== 'Bearer xoxb-good') return [200, { ok: false, error: 'invalid_auth' }]
-    if (body.channel === 'missing') return [200, { ok: false, error: 'channel_not_found' }]
-    if (body.channel === 'busy') return [200, { ok: false, error: 'ratelimited' }]
-    if (body.channel === 'down') return [503, { error: 'down' }]
-    if (body.channel === 'slow') return [429, { ok: false, error: 'ratelimited' }]
-    return [200, { ok: true, channel: 'C123', ts: '1700000000.000100', message: { text: 'hi' } }]
-  })
-  const config = { slackBaseUrl: `${srv.url}/api` }
+  const srv = await startSlack(t, 'xoxb-good')
+  const config = { slackBaseUrl: srv.apiUrl }
   const credential = { token: 'xoxb-good' }
   const out = await run(t, slack.postMessage, { channel: '#general', text: 'Deploy done', threadTs: '1699999999.000200', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*done*' } }] },
     context({ credential, config }))

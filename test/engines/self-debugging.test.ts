@@ -1,27 +1,19 @@
 import t, { type Test } from 'tap'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { build, eventually, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
+import { startServer } from '../fixtures/loopback.js'
+import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
 
 /** A loopback orders API that answers 400 unless quantity is a positive integer. */
 async function ordersApi (t: Test) {
   const bodies: unknown[] = []
-  const server = createServer((req, res) => {
-    let raw = ''
-    req.on('data', (c: Buffer) => { raw += c.toString() })
-    req.on('end', () => {
-      const body = JSON.parse(raw === '' ? '{}' : raw) as { quantity?: unknown }
-      bodies.push(body)
-      const ok = Number.isInteger(body.quantity) && (body.quantity as number) > 0
-      res.writeHead(ok ? 201 : 400, { 'content-type': 'application/json' })
-        .end(JSON.stringify(ok ? { ordered: body.quantity } : { error: 'quantity must be a positive integer' }))
-    })
+  const server = await startServer(t, r => {
+    const body = JSON.parse(r.body === '' ? '{}' : r.body) as { quantity?: unknown }
+    bodies.push(body)
+    const ok = Number.isInteger(body.quantity) && (body.quantity as number) > 0
+    return ok ? [201, { ordered: body.quantity }] : [400, { error: 'quantity must be a positive integer' }]
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()) }))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`, bodies }
+  return { url: `${server.url}/orders`, bodies }
 }
 
 const sumManifest = {
@@ -101,8 +93,7 @@ t.test('a 400 from a loopback API is repaired by corrected parameters the LLM pr
 t.test('a buggy plugin is patched to a new version that passes; a patch that fails validation is not stored', async t => {
   const fake = await startFakeLlm(t)
   const { client, baseUrl, adminKey } = await build(t, llmConfig(fake))
-  const post = async (path: string, body: unknown) => (await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<any>
-  const id = (await post('/api/plugins', { name: 'Summer', code: buggy, manifest: sumManifest, tests: sumTests })).plugin.id as string
+  const id = (await caller(baseUrl, adminKey)('POST', '/api/plugins', { name: 'Summer', code: buggy, manifest: sumManifest, tests: sumTests })).body.plugin.id as string
   const versions = async () => (await client.GET('/api/plugins/{id}/versions', { params: { path: { id } } })).data!.versions
 
   // First the LLM proposes a "fix" that still throws on the failing input: refused, nothing stored.

@@ -1,19 +1,16 @@
 import t, { type Test } from 'tap'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
+import { startServer } from '../fixtures/loopback.js'
 import { build, createUser, eventually, llmConfig } from '../helper.js'
 
 /** A loopback API whose answer the test switches between 200 and 400. */
 async function switchable (t: Test) {
   const state = { status: 200, hits: 0 }
-  const server = createServer((_req, res) => {
+  const server = await startServer(t, () => {
     state.hits++
-    res.writeHead(state.status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: state.status === 200 }))
+    return [state.status, { ok: state.status === 200 }]
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()) }))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/status`, state }
+  return { url: `${server.url}/status`, state }
 }
 
 const plan = (url: string) => ({

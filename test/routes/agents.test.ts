@@ -2,17 +2,7 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { build, createUser, getEvents, getExecution, llmConfig } from '../helper.js'
-
-async function call (baseUrl: string, key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  return { status: res.status, text, body: JSON.parse(text) }
-}
+import { build, caller, createUser, getEvents, getExecution, llmConfig } from '../helper.js'
 
 const definition = (over: Record<string, unknown> = {}) => ({
   name: 'fetcher', instructions: 'Fetch what you are asked to and report.', capabilities: ['http'], tools: ['http.request', 'core.time'], ...over
@@ -21,26 +11,26 @@ const definition = (over: Record<string, unknown> = {}) => ({
 t.test('agents CRUD: validated, owned, and 400 on bad input', async t => {
   const fake = await startFakeLlm(t)
   const { baseUrl, adminKey } = await build(t, { ...llmConfig(fake), encryptionKey: randomBytes(32) })
-  const alice = (await createUser(baseUrl, adminKey, 'alice')).key
-  const bob = (await createUser(baseUrl, adminKey, 'bob')).key
+  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key)
+  const bob = caller(baseUrl, (await createUser(baseUrl, adminKey, 'bob')).key)
 
-  const created = await call(baseUrl, alice, 'POST', '/api/agents', definition())
+  const created = await alice('POST', '/api/agents', definition())
   t.equal(created.status, 201)
   t.match(created.body.agent, { id: /^agt_/, name: 'fetcher', type: 'assistant', tools: ['http.request', 'core.time'], limits: { maxSteps: 10, maxTokens: 50000 }, memoryKey: null, transient: false })
   const id = created.body.agent.id as string
 
-  t.match((await call(baseUrl, alice, 'GET', `/api/agents/${id}`)).body.agent, { id, name: 'fetcher' })
-  t.same((await call(baseUrl, alice, 'GET', '/api/agents')).body.agents.map((a: { id: string }) => a.id), [id])
-  const updated = await call(baseUrl, alice, 'PUT', `/api/agents/${id}`, definition({ name: 'fetcher 2', limits: { maxSteps: 3, maxTokens: 1000 } }))
+  t.match((await alice('GET', `/api/agents/${id}`)).body.agent, { id, name: 'fetcher' })
+  t.same((await alice('GET', '/api/agents')).body.agents.map((a: { id: string }) => a.id), [id])
+  const updated = await alice('PUT', `/api/agents/${id}`, definition({ name: 'fetcher 2', limits: { maxSteps: 3, maxTokens: 1000 } }))
   t.match(updated.body.agent, { name: 'fetcher 2', limits: { maxSteps: 3, maxTokens: 1000 } })
 
   for (const [method, path] of [['GET', `/api/agents/${id}`], ['PUT', `/api/agents/${id}`], ['DELETE', `/api/agents/${id}`], ['POST', `/api/agents/${id}/execute`]] as const) {
-    const res = await call(baseUrl, bob, method, path, method === 'PUT' ? definition() : method === 'POST' ? { action: 'go' } : undefined)
+    const res = await bob(method, path, method === 'PUT' ? definition() : method === 'POST' ? { action: 'go' } : undefined)
     t.equal(res.status, 404, `another user: ${method} ${path}`)
   }
-  t.same((await call(baseUrl, bob, 'GET', '/api/agents')).body.agents, [])
+  t.same((await bob('GET', '/api/agents')).body.agents, [])
 
-  const slackCred = await call(baseUrl, alice, 'POST', '/api/credentials', { name: 's', type: 'slack', data: { token: 'xoxb-1' } })
+  const slackCred = await alice('POST', '/api/credentials', { name: 's', type: 'slack', data: { token: 'xoxb-1' } })
   const bad: [unknown, RegExp][] = [
     [{ instructions: 'x' }, /name/],
     [definition({ tools: ['teleport.now'] }), /unknown tool "teleport\.now"/],
@@ -51,36 +41,37 @@ t.test('agents CRUD: validated, owned, and 400 on bad input', async t => {
     [definition({ extra: true }), /additional/]
   ]
   for (const [body, message] of bad) {
-    const res = await call(baseUrl, alice, 'POST', '/api/agents', body)
+    const res = await alice('POST', '/api/agents', body)
     t.equal(res.status, 400, JSON.stringify(body).slice(0, 80))
     t.match(res.body, { success: false, statusCode: 400, message })
   }
-  t.equal((await call(baseUrl, alice, 'GET', '/api/agents')).body.agents.length, 1, 'no bad agent was stored')
-  const badUpdate = await call(baseUrl, alice, 'PUT', `/api/agents/${id}`, definition({ tools: ['teleport.now'] }))
+  t.equal((await alice('GET', '/api/agents')).body.agents.length, 1, 'no bad agent was stored')
+  const badUpdate = await alice('PUT', `/api/agents/${id}`, definition({ tools: ['teleport.now'] }))
   t.match(badUpdate, { status: 400, body: { message: /unknown tool/ } })
-  t.equal((await call(baseUrl, alice, 'PUT', `/api/agents/${id}`, { name: 'no instructions' })).status, 400)
-  t.match((await call(baseUrl, alice, 'GET', `/api/agents/${id}`)).body.agent, { name: 'fetcher 2', tools: ['http.request', 'core.time'] }, 'a refused update changes nothing')
-  t.equal((await call(baseUrl, alice, 'GET', '/api/agents?transient=maybe')).status, 400)
-  t.equal((await call(baseUrl, alice, 'POST', `/api/agents/${id}/execute`, { action: 'go', mode: 'later' })).status, 400)
-  t.equal((await call(baseUrl, alice, 'POST', '/api/agents/execute-prompt', { prompt: 'hi', agentId: 'agt_missing' })).status, 404)
-  t.equal((await call(baseUrl, alice, 'POST', `/api/agents/${id}/execute`, {})).status, 400, 'execute needs an action')
-  t.equal((await call(baseUrl, alice, 'POST', '/api/agents/execute-prompt', { prompt: '' })).status, 400)
+  t.equal((await alice('PUT', `/api/agents/${id}`, { name: 'no instructions' })).status, 400)
+  t.match((await alice('GET', `/api/agents/${id}`)).body.agent, { name: 'fetcher 2', tools: ['http.request', 'core.time'] }, 'a refused update changes nothing')
+  t.equal((await alice('GET', '/api/agents?transient=maybe')).status, 400)
+  t.equal((await alice('POST', `/api/agents/${id}/execute`, { action: 'go', mode: 'later' })).status, 400)
+  t.equal((await alice('POST', '/api/agents/execute-prompt', { prompt: 'hi', agentId: 'agt_missing' })).status, 404)
+  t.equal((await alice('POST', `/api/agents/${id}/execute`, {})).status, 400, 'execute needs an action')
+  t.equal((await alice('POST', '/api/agents/execute-prompt', { prompt: '' })).status, 400)
 
-  t.equal((await call(baseUrl, alice, 'DELETE', `/api/agents/${id}`)).status, 200)
-  t.equal((await call(baseUrl, alice, 'GET', `/api/agents/${id}`)).status, 404)
+  t.equal((await alice('DELETE', `/api/agents/${id}`)).status, 200)
+  t.equal((await alice('GET', `/api/agents/${id}`)).status, 404)
 })
 
 t.test('an agent makes two tool calls, each a durable step, then answers', async t => {
   const fake = await startFakeLlm(t)
   const recorder = await startRecorder(t)
   const { baseUrl, adminKey, client } = await build(t, llmConfig(fake))
-  const agent = (await call(baseUrl, adminKey, 'POST', '/api/agents', definition())).body.agent
+  const call = caller(baseUrl, adminKey)
+  const agent = (await call('POST', '/api/agents', definition())).body.agent
   fake.script(
     { toolCalls: [{ id: 'c1', name: 'http__request', arguments: { url: `${recorder.url}/ok` } }], usage: { prompt_tokens: 100, completion_tokens: 10 } },
     { toolCalls: [{ id: 'c2', name: 'core__time', arguments: {} }], usage: { prompt_tokens: 200, completion_tokens: 10 } },
     { content: 'The service answered ok.', usage: { prompt_tokens: 300, completion_tokens: 20 } }
   )
-  const res = await call(baseUrl, adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'Check the service', params: { service: 'ok' } })
+  const res = await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'Check the service', params: { service: 'ok' } })
   t.equal(res.status, 200)
   t.match(res.body, { status: 'completed', result: { answer: 'The service answered ok.', turns: 3, usage: { promptTokens: 600, completionTokens: 40 } } })
   t.equal(recorder.requests.length, 1, 'the http tool ran once')
@@ -96,6 +87,10 @@ t.test('an agent makes two tool calls, each a durable step, then answers', async
     ['agent_answer', 'transform', 'completed']
   ])
   t.same(execution.usage, { calls: 3, promptTokens: 600, completionTokens: 40 }, 'tokens recorded on the execution')
+  t.same(execution.steps.map(s => s.tokens ?? 0), [110, 0, 210, 0, 320, 0], 'and on each turn')
+  const learned = (await client.GET('/api/learning')).data!.tools
+  t.match(learned.find(x => x.tool === `agent:${agent.id as string}`), { runs: 3, successes: 3, tokens: 640 }, 'the agent\'s turns count as one tool, with their tokens')
+  t.match(learned.find(x => x.tool === 'http.request'), { runs: 1, successes: 1, tokens: 0 })
 
   const [first, second, third] = fake.chatRequests() as [LlmRequest, LlmRequest, LlmRequest]
   t.match(first.body.messages[0], { role: 'system', content: 'Fetch what you are asked to and report.' })
@@ -115,60 +110,65 @@ t.test('a failed tool call goes back to the agent, which decides', async t => {
   const fake = await startFakeLlm(t)
   const recorder = await startRecorder(t)
   const { baseUrl, adminKey } = await build(t, llmConfig(fake))
-  const agent = (await call(baseUrl, adminKey, 'POST', '/api/agents', definition())).body.agent
+  const call = caller(baseUrl, adminKey)
+  const agent = (await call('POST', '/api/agents', definition())).body.agent
   fake.script(
     { toolCalls: [{ name: 'http__request', arguments: { url: `${recorder.url}/status/404` } }, { name: 'no_such_tool', arguments: {} }] },
     req => ({ content: `errors seen: ${req.body.messages.filter((m: { role: string, content: string }) => m.role === 'tool' && m.content.includes('error')).length as number}` })
   )
-  const res = await call(baseUrl, adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'fetch it' })
+  const res = await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'fetch it' })
   t.match(res.body, { status: 'completed', result: { answer: 'errors seen: 2' } })
 })
 
 t.test('an agent still calling tools at limits.maxSteps stops with a clear status', async t => {
   const fake = await startFakeLlm(t, { fallback: { toolCalls: [{ name: 'core__time', arguments: {} }] } })
   const { baseUrl, adminKey, client } = await build(t, llmConfig(fake))
-  const agent = (await call(baseUrl, adminKey, 'POST', '/api/agents', definition({ limits: { maxSteps: 2, maxTokens: 100000 } }))).body.agent
-  const res = await call(baseUrl, adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'loop forever' })
+  const call = caller(baseUrl, adminKey)
+  const agent = (await call('POST', '/api/agents', definition({ limits: { maxSteps: 2, maxTokens: 100000 } }))).body.agent
+  const res = await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'loop forever' })
   t.match(res.body, { status: 'failed', error: { code: 'R3SN_AGENT_MAX_STEPS', stepId: 'agent_turn2', message: /limits\.maxSteps \(2\)/ } })
   t.equal(fake.chatRequests().length, 2, 'two turns, then it stopped')
   const execution = await getExecution(client, res.body.executionId)
   t.same(execution.steps.map(s => s.stepId), ['agent', 'agent_t1_1', 'agent_turn2'])
 
-  const tokens = (await call(baseUrl, adminKey, 'POST', '/api/agents', definition({ name: 'thrifty', limits: { maxSteps: 10, maxTokens: 100 } }))).body.agent
+  const tokens = (await call('POST', '/api/agents', definition({ name: 'thrifty', limits: { maxSteps: 10, maxTokens: 100 } }))).body.agent
   fake.script({ toolCalls: [{ name: 'core__time', arguments: {} }], usage: { prompt_tokens: 90, completion_tokens: 20 } })
-  const over = await call(baseUrl, adminKey, 'POST', `/api/agents/${tokens.id as string}/execute`, { action: 'spend' })
+  const over = await call('POST', `/api/agents/${tokens.id as string}/execute`, { action: 'spend' })
   t.match(over.body, { status: 'failed', error: { code: 'R3SN_AGENT_MAX_TOKENS' } })
 })
 
 t.test('a memory key continues one conversation across executions', async t => {
   const fake = await startFakeLlm(t)
   const { baseUrl, adminKey } = await build(t, llmConfig(fake))
-  const agent = (await call(baseUrl, adminKey, 'POST', '/api/agents', definition({ memoryKey: 'main' }))).body.agent
+  const call = caller(baseUrl, adminKey)
+  const agent = (await call('POST', '/api/agents', definition({ memoryKey: 'main' }))).body.agent
   fake.script({ content: 'Noted: your name is Ada.' }, { content: 'Your name is Ada.' }, { content: 'I do not know.' })
-  await call(baseUrl, adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'My name is Ada' })
-  const second = await call(baseUrl, adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'What is my name?' })
+  await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'My name is Ada' })
+  const second = await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'What is my name?' })
   t.match(second.body.result, { answer: 'Your name is Ada.' })
   const messages = (fake.chatRequests()[1] as LlmRequest).body.messages.map((m: { role: string, content: string }) => `${m.role}: ${m.content}`)
   t.same(messages.slice(1), ['user: My name is Ada', 'assistant: Noted: your name is Ada.', 'user: What is my name?'], 'the first run is remembered')
 
-  await call(baseUrl, adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'What is my name?', memoryKey: 'fresh' })
+  await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'What is my name?', memoryKey: 'fresh' })
   t.equal((fake.chatRequests()[2] as LlmRequest).body.messages.length, 2, 'another key starts a new conversation')
 })
 
 t.test('execute-prompt runs a transient assistant; without an LLM agents answer 503', async t => {
   const fake = await startFakeLlm(t)
   const { baseUrl, adminKey } = await build(t, llmConfig(fake))
+  const call = caller(baseUrl, adminKey)
   fake.script({ toolCalls: [{ name: 'core__time', arguments: { timezone: 'Europe/Paris' } }] }, { content: 'It is late.' })
-  const res = await call(baseUrl, adminKey, 'POST', '/api/agents/execute-prompt', { prompt: 'What time is it in Paris?' })
+  const res = await call('POST', '/api/agents/execute-prompt', { prompt: 'What time is it in Paris?' })
   t.match(res.body, { status: 'completed', result: { answer: 'It is late.', turns: 2 } })
   const tools = (fake.chatRequests()[0] as LlmRequest).body.tools.map((tool: { function: { name: string } }) => tool.function.name)
   t.ok(tools.includes('http__request') && !tools.includes('slack__postMessage'), 'every action that needs no credential')
-  t.same((await call(baseUrl, adminKey, 'GET', '/api/agents')).body.agents, [], 'transient agents are not listed by default')
-  t.equal((await call(baseUrl, adminKey, 'GET', '/api/agents?transient=true')).body.agents.length, 1)
+  t.same((await call('GET', '/api/agents')).body.agents, [], 'transient agents are not listed by default')
+  t.equal((await call('GET', '/api/agents?transient=true')).body.agents.length, 1)
 
   const offline = await build(t)
-  const agent = (await call(offline.baseUrl, offline.adminKey, 'POST', '/api/agents', definition())).body.agent
-  const refused = await call(offline.baseUrl, offline.adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'go' })
+  const offlineCall = caller(offline.baseUrl, offline.adminKey)
+  const agent = (await offlineCall('POST', '/api/agents', definition())).body.agent
+  const refused = await offlineCall('POST', `/api/agents/${agent.id as string}/execute`, { action: 'go' })
   t.match(refused, { status: 503, body: { code: 'R3SN_UNAVAILABLE', message: /OPENAI_API_KEY/ } })
 })
 

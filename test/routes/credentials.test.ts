@@ -1,52 +1,22 @@
 import t, { type Test } from 'tap'
 import { randomBytes } from 'node:crypto'
 import { buildApp } from '../../app.js'
-import type { Config } from '../../config.js'
 import type { CredentialDoc } from '../../engines/credential-store.js'
-import { build, createUser, testConfig } from '../helper.js'
+import { build, caller, createUser, testConfig, type Answer } from '../helper.js'
 
 const secret = () => `sk_live_${randomBytes(18).toString('hex')}`
 
-/** Like helper.build, with a key, trace logs, and every log line kept for inspection. */
-async function boot (t: Test, over: Partial<Config> = {}) {
-  const lines: string[] = []
-  const config = testConfig({ encryptionKey: randomBytes(32), logLevel: 'trace', ...over })
-  const app = buildApp(config, { logStream: { write: line => { lines.push(line) } } })
-  t.teardown(async () => {
-    await app.mongo.db.dropDatabase().catch(() => {})
-    await app.close()
-  })
-  await app.listen({ host: config.host, port: 0 })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') throw new Error('not listening on TCP')
-  const baseUrl = `http://127.0.0.1:${address.port}`
-  return { app, config, baseUrl, adminKey: config.adminKey as string, lines }
-}
-
-interface Answer { status: number, text: string, body: any }
-
-/** Plain fetch: the typed client only knows routes already in openapi.yaml. */
-function caller (baseUrl: string, key: string) {
-  return async (method: string, path: string, body?: unknown): Promise<Answer> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    })
-    const text = await res.text()
-    return { status: res.status, text, body: JSON.parse(text) }
-  }
-}
+/** helper.build with a key and trace logs: `logs` holds every line, for inspection. */
+const boot = (t: Test) => build(t, { encryptionKey: randomBytes(32), logLevel: 'trace' })
 
 t.test('secrets are encrypted at rest, rotate, and appear in no response and no log line', async t => {
-  const { app, baseUrl, adminKey, lines } = await boot(t)
-  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key)
+  const { app, baseUrl, adminKey, logs } = await boot(t)
+  const answers: Answer[] = []
+  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key, answers)
   const first = secret()
   const rotated = secret()
-  const answers: Answer[] = []
-  const keep = (a: Answer) => { answers.push(a); return a }
 
-  const created = keep(await alice('POST', '/api/credentials', { name: 'billing api', type: 'http', data: { token: first, user: 'ada' } }))
+  const created = await alice('POST', '/api/credentials', { name: 'billing api', type: 'http', data: { token: first, user: 'ada' } })
   t.equal(created.status, 201)
   const cred = created.body.credential
   t.match(created.body, { success: true, credential: { id: /^cred_/, name: 'billing api', type: 'http' } })
@@ -54,8 +24,8 @@ t.test('secrets are encrypted at rest, rotate, and appear in no response and no 
   t.same(Object.keys(cred).sort(), ['createdAt', 'fields', 'id', 'name', 'type', 'updatedAt'])
   const id = cred.id as string
 
-  t.match(keep(await alice('GET', `/api/credentials/${id}`)).body.credential, { id, name: 'billing api', fields: cred.fields })
-  t.same(keep(await alice('GET', '/api/credentials')).body.credentials.map((c: { id: string }) => c.id), [id])
+  t.match((await alice('GET', `/api/credentials/${id}`)).body.credential, { id, name: 'billing api', fields: cred.fields })
+  t.same((await alice('GET', '/api/credentials')).body.credentials.map((c: { id: string }) => c.id), [id])
 
   const raw = await app.mongo.db.collection<CredentialDoc>('credentials').findOne({ _id: id })
   const rawText = JSON.stringify(raw)
@@ -67,11 +37,11 @@ t.test('secrets are encrypted at rest, rotate, and appear in no response and no 
   const credentials = app.integrationHub.credentials
   t.same(await credentials.secretFor('alice', id, 'http'), { token: first, user: 'ada' })
 
-  const renamed = keep(await alice('PUT', `/api/credentials/${id}`, { name: 'billing' }))
+  const renamed = await alice('PUT', `/api/credentials/${id}`, { name: 'billing' })
   t.equal(renamed.status, 200)
   t.same(await credentials.secretFor('alice', id, 'http'), { token: first, user: 'ada' }, 'a rename keeps the secret')
 
-  const rotation = keep(await alice('PUT', `/api/credentials/${id}`, { data: { token: rotated } }))
+  const rotation = await alice('PUT', `/api/credentials/${id}`, { data: { token: rotated } })
   t.equal(rotation.status, 200)
   t.match(rotation.body.credential, { id, name: 'billing', fields: ['token'] })
   t.ok(rotation.body.credential.updatedAt >= cred.updatedAt)
@@ -81,9 +51,9 @@ t.test('secrets are encrypted at rest, rotate, and appear in no response and no 
   t.notOk(JSON.stringify(rawAfter).includes(rotated))
 
   // A bad request that carries a secret must not echo it either.
-  const bad = keep(await alice('POST', '/api/credentials', { name: 'x', type: 'Not A Type', data: { token: first }, extra: rotated }))
+  const bad = await alice('POST', '/api/credentials', { name: 'x', type: 'Not A Type', data: { token: first }, extra: rotated })
   t.equal(bad.status, 400)
-  const tooLong = keep(await alice('POST', '/api/credentials', { name: 'x', type: 'http', data: { token: first + 'x'.repeat(8192) } }))
+  const tooLong = await alice('POST', '/api/credentials', { name: 'x', type: 'http', data: { token: first + 'x'.repeat(8192) } })
   t.equal(tooLong.status, 400)
 
   for (const a of answers) {
@@ -91,8 +61,8 @@ t.test('secrets are encrypted at rest, rotate, and appear in no response and no 
   }
   // Fastify logs no bodies by itself; this proves it for the app as built, at its most verbose level.
   t.equal(app.log.level, 'trace')
-  t.equal(lines.filter(l => l.includes('"url":"/api/credentials')).length, answers.length, 'every request was logged')
-  const leaked = lines.filter(l => l.includes(first) || l.includes(rotated))
+  t.equal(logs.filter(l => l.includes('"url":"/api/credentials')).length, answers.length, 'every request was logged')
+  const leaked = logs.filter(l => l.includes(first) || l.includes(rotated))
   t.same(leaked, [], 'no secret in any log line')
 })
 

@@ -2,21 +2,11 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { build, createUser, eventually, getEvents, getExecution, llmConfig } from '../helper.js'
+import { build, caller, createUser, eventually, getEvents, getExecution, llmConfig } from '../helper.js'
 
 /** A plan as the LLM returns it (structured output). */
 function plan (steps: unknown[], intent = 'test plan') {
   return { json: { intent, agents: [], integrations: [], plugins: [], steps } }
-}
-
-async function post (baseUrl: string, key: string, path: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  return { status: res.status, text, body: JSON.parse(text) }
 }
 
 t.test('the self-test prompt runs through the whole stack with the offline planner', async t => {
@@ -117,7 +107,7 @@ t.test('a bad key or an unknown model fails the execution with the cause; the ke
   const fake = await startFakeLlm(t)
   const wrongKey = `sk-wrong-${randomBytes(12).toString('hex')}`
   const { client, logs, baseUrl, adminKey } = await build(t, { ...llmConfig(fake), openaiApiKey: wrongKey, logLevel: 'debug' })
-  const res = await post(baseUrl, adminKey, '/api/execute', { prompt: 'what time is it' })
+  const res = await caller(baseUrl, adminKey)('POST', '/api/execute', { prompt: 'what time is it' })
   t.match(res.body, { status: 'failed', error: { code: 'R3SN_LLM_AUTH', message: /rejected the API key.*OPENAI_API_KEY/ } })
   t.notMatch(res.text, wrongKey)
   const events = await getEvents(client, res.body.executionId)
@@ -164,12 +154,13 @@ t.test('a credential reaches only its destination: never a response, an event, a
   const fake = await startFakeLlm(t)
   const recorder = await startRecorder(t)
   const { baseUrl, adminKey, logs, app } = await build(t, { ...llmConfig(fake), encryptionKey: randomBytes(32), logLevel: 'trace' })
+  const call = caller(baseUrl, adminKey)
   const secret = `tok_${randomBytes(16).toString('hex')}`
-  const created = await post(baseUrl, adminKey, '/api/credentials', { name: 'service token', type: 'http', data: { token: secret } })
+  const created = await call('POST', '/api/credentials', { name: 'service token', type: 'http', data: { token: secret } })
   const credentialId = created.body.credential.id as string
   fake.script(plan([{ id: 'call', type: 'integration', action: 'http.request', credential: credentialId, input: { url: `${recorder.url}/ok` } }]))
 
-  const res = await post(baseUrl, adminKey, '/api/execute', { prompt: 'Call the service with my token' })
+  const res = await call('POST', '/api/execute', { prompt: 'Call the service with my token' })
   t.match(res.body, { status: 'completed', result: { status: 200 } })
   t.equal(recorder.requests[0]?.headers.authorization, `Bearer ${secret}`, 'the destination got the secret')
 
@@ -178,9 +169,9 @@ t.test('a credential reaches only its destination: never a response, an event, a
   const seen = [
     res.text,
     created.text,
-    await (await fetch(`${baseUrl}/api/executions/${res.body.executionId as string}/status`, { headers: { authorization: `Bearer ${adminKey}` } })).text(),
-    await (await fetch(`${baseUrl}/api/executions/${res.body.executionId as string}/events`, { headers: { authorization: `Bearer ${adminKey}` } })).text(),
-    await (await fetch(`${baseUrl}/api/credentials`, { headers: { authorization: `Bearer ${adminKey}` } })).text(),
+    (await call('GET', `/api/executions/${res.body.executionId as string}/status`)).text,
+    (await call('GET', `/api/executions/${res.body.executionId as string}/events`)).text,
+    (await call('GET', '/api/credentials')).text,
     JSON.stringify(fake.requests.map(r => r.body)),
     logs.join('\n'),
     JSON.stringify(await app.mongo.db.collection('executions').find().toArray()),
@@ -204,14 +195,15 @@ t.test('async mode answers 202 at once; the run ends on its own', async t => {
 
 t.test('bad input to /api/execute is a 400 and starts nothing', async t => {
   const { client, baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
   for (const body of [{}, { prompt: '' }, { prompt: 'x', extra: 1 }, { prompt: 'x', mode: 'later' }, { prompt: 'x', timeoutMs: 0 }, { prompt: 'x'.repeat(10_001) }, { prompt: 'x', context: [1] }]) {
-    const res = await post(baseUrl, adminKey, '/api/execute', body)
+    const res = await call('POST', '/api/execute', body)
     t.equal(res.status, 400, JSON.stringify(body).slice(0, 60))
     t.match(res.body, { success: false, statusCode: 400, code: 'R3SN_VALIDATION' })
   }
   const list = await client.GET('/api/executions')
   t.equal(list.data?.executions.length, 0, 'no execution was created')
   const { key } = await createUser(baseUrl, adminKey, 'eve')
-  t.equal((await post(baseUrl, 'not-a-key', '/api/execute', { prompt: 'x' })).status, 401)
-  t.equal((await post(baseUrl, key, '/api/test/execute')).status, 200, 'any user may run the self-test')
+  t.equal((await caller(baseUrl, 'not-a-key')('POST', '/api/execute', { prompt: 'x' })).status, 401)
+  t.equal((await caller(baseUrl, key)('POST', '/api/test/execute')).status, 200, 'any user may run the self-test')
 })

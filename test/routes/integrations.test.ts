@@ -1,29 +1,9 @@
 import t, { type Test } from 'tap'
 import { randomBytes } from 'node:crypto'
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { verifyWebhookSignature } from '../../engines/integrations/webhook.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { build, createUser, eventually } from '../helper.js'
-
-interface Answer { status: number, text: string, body: any }
-
-/** Plain fetch with a key (or none); every answer is kept in `answers` to look for secrets in. */
-function caller (baseUrl: string, key: string | undefined, answers: Answer[] = []) {
-  return async (method: string, path: string, body?: unknown): Promise<Answer> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(key === undefined ? {} : { authorization: `Bearer ${key}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    })
-    const text = await res.text()
-    const answer = { status: res.status, text, body: JSON.parse(text) }
-    answers.push(answer)
-    return answer
-  }
-}
-type Call = ReturnType<typeof caller>
+import { startServer, startSlack, startSmtp, type Received } from '../fixtures/loopback.js'
+import { build, caller, createUser, eventually, type Answer, type Call } from '../helper.js'
 
 const execute = (call: Call, name: string, body: unknown) => call('POST', `/api/integrations/${name}/execute`, body)
 
@@ -32,58 +12,6 @@ function isError (t: Test, answer: Answer, status: number, code: RegExp | string
   t.equal(answer.status, status, `${status}: ${answer.text}`)
   t.match(answer.body, { success: false, statusCode: status, code, error: String, message: message ?? String })
   t.same(Object.keys(answer.body).filter(k => k !== 'details').sort(), ['code', 'error', 'message', 'statusCode', 'success'])
-}
-
-interface Received { method: string, path: string, headers: IncomingHttpHeaders, body: string }
-
-/** A real HTTP server on loopback that records requests; `answer` picks the status and JSON body. */
-async function startServer (t: Test, answer: (r: Received) => [number, unknown] = () => [200, { ok: true }]) {
-  const received: Received[] = []
-  const server = createServer((req, res) => {
-    let body = ''
-    req.on('data', (c: Buffer) => { body += c.toString() })
-    req.on('end', () => {
-      const r = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body }
-      received.push(r)
-      const [status, payload] = answer(r)
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload))
-    })
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>(resolve => { server.closeAllConnections(); server.close(() => resolve()) }))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received }
-}
-
-/** A real SMTP server on loopback with AUTH PLAIN over plain TCP, accepting one login. */
-async function startSmtp (t: Test, username: string, password: string) {
-  const mails: { user: unknown, from: unknown, to: string[], raw: string }[] = []
-  const logins: { username: string | undefined, ok: boolean }[] = []
-  const server = new SMTPServer({
-    authMethods: ['PLAIN'],
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    disableReverseLookup: true,
-    logger: false,
-    onAuth (auth, _session, cb) {
-      const ok = auth.username === username && auth.password === password
-      logins.push({ username: auth.username, ok })
-      if (ok) cb(null, { user: auth.username })
-      else cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }))
-    },
-    onData (stream, session, cb) {
-      let raw = ''
-      stream.on('data', (c: Buffer) => { raw += c.toString() })
-      stream.on('end', () => {
-        const from = session.envelope.mailFrom
-        mails.push({ user: session.user, from: from === false ? undefined : from.address, to: session.envelope.rcptTo.map(r => r.address), raw })
-        cb()
-      })
-    }
-  })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', () => resolve()))
-  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
-  const port = (server.server.address() as AddressInfo).port
-  return { port, mails, logins }
 }
 
 const secret = (prefix: string) => `${prefix}${randomBytes(18).toString('hex')}`
@@ -168,11 +96,11 @@ t.test('email, slack and webhook with credentials reach loopback servers; the se
   const slackToken = secret('xoxb-')
   const hmacSecret = secret('whsec-')
   const smtp = await startSmtp(t, 'mailer', smtpPassword)
-  const slack = await startServer(t, () => [200, { ok: true, channel: 'C123', ts: '1700000000.000100' }])
+  const slack = await startSlack(t, slackToken)
   const hook = await startServer(t, () => [202, { received: true }])
 
   const { baseUrl, adminKey, logs } = await build(t, {
-    encryptionKey: randomBytes(32), httpAllowedHosts: ['127.0.0.1'], slackBaseUrl: `${slack.url}/api`, logLevel: 'debug'
+    encryptionKey: randomBytes(32), httpAllowedHosts: ['127.0.0.1'], slackBaseUrl: slack.apiUrl, logLevel: 'debug'
   })
   const answers: Answer[] = []
   const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key, answers)
@@ -181,7 +109,7 @@ t.test('email, slack and webhook with credentials reach loopback servers; the se
     t.equal(res.status, 201, res.text)
     return res.body.credential.id as string
   }
-  const smtpId = await credential('smtp', { host: '127.0.0.1', port: String(smtp.port), username: 'mailer', password: smtpPassword, from: 'R3SN <bot@r3sn.test>' })
+  const smtpId = await credential('smtp', smtp.credential)
   const slackId = await credential('slack', { token: slackToken })
   const hmacId = await credential('hmac', { secret: hmacSecret })
 
@@ -288,7 +216,7 @@ t.test('another user\'s credential cannot be used, and its secret never leaves',
   const bob = caller(baseUrl, (await createUser(baseUrl, adminKey, 'bob')).key, answers)
   const admin = caller(baseUrl, adminKey, answers)
 
-  const smtpId = (await bob('POST', '/api/credentials', { name: 'mail', type: 'smtp', data: { host: '127.0.0.1', port: String(smtp.port), username: 'bob', password: bobPassword, from: 'bob@r3sn.test' } })).body.credential.id as string
+  const smtpId = (await bob('POST', '/api/credentials', { name: 'mail', type: 'smtp', data: { ...smtp.credential, from: 'bob@r3sn.test' } })).body.credential.id as string
   const hmacId = (await bob('POST', '/api/credentials', { name: 'hook', type: 'hmac', data: { secret: bobHmac } })).body.credential.id as string
 
   for (const [who, call] of [['alice', alice], ['the admin', admin]] as const) {

@@ -3,17 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
-import { build, createUser, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
-
-async function call (baseUrl: string, key: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  return { status: res.status, text, body: JSON.parse(text) }
-}
+import { build, caller, createUser, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
 
 const greetManifest = (egress: string[] = []) => ({
   actions: [{
@@ -30,10 +20,11 @@ const generateRequest = { appName: 'Greeter', actions: ['greet a person by name'
 t.test('a generated plugin that passes its self-tests is stored, and progress is streamed', async t => {
   const fake = await startFakeLlm(t)
   const { baseUrl, adminKey, client } = await build(t, llmConfig(fake))
+  const call = caller(baseUrl, adminKey)
   const ws = await wsConnect(baseUrl, adminKey)
   await ws.waitFor(f => f.event === 'auth:ok')
   fake.script({ json: greet() })
-  const res = await call(baseUrl, adminKey, 'POST', '/api/plugins/generate', generateRequest)
+  const res = await call('POST', '/api/plugins/generate', generateRequest)
   t.equal(res.status, 201)
   t.match(res.body, { success: true, rounds: 1, plugin: { id: /^plg_/, name: 'Greeter', platform: 'rest-api', latestVersion: 1, actions: ['greet'] }, version: { version: 1, origin: 'generated', testsPassed: 1 } })
   const request = fake.chatRequests()[0] as LlmRequest
@@ -41,9 +32,9 @@ t.test('a generated plugin that passes its self-tests is stored, and progress is
   t.match(request.body.messages[1].content, /greet a person by name/)
 
   const id = res.body.plugin.id as string
-  t.same((await call(baseUrl, adminKey, 'GET', '/api/plugins')).body.plugins.map((p: { id: string }) => p.id), [id])
-  t.match((await call(baseUrl, adminKey, 'GET', `/api/plugins/${id}`)).body.version, { code: /export async function greet/, manifest: { actions: [{ name: 'greet' }] } })
-  const ran = await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/execute`, { action: 'greet', parameters: { name: 'Grace' } })
+  t.same((await call('GET', '/api/plugins')).body.plugins.map((p: { id: string }) => p.id), [id])
+  t.match((await call('GET', `/api/plugins/${id}`)).body.version, { code: /export async function greet/, manifest: { actions: [{ name: 'greet' }] } })
+  const ran = await call('POST', `/api/plugins/${id}/execute`, { action: 'greet', parameters: { name: 'Grace' } })
   t.match(ran.body, { status: 'completed', result: { message: 'Hello, Grace!' } })
   t.equal((await getExecution(client, ran.body.executionId)).type, 'plugin')
 
@@ -64,54 +55,57 @@ t.test('a generated plugin that passes its self-tests is stored, and progress is
 t.test('a plugin that fails its checks twice is repaired with the failures and then stored', async t => {
   const fake = await startFakeLlm(t)
   const { baseUrl, adminKey } = await build(t, llmConfig(fake))
+  const call = caller(baseUrl, adminKey)
   fake.script(
     { json: greet('export async function greet (input) { return { message: `Hi ${input.name}` } }') },
     { json: greet('export async function greet (input) { return { message: ') },
     { json: greet() }
   )
-  const res = await call(baseUrl, adminKey, 'POST', '/api/plugins/generate', generateRequest)
+  const res = await call('POST', '/api/plugins/generate', generateRequest)
   t.match(res.body, { success: true, rounds: 3, version: { version: 1, code: /Hello/ } })
   const [, second, third] = fake.chatRequests() as [LlmRequest, LlmRequest, LlmRequest]
   t.match(second.body.messages.at(-1).content, /expected \{"message":"Hello, Ada!"\}, got \{"message":"Hi Ada"\}/, 'the wrong result went back to the LLM')
   t.match(third.body.messages.at(-1).content, /code: .*(SyntaxError|expecting|unexpected)/i, 'the compile error went back to the LLM')
-  t.equal((await call(baseUrl, adminKey, 'GET', `/api/plugins/${res.body.plugin.id as string}/versions`)).body.versions.length, 1, 'only the passing code is stored')
+  t.equal((await call('GET', `/api/plugins/${res.body.plugin.id as string}/versions`)).body.versions.length, 1, 'only the passing code is stored')
 })
 
 t.test('a plugin that never passes is refused with its failures and nothing is stored', async t => {
   const fake = await startFakeLlm(t, { fallback: { json: greet('export async function greet () { throw new Error("not implemented") }') } })
   const { baseUrl, adminKey } = await build(t, { ...llmConfig(fake), pluginRepairRounds: 1 })
-  const res = await call(baseUrl, adminKey, 'POST', '/api/plugins/generate', generateRequest)
+  const call = caller(baseUrl, adminKey)
+  const res = await call('POST', '/api/plugins/generate', generateRequest)
   t.equal(res.status, 422)
   t.match(res.body, { success: false, code: 'R3SN_UNPROCESSABLE', message: /after 2 LLM answers.*not implemented/, details: { rounds: 2, failures: [/test 1 of greet: failed: .*not implemented/] } })
   t.equal(fake.chatRequests().length, 2, 'one answer and one repair round')
-  t.same((await call(baseUrl, adminKey, 'GET', '/api/plugins')).body.plugins, [])
+  t.same((await call('GET', '/api/plugins')).body.plugins, [])
 
   const offline = await build(t)
-  t.match(await call(offline.baseUrl, offline.adminKey, 'POST', '/api/plugins/generate', generateRequest), { status: 503, body: { message: /OPENAI_API_KEY/ } })
+  t.match(await caller(offline.baseUrl, offline.adminKey)('POST', '/api/plugins/generate', generateRequest), { status: 503, body: { message: /OPENAI_API_KEY/ } })
   const wrongKey = await build(t, { ...llmConfig(fake), openaiApiKey: 'sk-wrong-key-1234567890' })
-  t.match(await call(wrongKey.baseUrl, wrongKey.adminKey, 'POST', '/api/plugins/generate', generateRequest), { status: 502, body: { code: 'R3SN_LLM_AUTH', message: /rejected the API key/ } }, 'an LLM failure is the upstream\'s: 502, named')
+  t.match(await caller(wrongKey.baseUrl, wrongKey.adminKey)('POST', '/api/plugins/generate', generateRequest), { status: 502, body: { code: 'R3SN_LLM_AUTH', message: /rejected the API key/ } }, 'an LLM failure is the upstream\'s: 502, named')
 })
 
 t.test('a person writes a plugin: same checks; versions are immutable and pinned steps keep theirs', async t => {
   const { baseUrl, adminKey, client } = await build(t)
-  const broken = await call(baseUrl, adminKey, 'POST', '/api/plugins', { name: 'Greeter', ...greet('export function greet () { return { message: 1 } }') })
+  const call = caller(baseUrl, adminKey)
+  const broken = await call('POST', '/api/plugins', { name: 'Greeter', ...greet('export function greet () { return { message: 1 } }') })
   t.match(broken, { status: 422, body: { details: { failures: [/does not match the output schema/] } } })
-  const missing = await call(baseUrl, adminKey, 'POST', '/api/plugins', { name: 'Greeter', ...greet('export function hello () { return {} }') })
+  const missing = await call('POST', '/api/plugins', { name: 'Greeter', ...greet('export function hello () { return {} }') })
   t.match(missing.body.details.failures, [/action greet is not exported as a function \(exports: hello\)/])
 
-  const created = await call(baseUrl, adminKey, 'POST', '/api/plugins', { name: 'Greeter', ...greet() })
+  const created = await call('POST', '/api/plugins', { name: 'Greeter', ...greet() })
   t.equal(created.status, 201)
   t.match(created.body.version, { version: 1, origin: 'written' })
   const id = created.body.plugin.id as string
-  const v2 = await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/versions`, {
+  const v2 = await call('POST', `/api/plugins/${id}/versions`, {
     code: 'export async function greet (input) { return { message: `Welcome, ${input.name}!` } }',
     manifest: greetManifest(),
     tests: [{ action: 'greet', input: { name: 'Ada' }, assert: 'output.message = "Welcome, " & input.name & "!"' }]
   })
   t.match(v2.body, { plugin: { latestVersion: 2 }, version: { version: 2 } })
-  t.match((await call(baseUrl, adminKey, 'GET', `/api/plugins/${id}/versions/1`)).body.version, { version: 1, code: /Hello/ }, 'version 1 is unchanged')
-  t.equal((await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/versions`, greet('export function greet () { return {} }'))).status, 422)
-  t.equal((await call(baseUrl, adminKey, 'GET', `/api/plugins/${id}`)).body.plugin.latestVersion, 2, 'a refused version changes nothing')
+  t.match((await call('GET', `/api/plugins/${id}/versions/1`)).body.version, { version: 1, code: /Hello/ }, 'version 1 is unchanged')
+  t.equal((await call('POST', `/api/plugins/${id}/versions`, greet('export function greet () { return {} }'))).status, 422)
+  t.equal((await call('GET', `/api/plugins/${id}`)).body.plugin.latestVersion, 2, 'a refused version changes nothing')
 
   const { answer, execution } = await runWorkflow(client, { name: 'greetings', steps: [
     { id: 'pinned', type: 'plugin', plugin: id, pluginVersion: 1, action: 'greet', input: { name: '=trigger.who' } },
@@ -122,7 +116,7 @@ t.test('a person writes a plugin: same checks; versions are immutable and pinned
   const events = await getEvents(client, execution.executionId)
   t.same(events.filter(e => e.type === 'plugin.run').map(e => [e.stepId, e.data.version]), [['pinned', 1], ['latest', 2]], 'the execution records the versions it ran')
 
-  const analytics = await call(baseUrl, adminKey, 'GET', `/api/plugins/${id}/analytics`)
+  const analytics = await call('GET', `/api/plugins/${id}/analytics`)
   t.match(analytics.body, { pluginId: id, actions: [{ action: 'greet', runs: 2, failures: 0 }], versions: [{ version: 1, runs: 1 }, { version: 2, runs: 1 }] })
   t.ok(analytics.body.actions[0].p50DurationMs >= 0 && analytics.body.actions[0].p95DurationMs >= analytics.body.actions[0].p50DurationMs)
 })
@@ -130,6 +124,7 @@ t.test('a person writes a plugin: same checks; versions are immutable and pinned
 t.test('plugins reach only their declared egress; a runaway plugin fails alone and the service stays healthy', async t => {
   const recorder = await startRecorder(t)
   const { baseUrl, adminKey } = await build(t, { httpAllowedHosts: ['127.0.0.1'] })
+  const call = caller(baseUrl, adminKey)
   const fetcher = (egress: string[]) => ({
     name: 'Fetcher',
     code: `export async function fetchIt (input, ctx) { const r = await ctx.fetch(input.url); return { status: r.status, path: r.json.path } }
@@ -144,71 +139,75 @@ export function spin () { for (;;) {} }`,
     },
     tests: [{ action: 'fetchIt', input: { url: 'http://blocked.invalid/' }, expectError: 'egress' }, { action: 'spin', input: {}, expectError: 'CPU' }]
   })
-  const allowed = (await call(baseUrl, adminKey, 'POST', '/api/plugins', fetcher(['127.0.0.1']))).body.plugin.id as string
-  const denied = (await call(baseUrl, adminKey, 'POST', '/api/plugins', fetcher(['api.example.com']))).body.plugin.id as string
+  const allowed = (await call('POST', '/api/plugins', fetcher(['127.0.0.1']))).body.plugin.id as string
+  const denied = (await call('POST', '/api/plugins', fetcher(['api.example.com']))).body.plugin.id as string
 
-  const ok = await call(baseUrl, adminKey, 'POST', `/api/plugins/${allowed}/execute`, { action: 'fetchIt', parameters: { url: `${recorder.url}/ok` } })
+  const ok = await call('POST', `/api/plugins/${allowed}/execute`, { action: 'fetchIt', parameters: { url: `${recorder.url}/ok` } })
   t.match(ok.body, { status: 'completed', result: { status: 200, path: '/ok' } })
   t.equal(recorder.requests.length, 1)
-  const refused = await call(baseUrl, adminKey, 'POST', `/api/plugins/${denied}/execute`, { action: 'fetchIt', parameters: { url: `${recorder.url}/ok` } })
+  const refused = await call('POST', `/api/plugins/${denied}/execute`, { action: 'fetchIt', parameters: { url: `${recorder.url}/ok` } })
   t.match(refused.body, { status: 'failed', error: { code: 'R3SN_EGRESS_DENIED' } })
   t.equal(recorder.requests.length, 1, 'the refused call never left the sandbox')
 
-  const spun = await call(baseUrl, adminKey, 'POST', `/api/plugins/${allowed}/execute`, { action: 'spin', parameters: {} })
+  const spun = await call('POST', `/api/plugins/${allowed}/execute`, { action: 'spin', parameters: {} })
   t.match(spun.body, { status: 'failed', error: { code: 'R3SN_SANDBOX_CPU' } })
   t.equal((await fetch(`${baseUrl}/health`)).status, 200)
-  t.match((await call(baseUrl, adminKey, 'POST', `/api/plugins/${allowed}/execute`, { action: 'fetchIt', parameters: { url: `${recorder.url}/ok` } })).body, { status: 'completed' }, 'the next run works')
+  t.match((await call('POST', `/api/plugins/${allowed}/execute`, { action: 'fetchIt', parameters: { url: `${recorder.url}/ok` } })).body, { status: 'completed' }, 'the next run works')
 })
 
 t.test('a plugin gets a credential by reference: the host adds it, the plugin never sees it', async t => {
   const recorder = await startRecorder(t)
   const { baseUrl, adminKey, logs } = await build(t, { httpAllowedHosts: ['127.0.0.1'], encryptionKey: randomBytes(32), logLevel: 'debug' })
+  const call = caller(baseUrl, adminKey)
   const secret = `tok_${randomBytes(12).toString('hex')}`
-  const credentialId = (await call(baseUrl, adminKey, 'POST', '/api/credentials', { name: 'api', type: 'http', data: { token: secret } })).body.credential.id as string
-  const plugin = await call(baseUrl, adminKey, 'POST', '/api/plugins', {
+  const credentialId = (await call('POST', '/api/credentials', { name: 'api', type: 'http', data: { token: secret } })).body.credential.id as string
+  const plugin = await call('POST', '/api/plugins', {
     name: 'Caller',
     code: 'export async function call (input, ctx) { const r = await ctx.fetch(input.url, { credential: true }); return { status: r.status, seen: JSON.stringify(ctx) + JSON.stringify(globalThis) } }',
     manifest: { actions: [{ name: 'call', description: 'calls', input: { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] }, output: { type: 'object' } }], egress: ['127.0.0.1'], credential: { type: 'http' } },
     tests: [{ action: 'call', input: { url: 'http://not-listed.invalid/' }, expectError: 'egress' }]
   })
   const id = plugin.body.plugin.id as string
-  const res = await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/execute`, { action: 'call', parameters: { url: `${recorder.url}/ok` }, credentialId })
+  const res = await call('POST', `/api/plugins/${id}/execute`, { action: 'call', parameters: { url: `${recorder.url}/ok` }, credentialId })
   t.match(res.body, { status: 'completed', result: { status: 200 } })
   t.equal(recorder.requests[0]?.headers.authorization, `Bearer ${secret}`, 'the destination got the secret')
   t.notMatch(res.text, secret, 'the plugin could not see it')
   t.notMatch(logs.join('\n'), secret)
-  const wrongType = (await call(baseUrl, adminKey, 'POST', '/api/credentials', { name: 's', type: 'slack', data: { token: 'x' } })).body.credential.id as string
-  t.match(await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/execute`, { action: 'call', parameters: { url: `${recorder.url}/ok` }, credentialId: wrongType }), { status: 400, body: { message: /type slack/ } })
+  const wrongType = (await call('POST', '/api/credentials', { name: 's', type: 'slack', data: { token: 'x' } })).body.credential.id as string
+  t.match(await call('POST', `/api/plugins/${id}/execute`, { action: 'call', parameters: { url: `${recorder.url}/ok` }, credentialId: wrongType }), { status: 400, body: { message: /type slack/ } })
 })
 
 t.test('agents call plugin actions as tools; the offline planner finds plugins by name and action', async t => {
   const fake = await startFakeLlm(t)
   const { baseUrl, adminKey, client } = await build(t, llmConfig(fake))
-  const id = (await call(baseUrl, adminKey, 'POST', '/api/plugins', { name: 'Greeter', ...greet() })).body.plugin.id as string
-  const agent = (await call(baseUrl, adminKey, 'POST', '/api/agents', { name: 'host', instructions: 'Greet guests.', tools: [`${id}.greet`] })).body.agent
+  const call = caller(baseUrl, adminKey)
+  const id = (await call('POST', '/api/plugins', { name: 'Greeter', ...greet() })).body.plugin.id as string
+  const agent = (await call('POST', '/api/agents', { name: 'host', instructions: 'Greet guests.', tools: [`${id}.greet`] })).body.agent
   fake.script({ toolCalls: [{ name: `${id}__greet`, arguments: { name: 'Ada' } }] }, req => ({ content: `said ${JSON.parse(req.body.messages.at(-1).content).message as string}` }))
-  const res = await call(baseUrl, adminKey, 'POST', `/api/agents/${agent.id as string}/execute`, { action: 'greet Ada' })
+  const res = await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'greet Ada' })
   t.match(res.body, { status: 'completed', result: { answer: 'said Hello, Ada!' } })
   t.match((fake.chatRequests()[0] as LlmRequest).body.tools[0].function, { name: `${id}__greet`, parameters: { required: ['name'] } })
   const execution = await getExecution(client, res.body.executionId)
   t.match(execution.steps.find(s => s.stepId === 'agent_t1_1'), { type: 'plugin', status: 'completed', output: { message: 'Hello, Ada!' } })
-  t.equal((await call(baseUrl, adminKey, 'POST', '/api/agents', { name: 'x', instructions: 'y', tools: [`${id}.nope`] })).status, 400)
+  t.equal((await call('POST', '/api/agents', { name: 'x', instructions: 'y', tools: [`${id}.nope`] })).status, 400)
 
   const offline = await build(t)
+  const offlineCall = caller(offline.baseUrl, offline.adminKey)
   const noArgs = {
     name: 'Ticker', code: 'export function tick () { return { tick: true } }',
     manifest: { actions: [{ name: 'tick', description: 'ticks', input: { type: 'object' }, output: { type: 'object' } }], egress: [] },
     tests: [{ action: 'tick', input: {}, expect: { tick: true } }]
   }
-  const clock = (await call(offline.baseUrl, offline.adminKey, 'POST', '/api/plugins', noArgs)).body.plugin.id as string
-  const planned = await call(offline.baseUrl, offline.adminKey, 'POST', '/api/execute', { prompt: 'use the ticker plugin to tick' })
+  const clock = (await offlineCall('POST', '/api/plugins', noArgs)).body.plugin.id as string
+  const planned = await offlineCall('POST', '/api/execute', { prompt: 'use the ticker plugin to tick' })
   t.match(planned.body, { status: 'completed', planner: 'offline', result: { tick: true }, strategy: { plugins: [clock], steps: [{ type: 'plugin', plugin: clock, action: 'tick' }] } })
 })
 
 t.test('bad input to the plugin routes is a 400 (or 404) and changes nothing', async t => {
   const { baseUrl, adminKey } = await build(t)
-  const bob = (await createUser(baseUrl, adminKey, 'bob')).key
-  const id = (await call(baseUrl, adminKey, 'POST', '/api/plugins', { name: 'Greeter', ...greet() })).body.plugin.id as string
+  const call = caller(baseUrl, adminKey)
+  const bob = caller(baseUrl, (await createUser(baseUrl, adminKey, 'bob')).key)
+  const id = (await call('POST', '/api/plugins', { name: 'Greeter', ...greet() })).body.plugin.id as string
   const bad: [string, string, unknown][] = [
     ['POST', '/api/plugins', { name: 'x', code: 'export function a () {}' }],
     ['POST', '/api/plugins', { name: 'x', ...greet(), extra: 1 }],
@@ -222,16 +221,16 @@ t.test('bad input to the plugin routes is a 400 (or 404) and changes nothing', a
     ['POST', `/api/plugins/${id}/versions`, { code: 'x' }]
   ]
   for (const [method, path, body] of bad) {
-    const res = await call(baseUrl, adminKey, method, path, body)
+    const res = await call(method, path, body)
     t.equal(res.status, 400, `${method} ${path} ${JSON.stringify(body).slice(0, 60)}`)
     t.match(res.body, { success: false, statusCode: 400 })
   }
-  t.equal((await call(baseUrl, adminKey, 'GET', '/api/executions')).body.executions.length, 0, 'no execution started')
-  t.equal((await call(baseUrl, adminKey, 'GET', '/api/plugins')).body.plugins.length, 1)
-  t.equal((await call(baseUrl, adminKey, 'POST', `/api/plugins/${id}/execute`, { action: 'greet', parameters: { name: 'a' }, version: 9 })).status, 404)
+  t.equal((await call('GET', '/api/executions')).body.executions.length, 0, 'no execution started')
+  t.equal((await call('GET', '/api/plugins')).body.plugins.length, 1)
+  t.equal((await call('POST', `/api/plugins/${id}/execute`, { action: 'greet', parameters: { name: 'a' }, version: 9 })).status, 404)
   for (const [method, path] of [['GET', `/api/plugins/${id}`], ['GET', `/api/plugins/${id}/versions`], ['POST', `/api/plugins/${id}/execute`], ['GET', `/api/plugins/${id}/analytics`], ['DELETE', `/api/plugins/${id}`]] as const) {
-    t.equal((await call(baseUrl, bob, method, path, method === 'POST' ? { action: 'greet', parameters: { name: 'a' } } : undefined)).status, 404, `another user: ${method} ${path}`)
+    t.equal((await bob(method, path, method === 'POST' ? { action: 'greet', parameters: { name: 'a' } } : undefined)).status, 404, `another user: ${method} ${path}`)
   }
-  t.equal((await call(baseUrl, adminKey, 'DELETE', `/api/plugins/${id}`)).status, 200)
-  t.equal((await call(baseUrl, adminKey, 'GET', `/api/plugins/${id}`)).status, 404)
+  t.equal((await call('DELETE', `/api/plugins/${id}`)).status, 200)
+  t.equal((await call('GET', `/api/plugins/${id}`)).status, 404)
 })
