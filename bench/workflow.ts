@@ -39,8 +39,9 @@ const created = await fetch(`${base}/api/workflows`, {
 }).then(r => r.json()) as { workflow: { hookId: string } }
 
 const writes = { insert: 0, update: 0, delete: 0 }
+const byCollection: Record<string, number> = {}
 app.mongo.client.on('commandStarted', e => {
-  if (e.commandName in writes) writes[e.commandName as keyof typeof writes]++
+  if (e.commandName in writes) { writes[e.commandName as keyof typeof writes]++; const c = String(e.command[e.commandName]); byCollection[c] = (byCollection[c] ?? 0) + 1 }
 })
 // Time spent inside the runtime per step, excluding the database: the runner's own work.
 const executions = app.mongo.db.collection('executions')
@@ -72,7 +73,8 @@ console.log(JSON.stringify({
   requests: { ok: result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts },
   latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
   writesPerRun: { total: +(totalWrites / runs).toFixed(1), insert: +(writes.insert / runs).toFixed(1), update: +(writes.update / runs).toFixed(1), delete: +(writes.delete / runs).toFixed(1) },
-  stepDurationMsMean: +mean(stepMs).toFixed(3)
+  stepDurationMsMean: +mean(stepMs).toFixed(3),
+  writesByCollection: byCollection
 }, null, 2))
 
 await app.mongo.db.dropDatabase()
