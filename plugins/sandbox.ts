@@ -7,7 +7,7 @@ import {
   type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule
 } from 'quickjs-emscripten'
 import type { Config } from '../config.js'
-import { checkEgress, credentialHeaders, HEADER_NAME, HEADER_VALUE, setHeader } from '../engines/integrations/http.js'
+import { checkEgress, credentialHeaders, egressDispatcher, HEADER_NAME, HEADER_VALUE, setHeader } from '../engines/integrations/http.js'
 import { StepError } from '../engines/runtime/steps.js'
 
 export interface SandboxLimits {
@@ -406,10 +406,15 @@ class Session {
     const signal = own === undefined ? this.controller.signal : AbortSignal.any([this.controller.signal, AbortSignal.timeout(own)])
     let res: Response
     try {
-      res = await fetch(url, { method, headers, body, signal, redirect: 'manual' })
+      res = await fetch(url, { method, headers, body, signal, redirect: 'manual', dispatcher: egressDispatcher(this.allowedHosts) } as RequestInit)
     } catch (err) {
       if (signal.aborted && !this.controller.signal.aborted) throw new FetchFailure(`ctx.fetch: ${url.host} did not answer within ${own} ms`)
       const cause = (err as Error).cause
+      // Refused at connect time: the name now resolves to a private address (DNS rebinding).
+      if (cause instanceof StepError && cause.code === 'R3SN_EGRESS_DENIED') {
+        this.denied ??= `ctx.fetch: ${url.hostname} is refused by the server's egress policy: ${cause.message}`
+        throw Object.assign(new FetchFailure(this.denied), { name: 'EgressDenied' })
+      }
       throw new FetchFailure(`ctx.fetch: request to ${url.host} failed: ${cause instanceof Error ? cause.message : (err as Error).message}`)
     }
     const cap = Math.min(MAX_RESPONSE_BYTES, Math.floor(this.req.limits.memoryBytes / 4))

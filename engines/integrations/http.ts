@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { lookup } from 'node:dns/promises'
-import { isIP } from 'node:net'
+import dns from 'node:dns'
+import { isIP, type LookupFunction } from 'node:net'
+import { Agent } from 'undici'
 import { StepError } from '../runtime/steps.js'
 import { defineAction, type ActionContext, type CredentialData } from './types.js'
 
@@ -33,6 +35,36 @@ export async function checkEgress (url: URL, allowed: string[]): Promise<void> {
   }
 }
 
+const dispatchers = new Map<string, Agent>()
+
+/**
+ * The connection pool every outbound request uses: it checks the address it really connects
+ * to, so a host that passed checkEgress cannot be re-pointed at a private address between
+ * the check and the connection (DNS rebinding). Allowlisted hosts connect wherever they resolve.
+ */
+export function egressDispatcher (allowed: string[]): Agent {
+  const key = allowed.join(',')
+  let agent = dispatchers.get(key)
+  if (agent === undefined) {
+    const hosts = new Set(allowed.map(entry => entry.replace(/:\d+$/, '')))
+    const guarded: LookupFunction = (hostname, options, callback) => {
+      dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+        if (err !== null) { callback(err, '', 0); return }
+        const list = addresses as dns.LookupAddress[]
+        if (!hosts.has(hostname.toLowerCase()) && list.some(a => isPrivateAddress(a.address))) {
+          callback(new StepError(`host ${hostname} resolves to a private or loopback address; list it in R3SN_HTTP_ALLOWED_HOSTS to allow it`, 'R3SN_EGRESS_DENIED', false), '', 0)
+          return
+        }
+        if (options.all === true) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list)
+        else callback(null, (list[0] as dns.LookupAddress).address, (list[0] as dns.LookupAddress).family)
+      })
+    }
+    agent = new Agent({ connect: { lookup: guarded } })
+    dispatchers.set(key, agent)
+  }
+  return agent
+}
+
 export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
@@ -62,10 +94,11 @@ export async function exchange (url: URL, init: { method: string, headers: Recor
   const signal = timeoutMs === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)])
   let res: Response
   try {
-    res = await fetch(url, { ...init, signal, redirect: 'manual' })
+    res = await fetch(url, { ...init, signal, redirect: 'manual', dispatcher: egressDispatcher(ctx.config.httpAllowedHosts) } as RequestInit)
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason
     const cause = (err as Error).cause
+    if (cause instanceof StepError) throw cause
     throw new StepError(`request to ${url.host} failed: ${cause instanceof Error ? cause.message : (err as Error).message}`, 'HTTP_NETWORK')
   }
   const text = await res.text()

@@ -232,3 +232,15 @@ t.test('slack.postMessage posts with the bot token', async t => {
   await t.rejects(post('slow'), { code: 'HTTP_429', retryable: true })
   await t.rejects(post('general', {}), { code: 'R3SN_BAD_CREDENTIAL', retryable: false })
 })
+
+t.test('the connection itself re-checks the address: a name that turns private after the check is refused (DNS rebinding)', async t => {
+  const server = await startServer(t)
+  const port = new URL(server.url).port
+  // checkEgress would refuse "localhost" up front; the dispatcher alone must refuse it too, at connect time.
+  const refused = await fetch(`http://localhost:${port}/`, { dispatcher: http.egressDispatcher(['*']) } as RequestInit).then(() => undefined, (err: Error) => err.cause)
+  t.match(refused, { code: 'R3SN_EGRESS_DENIED', message: /localhost resolves to a private or loopback address/ })
+  t.equal(server.received.length, 0, 'nothing reached the server')
+  const allowed = await fetch(`http://localhost:${port}/`, { dispatcher: http.egressDispatcher(['localhost']) } as RequestInit)
+  t.equal(allowed.status, 200, 'an allowlisted name connects wherever it resolves')
+  t.equal(server.received.length, 1)
+})
