@@ -90,11 +90,15 @@ export interface HttpAnswer { status: number, headers: Record<string, string>, b
  * retryable, any other non-2xx is not. JSON answers are parsed. Redirects are not followed,
  * so a redirect cannot lead past the egress check.
  */
-export async function exchange (url: URL, init: { method: string, headers: Record<string, string>, body?: string }, ctx: ActionContext, timeoutMs?: number): Promise<HttpAnswer> {
+export async function exchange (
+  url: URL, init: { method: string, headers: Record<string, string>, body?: string }, ctx: ActionContext, timeoutMs?: number,
+  /** false for a URL from operator configuration (not from a workflow): no connect-time egress check. */
+  guarded = true
+): Promise<HttpAnswer> {
   const signal = timeoutMs === undefined ? ctx.signal : AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)])
   let res: Response
   try {
-    res = await fetch(url, { ...init, signal, redirect: 'manual', dispatcher: egressDispatcher(ctx.config.httpAllowedHosts) } as RequestInit)
+    res = await fetch(url, { ...init, signal, redirect: 'manual', ...(guarded ? { dispatcher: egressDispatcher(ctx.config.httpAllowedHosts) } : {}) } as RequestInit)
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason
     const cause = (err as Error).cause

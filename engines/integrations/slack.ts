@@ -32,7 +32,7 @@ export const postMessage = defineAction({
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8' },
       body
-    }, ctx, 30_000)
+    }, ctx, 30_000, false)
     const reply = answer.body as { ok?: unknown, error?: unknown, channel?: unknown, ts?: unknown } | string
     if (typeof reply !== 'object' || reply === null) {
       throw new StepError(`slack: unexpected answer from ${url.host}: ${String(reply).slice(0, 200)}`, 'SLACK_BAD_RESPONSE', false)
