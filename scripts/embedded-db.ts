@@ -6,10 +6,13 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
-/** The repository root, found from this file whether it runs from source or from dist/. */
+/**
+ * The repository root, found from this file whether it runs from source or from dist/: the
+ * folder that holds the FerretDB module (dist/ holds a package.json too, copied by tsc).
+ */
 function projectRoot (): string {
   let dir = dirname(fileURLToPath(import.meta.url))
-  while (!existsSync(join(dir, 'package.json'))) {
+  while (!existsSync(join(dir, 'scripts', 'ferretdb', 'main.go'))) {
     const up = dirname(dir)
     if (up === dir) throw new Error('cannot find the project root')
     dir = up

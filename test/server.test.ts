@@ -1,17 +1,27 @@
 import t from 'tap'
-import { spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { connect } from 'node:net'
 import { apiClient } from './client/index.js'
 
-/** Runs `server.ts` with no MONGODB_URI, as `npm start` does; resolves once it listens. */
-async function startEmbedded (dataDir: string) {
+/**
+ * What `npm start` runs: the build (tsconfig.build.json, into a folder of its own under
+ * .cache so it can find the project from there as dist/ does) started with node.
+ */
+function buildService (): string {
+  const outDir = join('.cache', `dist-test-${process.pid}`)
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], { stdio: 'inherit' })
+  return outDir
+}
+
+/** Runs the built server with no MONGODB_URI, as `npm start` does; resolves once it listens. */
+async function startEmbedded (outDir: string, dataDir: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', R3SN_DATA_DIR: dataDir, R3SN_ADMIN_KEY: 'embedded-admin-key-0123456789' }
   delete env.MONGODB_URI
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [join(outDir, 'server.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   const logs: Record<string, unknown>[] = []
   const baseUrl = await new Promise<string>((resolve, reject) => {
     child.once('exit', code => reject(new Error(`server exited with ${code}`)))
@@ -35,9 +45,11 @@ function portOpen (uri: string): Promise<boolean> {
   })
 }
 
-t.test('without MONGODB_URI the service runs on an embedded FerretDB that keeps its data and stops with it', async t => {
+t.test('without MONGODB_URI the built service runs on an embedded FerretDB that keeps its data and stops with it', async t => {
+  const outDir = buildService()
+  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
   const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))
-  const first = await startEmbedded(dataDir)
+  const first = await startEmbedded(outDir, dataDir)
   const started = first.logs.find(l => l.msg === 'embedded FerretDB (SQLite) started') as { dataDir: string, uri: string }
   t.equal(started.dataDir, join(dataDir, 'ferretdb'), 'logs where the data lives')
   const admin = apiClient(first.baseUrl, 'embedded-admin-key-0123456789')
@@ -49,9 +61,11 @@ t.test('without MONGODB_URI the service runs on an embedded FerretDB that keeps 
   t.equal(await first.stop(), 0, 'SIGTERM closes cleanly')
   t.notOk(await portOpen(started.uri), 'the embedded database stopped with the service')
 
-  const second = await startEmbedded(dataDir)
+  const second = await startEmbedded(outDir, dataDir)
   t.teardown(() => second.stop())
   const again = await apiClient(second.baseUrl, doraKey).GET('/api/keys')
   t.equal(again.response.status, 200, 'data survived the restart')
   t.same(again.data?.keys.map(k => k.userId), ['dora'])
+  const selfTest = await apiClient(second.baseUrl, doraKey).POST('/api/test/execute')
+  t.match(selfTest.data, { status: 'completed', planner: 'offline' }, 'and prompts run')
 })
