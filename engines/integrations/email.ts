@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { isIP } from 'node:net'
 import { createTransport } from 'nodemailer'
 import { StepError } from '../runtime/steps.js'
-import { checkEgress } from './http.js'
+import { egressAddress } from './http.js'
 import { defineAction } from './types.js'
 
 // a@b.c or "Name <a@b.c>"; no line breaks anywhere, so no header can be smuggled in.
@@ -60,11 +60,13 @@ export const send = defineAction({
     } catch {
       throw new StepError('email.send: the credential\'s host is not a valid host name', 'R3SN_BAD_CREDENTIAL', false)
     }
-    await checkEgress(target, ctx.config.httpAllowedHosts)
+    // Connect to the address that was checked (no second lookup that DNS rebinding could turn private); TLS still verifies the name.
+    const address = await egressAddress(target, ctx.config.httpAllowedHosts)
 
     const transport = createTransport({
-      host,
+      host: address,
       port,
+      tls: { servername: isIP(host) === 0 ? host : undefined },
       secure: cred.secure === 'true',
       auth: cred.username === undefined || cred.username === '' ? undefined : { user: cred.username, pass: cred.password ?? '' },
       connectionTimeout: 10_000,

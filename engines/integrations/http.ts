@@ -25,14 +25,23 @@ export function isPrivateAddress (ip: string): boolean {
  * resolves to a private, loopback or link-local address.
  */
 export async function checkEgress (url: URL, allowed: string[]): Promise<void> {
+  await egressAddress(url, allowed)
+}
+
+/**
+ * The egress check, answering the address to connect to (the host's first address), for
+ * clients that connect by address themselves (SMTP): what was checked is what is used.
+ */
+export async function egressAddress (url: URL, allowed: string[]): Promise<string> {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
   const port = url.port || (url.protocol === 'https:' ? '443' : '80')
-  if (allowed.includes(host) || allowed.includes(`${host}:${port}`)) return
-  if (!allowed.includes('*')) throw new StepError(`host ${host} is not in R3SN_HTTP_ALLOWED_HOSTS`, 'R3SN_EGRESS_DENIED', false)
+  const listed = allowed.includes(host) || allowed.includes(`${host}:${port}`)
+  if (!listed && !allowed.includes('*')) throw new StepError(`host ${host} is not in R3SN_HTTP_ALLOWED_HOSTS`, 'R3SN_EGRESS_DENIED', false)
   const addresses = isIP(host) !== 0 ? [host] : (await lookup(host, { all: true }).catch(() => { throw new StepError(`cannot resolve ${host}`, 'R3SN_DNS_FAILED') })).map(a => a.address)
-  if (addresses.some(isPrivateAddress)) {
+  if (!listed && addresses.some(isPrivateAddress)) {
     throw new StepError(`host ${host} resolves to a private or loopback address; list it in R3SN_HTTP_ALLOWED_HOSTS to allow it`, 'R3SN_EGRESS_DENIED', false)
   }
+  return addresses[0] as string
 }
 
 const dispatchers = new Map<string, Agent>()
