@@ -1,20 +1,12 @@
 import t from 'tap'
-import { MongoClient } from 'mongodb'
-import { randomBytes } from 'node:crypto'
-import { build, eventually, getEvents, getExecution, testConfig } from '../helper.js'
+import { build, eventually, getEvents, getExecution } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { startServerProcess } from '../fixtures/server-process.js'
+import { sharedDatabase, startServerProcess } from '../fixtures/server-process.js'
 
 t.test('SIGKILL mid-step: another instance resumes from the unfinished step; completed steps ran exactly once', async t => {
   const rec = await startRecorder(t)
-  const { mongoDb, mongodbUri } = testConfig()
-  const adminKey = `admin_${randomBytes(24).toString('base64url')}`
-  t.teardown(async () => {
-    const c = new MongoClient(mongodbUri as string)
-    await c.db(mongoDb).dropDatabase()
-    await c.close()
-  })
+  const { mongoDb, mongodbUri, adminKey } = sharedDatabase(t)
   const env = {
     MONGODB_URI: mongodbUri, R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: adminKey, R3SN_LEASE_MS: '1500',
     R3SN_POLL_MS: '100', R3SN_HTTP_ALLOWED_HOSTS: '127.0.0.1'

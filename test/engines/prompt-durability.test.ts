@@ -1,22 +1,14 @@
 import t from 'tap'
-import { MongoClient } from 'mongodb'
-import { randomBytes } from 'node:crypto'
-import { eventually, getEvents, getExecution, testConfig } from '../helper.js'
+import { eventually, getEvents, getExecution } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { startFakeLlm } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { startServerProcess } from '../fixtures/server-process.js'
+import { sharedDatabase, startServerProcess } from '../fixtures/server-process.js'
 
 t.test('SIGKILL inside an agent tool call of a planned prompt: the resumed run neither plans again nor repeats a turn', async t => {
   const rec = await startRecorder(t)
   const fake = await startFakeLlm(t)
-  const { mongoDb, mongodbUri } = testConfig()
-  const adminKey = `admin_${randomBytes(24).toString('base64url')}`
-  t.teardown(async () => {
-    const c = new MongoClient(mongodbUri as string)
-    await c.db(mongoDb).dropDatabase()
-    await c.close()
-  })
+  const { mongoDb, mongodbUri, adminKey } = sharedDatabase(t)
   const env = {
     MONGODB_URI: mongodbUri, R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: adminKey, R3SN_LEASE_MS: '1500', R3SN_POLL_MS: '100',
     R3SN_HTTP_ALLOWED_HOSTS: '127.0.0.1', OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.baseUrl, R3SN_MODEL: 'test-model'
