@@ -20,7 +20,8 @@ export function testConfig (over: Partial<Config> = {}): Config {
     dbTimeoutMs: 3000,
     dataDir: mkdtempSync(join(tmpdir(), 'r3sn-test-')),
     adminKey: `admin_${randomBytes(24).toString('base64url')}`,
-    logLevel: 'silent',
+    // Errors only, kept in memory by build(); a test that logged 5xx errors prints them (flakes under load are then explained).
+    logLevel: 'error',
     pollMs: 50,
     httpAllowedHosts: ['127.0.0.1'],
     ...over
@@ -43,6 +44,8 @@ export async function build (t: Test, over: Partial<Config> = {}) {
   t.teardown(async () => {
     await app.mongo.db.dropDatabase().catch(() => {})
     await app.close()
+    const failed = logs.filter(line => line.includes('"msg":"request failed"'))
+    if (failed.length > 0) process.stderr.write(`${t.fullname}: the app answered 5xx:\n${failed.join('')}`)
   })
   await app.listen({ host: config.host, port: 0 })
   const address = app.server.address()
