@@ -103,9 +103,9 @@ export class AgentEngine {
     }
     for (const [action, credentialId] of Object.entries(credentials)) {
       const plugin = pluginTool(action)
-      const spec = plugin === undefined ? this.hub.get(action)?.credential : await this.pluginCredential(owner.id, plugin.pluginId)
+      const spec = plugin === undefined ? this.hub.get(action)?.credential : (await this.pluginManifest(owner.id, plugin.pluginId))?.credential
       if (!tools.includes(action) || spec === undefined) throw new BadRequest(`credentials: "${action}" is not one of the agent's tools that take a credential`)
-      await this.hub.credentials.secretFor(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(`credentials.${action}: ${err.message}`) })
+      await this.hub.credentials.check(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(`credentials.${action}: ${err.message}`) })
     }
     for (const tool of tools) {
       if (this.hub.get(tool)?.credential?.required === true && credentials[tool] === undefined) throw new BadRequest(`tool ${tool} needs a credential: add it to credentials`)
@@ -247,15 +247,14 @@ export class AgentEngine {
     return new Expand(output, added)
   }
 
-  /** The action of a plugin's latest version, or undefined. */
-  private async pluginAction (ownerId: string, pluginId: string, action: string): Promise<PluginManifest['actions'][number] | undefined> {
+  /** The manifest of a plugin's latest version, or undefined when the user has no such plugin. */
+  private async pluginManifest (ownerId: string, pluginId: string): Promise<PluginManifest | undefined> {
     const version = await this.plugins.version(ownerId, pluginId).catch(() => undefined)
-    return version === undefined ? undefined : (JSON.parse(version.manifestJson) as PluginManifest).actions.find(a => a.name === action)
+    return version === undefined ? undefined : JSON.parse(version.manifestJson) as PluginManifest
   }
 
-  private async pluginCredential (ownerId: string, pluginId: string): Promise<{ type: string } | undefined> {
-    const version = await this.plugins.version(ownerId, pluginId).catch(() => undefined)
-    return version === undefined ? undefined : (JSON.parse(version.manifestJson) as PluginManifest).credential
+  private async pluginAction (ownerId: string, pluginId: string, action: string): Promise<PluginManifest['actions'][number] | undefined> {
+    return (await this.pluginManifest(ownerId, pluginId))?.actions.find(a => a.name === action)
   }
 
   private toolResults (calls: ToolCallRecord[], steps: Record<string, { output: unknown, error?: { message: string } }>): ChatMessage[] {

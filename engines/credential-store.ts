@@ -84,11 +84,20 @@ export class CredentialStore {
     await this.credentials.delete(owner, id)
   }
 
-  /** The decrypted fields for a step run; plain Errors (the caller turns them into a step failure). */
-  async secretFor (ownerId: string, id: string, type: string): Promise<Record<string, string>> {
+  /**
+   * Checks that the owner has this credential, of this type, without decrypting it (for
+   * validation before anything runs); plain Errors, like secretFor.
+   */
+  async check (ownerId: string, id: string, type: string): Promise<CredentialDoc> {
     const doc = await this.credentials.collection.findOne(this.credentials.scope({ id: ownerId, admin: false }, { _id: id }))
     if (doc === null) throw new Error(`credential ${id} not found`)
     if (doc.type !== type) throw new Error(`credential ${id} is of type ${doc.type}, this action needs type ${type}`)
+    return doc
+  }
+
+  /** The decrypted fields for a step run; plain Errors (the caller turns them into a step failure). */
+  async secretFor (ownerId: string, id: string, type: string): Promise<Record<string, string>> {
+    const doc = await this.check(ownerId, id, type)
     if (this.key === undefined) throw new Error(`credential ${id} cannot be read: R3SN_ENCRYPTION_KEY is not set`)
     try {
       return this.open(doc)

@@ -149,7 +149,7 @@ export class UniversalExecutor extends EventEmitter {
         if (problem !== undefined) throw invalid(`step "${step.id}": ${problem}`)
         const spec = this.hub.get(step.action as string)?.credential
         if (step.credential !== undefined && spec !== undefined) {
-          await this.hub.credentials.secretFor(owner.id, step.credential, spec.type).catch((err: Error) => { throw invalid(`step "${step.id}": ${err.message}`) })
+          await this.hub.credentials.check(owner.id, step.credential, spec.type).catch((err: Error) => { throw invalid(`step "${step.id}": ${err.message}`) })
         }
       }
       if (step.type === 'plugin') {

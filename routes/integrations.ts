@@ -42,7 +42,7 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
     if (problem !== undefined) throw new BadRequest(problem)
     const spec = app.integrationHub.get(action)?.credential
     if (credentialId !== undefined && spec !== undefined) {
-      await app.integrationHub.credentials.secretFor(req.user.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(err.message) })
+      await app.integrationHub.credentials.check(req.user.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(err.message) })
     }
     const doc = await app.orchestrator.startSteps(req.user, 'integration', { action, params }, [
       { id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }

@@ -115,7 +115,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
     if (problem !== undefined) throw new BadRequest(`invalid parameters for ${action}: ${problem}`)
     if (credentialId !== undefined) {
       if (manifest.credential === undefined) throw new BadRequest(`plugin ${doc.pluginId} takes no credential`)
-      await app.integrationHub.credentials.secretFor(req.user.id, credentialId, manifest.credential.type).catch((err: Error) => { throw new BadRequest(err.message) })
+      await app.integrationHub.credentials.check(req.user.id, credentialId, manifest.credential.type).catch((err: Error) => { throw new BadRequest(err.message) })
     }
     const execution = await app.orchestrator.startSteps(req.user, 'plugin', { pluginId: doc.pluginId, action, parameters }, [{
       id: 'action', type: 'plugin', plugin: doc.pluginId, action, input: literal(parameters),
