@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { MongoClient, type Collection, type Db, type Document, type Filter, type FindOptions, type OptionalUnlessRequiredId, type UpdateFilter, type WithId } from 'mongodb'
 import type { Config } from '../config.js'
 import { NotFound } from '../schemas/errors.js'
@@ -81,6 +81,29 @@ async function zstdLoads (): Promise<boolean> {
   }
 }
 
+/**
+ * Works around a driver hang (mongodb 6.22): a server check that starts on a connection the
+ * server has just closed writes to the ended socket and waits for a 'drain' that never comes,
+ * so the server stays unknown and every operation fails until a restart. A polling check that
+ * has not answered within twice its own timeouts is stuck; reconnecting starts a fresh monitor.
+ */
+function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBaseLogger): NodeJS.Timeout {
+  let checkStarted: number | undefined
+  client.on('serverHeartbeatStarted', e => { if (!e.awaited) checkStarted ??= Date.now() })
+  client.on('serverHeartbeatSucceeded', () => { checkStarted = undefined })
+  client.on('serverHeartbeatFailed', () => { checkStarted = undefined })
+  let reconnecting = false
+  return setInterval(() => {
+    if (reconnecting || checkStarted === undefined || Date.now() - checkStarted < 2 * dbTimeoutMs) return
+    log.warn({ pendingMs: Date.now() - checkStarted }, 'the database check is stuck; reconnecting')
+    reconnecting = true
+    checkStarted = undefined
+    client.close().then(() => client.connect())
+      .catch((err: unknown) => log.warn({ err }, 'reconnecting to the database failed; operations connect again on their own'))
+      .finally(() => { reconnecting = false })
+  }, dbTimeoutMs).unref()
+}
+
 async function db (app: FastifyInstance, opts: { config: Config }) {
   const { mongodbUri, mongoDb, dbTimeoutMs } = opts.config
   if (mongodbUri === undefined) throw new Error('MONGODB_URI is not set: the db plugin needs a connection string')
@@ -100,6 +123,7 @@ async function db (app: FastifyInstance, opts: { config: Config }) {
     throw new Error(`Cannot reach the database at ${maskUri(mongodbUri)} within ${dbTimeoutMs} ms: ${(err as Error).message}`, { cause: err })
   }
   app.log.info({ uri: maskUri(mongodbUri), db: mongoDb }, 'database connected')
+  const watchdog = watchMonitor(client, dbTimeoutMs, app.log)
 
   app.decorate('mongo', {
     client,
@@ -108,7 +132,7 @@ async function db (app: FastifyInstance, opts: { config: Config }) {
     owned: <T extends OwnedDoc>(name: string, label: string, o: { adminSeesAll?: boolean } = {}) =>
       new OwnedCollection<T>(database.collection<T>(name), label, o.adminSeesAll)
   })
-  app.addHook('onClose', async () => { await client.close() })
+  app.addHook('onClose', async () => { clearInterval(watchdog); await client.close() })
 }
 
 export default fp(db, { name: 'db' })

@@ -53,8 +53,10 @@ export async function startFerretdb (dataDir: string, opts: { port?: number, log
   const binary = await ensureFerretdb(opts.log)
   const dir = resolve(dataDir)
   mkdirSync(dir, { recursive: true })
+  // Immediate transactions take SQLite's write lock up front, waiting for it (busy_timeout) instead
+  // of failing with "database is locked" when a read-then-write transaction meets a concurrent writer.
   const child = spawn(binary, [
-    `--listen-addr=127.0.0.1:${opts.port ?? 0}`, '--handler=sqlite', `--sqlite-url=file:${dir}/`
+    `--listen-addr=127.0.0.1:${opts.port ?? 0}`, '--handler=sqlite', `--sqlite-url=file:${dir}/?_txlock=immediate`
   ], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000) })

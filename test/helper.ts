@@ -20,8 +20,8 @@ export function testConfig (over: Partial<Config> = {}): Config {
     dbTimeoutMs: 3000,
     dataDir: mkdtempSync(join(tmpdir(), 'r3sn-test-')),
     adminKey: `admin_${randomBytes(24).toString('base64url')}`,
-    // Errors only, kept in memory by build(); a test that logged 5xx errors prints them (flakes under load are then explained).
-    logLevel: 'error',
+    // Warnings and errors, kept in memory by build(): printed when the test fails or the app answered 5xx (flakes under load then explain themselves).
+    logLevel: 'warn',
     pollMs: 50,
     httpAllowedHosts: ['127.0.0.1'],
     ...over
@@ -46,6 +46,8 @@ export async function build (t: Test, over: Partial<Config> = {}) {
     await app.close()
     const failed = logs.filter(line => line.includes('"msg":"request failed"'))
     if (failed.length > 0) process.stderr.write(`${t.fullname}: the app answered 5xx:\n${failed.join('')}`)
+    const warnings = logs.filter(line => /"level":(40|50|60)\b/.test(line))
+    if (!t.passing() && warnings.length > 0) process.stderr.write(`${t.fullname} failed; the app logged:\n${warnings.join('')}`)
   })
   await app.listen({ host: config.host, port: 0 })
   const address = app.server.address()

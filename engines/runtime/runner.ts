@@ -16,6 +16,16 @@ export class Stop extends Error {
   }
 }
 
+/**
+ * The run's own record could not be written (the database failed): not the step's fault, so
+ * it is never taken for a step failure; the run stops and resumes from what was recorded.
+ */
+class RecordFailed extends Error {
+  constructor (cause: unknown) {
+    super(`recording the run failed: ${(cause as Error)?.message ?? String(cause)}`, { cause })
+  }
+}
+
 export interface RunnerOptions {
   instanceId: string
   leaseMs: number
@@ -82,15 +92,17 @@ export class Runner {
     private readonly opts: RunnerOptions
   ) {}
 
-  async run (doc: ExecutionDoc, lease: Lease, abort: AbortController): Promise<void> {
+  /** Resolves true when the run stopped on an unexpected failure (the database, a bug) and should be resumed. */
+  async run (doc: ExecutionDoc, lease: Lease, abort: AbortController): Promise<boolean> {
     const id = doc._id
     const col = this.store.collection
     let seq = doc.eventSeq
     const emit = async (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
-      seq = await this.store.appendEvent(doc, type, data, stepId, seq + 1)
+      seq = await this.store.appendEvent(doc, type, data, stepId, seq + 1).catch((err: unknown) => { throw new RecordFailed(err) })
     }
     const write = async (update: UpdateFilter<ExecutionDoc>) => {
       const res = await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { ...update, $set: { ...update.$set, eventSeq: seq } })
+        .catch((err: unknown) => { throw new RecordFailed(err) })
       if (res.matchedCount === 0) throw new Stop('fenced')
     }
 
@@ -146,7 +158,7 @@ export class Runner {
           const error = { message: stepRuns > this.opts.maxStepRuns ? `stopped after ${this.opts.maxStepRuns} step runs (a loop that does not end?)` : `cannot run step "${cursor}"`, code: 'R3SN_RUN_ABORTED', stepId: cursor }
           await end({ status: 'failed', error })
           await emit('execution.failed', { error })
-          return
+          return false
         }
         // Self-debugging may replace the step (corrected input, patched plugin version) for its next attempts.
         let step: WorkflowStep = found
@@ -204,7 +216,7 @@ export class Runner {
             cursor = next
             break
           } catch (err) {
-            if (err instanceof Stop) throw err
+            if (err instanceof Stop || err instanceof RecordFailed) throw err
             if (abort.signal.aborted) throw abort.signal.reason
             const error = toError(err)
             const retryable = !(err instanceof StepError && !err.retryable)
@@ -264,14 +276,15 @@ export class Runner {
             const failure = { ...error, stepId: step.id }
             await end({ status: 'failed', steps, diagnoses, error: failure })
             await emit('execution.failed', { error: failure })
-            return
+            return false
           }
         }
       }
       await end({ status: 'completed', resultJson: encodeJson(lastOutput) })
       await emit('execution.completed', { result: lastOutput })
+      return false
     } catch (err) {
-      await this.stopped(err, id, lease, steps, emit, end)
+      return await this.stopped(err, id, lease, steps, emit, end)
     } finally {
       clearInterval(heartbeat)
       await this.opts.onEnded?.(id).catch((err: unknown) => this.log.warn({ err, executionId: id }, 'end hook failed'))
@@ -279,11 +292,12 @@ export class Runner {
     }
   }
 
+  /** Records why a run stopped early; true when it stopped on an unexpected failure and should be resumed. */
   private async stopped (
     err: unknown, id: string, lease: Lease, steps: StepRunDoc[],
     emit: (type: string, data?: Record<string, unknown>) => Promise<void>,
     end: (extra: Partial<ExecutionDoc>) => Promise<void>
-  ): Promise<void> {
+  ): Promise<boolean> {
     const reason = err instanceof Stop ? err.reason : undefined
     try {
       if (reason === 'cancelled') {
@@ -296,10 +310,14 @@ export class Runner {
         // Leave it resumable: expire the lease so another instance takes over at once.
         await this.store.releaseLease(id)
       } else if (reason !== 'fenced') {
-        this.log.error({ err, executionId: id }, 'execution runner failed; the lease will expire and the run resume')
+        this.log.error({ err, executionId: id }, 'execution runner failed; it resumes from its record')
+        return true
       }
+      return false
     } catch (inner) {
-      if (!(inner instanceof Stop)) this.log.error({ err: inner, executionId: id, epoch: lease.epoch }, 'could not record the end of a run')
+      if (inner instanceof Stop) return false
+      this.log.error({ err: inner, executionId: id, epoch: lease.epoch }, 'could not record the end of a run')
+      return reason !== 'shutdown'
     }
   }
 

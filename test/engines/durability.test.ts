@@ -2,6 +2,7 @@ import t from 'tap'
 import { build, eventually, getEvents, getExecution } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
+import { startTcpProxy } from '../fixtures/loopback.js'
 import { sharedDatabase, startServerProcess } from '../fixtures/server-process.js'
 
 t.test('SIGKILL mid-step: another instance resumes from the unfinished step; completed steps ran exactly once', async t => {
@@ -43,6 +44,33 @@ t.test('SIGKILL mid-step: another instance resumes from the unfinished step; com
   t.equal(events.filter(e => e.type === 'step.completed' && (e.stepId === 's1' || e.stepId === 's2')).length, 2)
   t.match(events.find(e => e.type === 'execution.resumed'), { data: { epoch: 2 } }, 'taken over under a new lease epoch')
   await second.kill('SIGTERM')
+})
+
+t.test('a run that cannot record a step is not failed: it resumes soon after the database answers again, not at its lease\'s end', async t => {
+  const database = new URL(process.env.MONGODB_URI as string)
+  const proxy = await startTcpProxy(t, { host: database.hostname, port: Number(database.port) })
+  const { client, logs } = await build(t, { mongodbUri: `mongodb://127.0.0.1:${proxy.port}/?directConnection=true`, dbTimeoutMs: 2000, leaseMs: 60_000 })
+  const wf = (await client.POST('/api/workflows', { body: { name: 'outage', steps: [
+    { id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 1000 } },
+    { id: 'after', type: 'transform', expression: '"done"' }
+  ] } })).data!.workflow.id
+  const id = (await client.POST('/api/workflows/{id}/execute', { params: { path: { id: wf } }, body: { mode: 'async' } })).data!.executionId
+  await eventually(async () => (await getEvents(client, id)).find(e => e.type === 'step.started'), 10_000, 'the step to start')
+
+  proxy.cut()
+  await eventually(async () => logs.find(l => l.includes('execution runner failed')), 20_000, 'the run to stop on the failed write')
+  proxy.restore()
+  // (Reads may still fail for a moment while the app reconnects.)
+  const done = await eventually(async () => {
+    const e = (await client.GET('/api/executions/{id}/status', { params: { path: { id } } })).data?.execution
+    return e?.status === 'completed' ? e : undefined
+  }, 30_000, 'the run to resume and finish (its 60 s lease never ran out)')
+
+  t.equal(done.result, 'done')
+  const events = await getEvents(client, id)
+  t.notOk(events.some(e => e.type === 'step.failed'), 'the database failure was never taken for a step failure')
+  t.ok(events.some(e => e.type === 'execution.resumed'), 'the run resumed from its record')
+  t.same(done.steps.map(s => [s.stepId, s.status]), [['wait', 'completed'], ['after', 'completed']])
 })
 
 t.test('two instances on one database run 200 queued executions exactly once each', async t => {
