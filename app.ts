@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { STATUS_CODES } from 'node:http'
 import { AjvCompiler } from '@fastify/ajv-compiler'
+import { MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb'
 import type { Config } from './config.js'
 import type { ErrorBody } from './schemas/common.js'
 import db from './plugins/db.js'
@@ -87,6 +88,16 @@ export async function routes (app: FastifyInstance) {
   await app.register(learningRoutes)
 }
 
+/**
+ * The database could not be reached (down, restarting, failing over): the request may simply
+ * be tried again. (mongodb 6.22 lets a raw EPIPE through when it writes to a connection the
+ * server has just closed; nothing else in a request writes to a socket that way.)
+ */
+function databaseUnreachable (err: unknown): boolean {
+  return err instanceof MongoNetworkError || err instanceof MongoServerSelectionError ||
+    err instanceof MongoTopologyClosedError || (err as NodeJS.ErrnoException).code === 'EPIPE'
+}
+
 function errorBody (statusCode: number, code: string, message: string, details?: unknown): ErrorBody {
   return { success: false, statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message, ...(details === undefined ? {} : { details }) }
 }
@@ -100,6 +111,10 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
     if (err.validation !== undefined) {
       const details = err.validation.map(v => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message ?? 'is invalid' }))
       return reply.code(400).send(errorBody(400, 'R3SN_VALIDATION', err.message, details))
+    }
+    if (databaseUnreachable(err)) {
+      req.log.warn({ err }, 'database unreachable')
+      return reply.code(503).header('retry-after', '5').send(errorBody(503, 'R3SN_UNAVAILABLE', 'The database cannot be reached right now; try again shortly'))
     }
     // Our own domain errors (R3SN_*) are written for users and keep their message at any status;
     // anything else at 5xx is internal: log it, and give the client only an id to quote.

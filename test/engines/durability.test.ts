@@ -58,6 +58,10 @@ t.test('a run that cannot record a step is not failed: it resumes soon after the
   await eventually(async () => (await getEvents(client, id)).find(e => e.type === 'step.started'), 10_000, 'the step to start')
 
   proxy.cut()
+  const during = await client.GET('/api/executions/{id}/status', { params: { path: { id } } })
+  t.equal(during.response.status, 503, 'a request meanwhile is told to try again')
+  t.equal(during.response.headers.get('retry-after'), '5')
+  t.match(during.error, { success: false, statusCode: 503, code: 'R3SN_UNAVAILABLE', message: /database/ })
   await eventually(async () => logs.find(l => l.includes('execution runner failed')), 20_000, 'the run to stop on the failed write')
   proxy.restore()
   // (Reads may still fail for a moment while the app reconnects.)
