@@ -35,7 +35,7 @@ export function llmConfig (fake: { baseUrl: string, apiKey: string }): Partial<C
 
 /**
  * The whole app on a fresh database, listening on a loopback port; dropped and closed after
- * the test. `logs` holds every log line (set logLevel to see more than nothing).
+ * the test. `logs` holds every log line (warnings and errors unless logLevel says otherwise).
  */
 export async function build (t: Test, over: Partial<Config> = {}) {
   const config = testConfig(over)

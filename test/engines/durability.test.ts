@@ -47,9 +47,12 @@ t.test('SIGKILL mid-step: another instance resumes from the unfinished step; com
 })
 
 t.test('a run that cannot record a step is not failed: it resumes soon after the database answers again, not at its lease\'s end', async t => {
+  // The test's database (one host), reached through a proxy; credentials and options kept.
   const database = new URL(process.env.MONGODB_URI as string)
-  const proxy = await startTcpProxy(t, { host: database.hostname, port: Number(database.port) })
-  const { client, logs } = await build(t, { mongodbUri: `mongodb://127.0.0.1:${proxy.port}/?directConnection=true`, dbTimeoutMs: 2000, leaseMs: 60_000 })
+  const proxy = await startTcpProxy(t, { host: database.hostname, port: Number(database.port || 27017) })
+  database.host = `127.0.0.1:${proxy.port}`
+  database.searchParams.set('directConnection', 'true')
+  const { client, logs } = await build(t, { mongodbUri: database.href, dbTimeoutMs: 2000, leaseMs: 60_000 })
   const wf = (await client.POST('/api/workflows', { body: { name: 'outage', steps: [
     { id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 1000 } },
     { id: 'after', type: 'transform', expression: '"done"' }
