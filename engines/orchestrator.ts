@@ -11,6 +11,8 @@ import { validateDefinition } from './runtime/definition.js'
 import { evaluate, literal } from './runtime/expressions.js'
 import { planStep, type PromptTrigger } from './universal-executor.js'
 import type { AgentStepInput } from './agent-engine.js'
+import { GENERATION_STEP, generationRoundStep } from './plugin-factory.js'
+import type { GeneratePluginRequest } from '../schemas/plugins.js'
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepDebugger, type StepHandler } from './runtime/steps.js'
@@ -118,6 +120,11 @@ export class Orchestrator {
   /** Queues an agent run: one agent step, which grows into turns and tool calls. */
   async executeAgent (owner: Owner, agentId: string, input: AgentStepInput): Promise<ExecutionDoc> {
     return this.queue(owner, { type: 'agent', trigger: input, plan: [{ id: 'agent', type: 'agent', agent: agentId, input: literal(input) }] })
+  }
+
+  /** Queues a plugin generation: one step per LLM answer, each added by the round before it. */
+  async generatePlugin (owner: Owner, req: GeneratePluginRequest): Promise<ExecutionDoc> {
+    return this.queue(owner, { type: 'plugin-generation', trigger: req, plan: [generationRoundStep(1)] })
   }
 
   /** Queues a run of steps the caller has checked (one integration or plugin action). */
@@ -251,6 +258,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   steps.register('integration', app.integrationHub.stepHandler)
   steps.register('agent', app.agentEngine.stepHandler)
   steps.register('plugin', app.pluginFactory.stepHandler)
+  steps.register(GENERATION_STEP, app.pluginFactory.generationStep)
   steps.register('plan', app.universalExecutor.planStep(steps))
   const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
     debugger: app.selfDebugging,

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { EventEmitter } from 'node:events'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { Ajv, type ValidateFunction } from 'ajv'
 import type { Collection, Db } from 'mongodb'
@@ -13,7 +13,9 @@ import { Conflict, Unprocessable } from '../schemas/errors.js'
 import { PluginDraft, type CreatePluginRequest, type GeneratePluginRequest, type Plugin, type PluginAnalytics, type PluginManifest, type PluginTest, type PluginVersion } from '../schemas/plugins.js'
 import type { IntegrationHub } from './integration-hub.js'
 import { evaluate } from './runtime/expressions.js'
-import { StepError, type StepContext, type StepHandler } from './runtime/steps.js'
+import { decodeJson, type ExecutionDoc } from './runtime/store.js'
+import { Expand, StepError, type StepContext, type StepHandler } from './runtime/steps.js'
+import type { WorkflowStep } from '../schemas/workflows.js'
 
 export interface PluginDoc extends OwnedDoc {
   name: string
@@ -43,6 +45,30 @@ export interface PluginSourceParts { code: string, manifest: PluginManifest, tes
 export interface Verification { passed: number, failures: string[] }
 
 const MAX_FAILURES_SHOWN = 20
+
+/** The step type of a generation round: internal, queued by the orchestrator, never part of a user's workflow. */
+export const GENERATION_STEP = 'plugin-generate'
+
+/** A round's output: its failed checks and answer (for the next round), or the plugin it stored. */
+interface GenerationRound { round: number, failures: string[], answer?: PluginSourceParts, pluginId?: string }
+
+export const generationRoundStep = (round: number): WorkflowStep =>
+  ({ id: `round${round}`, type: GENERATION_STEP as WorkflowStep['type'], input: { round } })
+
+/** The conversation of a generation so far: the request, then each earlier round's answer and its failures. */
+function generationMessages (req: GeneratePluginRequest, steps: Record<string, { output: GenerationRound }>, round: number): ChatMessage[] {
+  const { mode, timeoutMs, ...app } = req
+  const messages: ChatMessage[] = [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: `Write a plugin for this app (JSON): ${JSON.stringify(app)}` }]
+  for (let r = 1; r < round; r++) {
+    const earlier = steps[`round${r}`]?.output
+    if (earlier === undefined) continue
+    messages.push(
+      { role: 'assistant', content: earlier.answer === undefined ? '(no valid plugin)' : JSON.stringify(earlier.answer) },
+      { role: 'user', content: `The plugin failed its checks in the sandbox:\n- ${earlier.failures.join('\n- ')}\nAnswer with the whole corrected plugin.` }
+    )
+  }
+  return messages
+}
 
 export function toPlugin (d: PluginDoc): Plugin {
   return { id: d._id, name: d.name, description: d.description, platform: d.platform, latestVersion: d.latestVersion, actions: d.actions, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString() }
@@ -220,59 +246,97 @@ export class PluginFactory extends EventEmitter {
     return doc
   }
 
-  private async store (owner: Owner, meta: { name: string, description: string, platform: string }, source: PluginSourceParts, origin: PluginVersion['origin'], testsPassed: number) {
-    const now = new Date()
-    const id = `plg_${randomBytes(8).toString('hex')}`
+  private async store (owner: Owner, meta: { name: string, description: string, platform: string }, source: PluginSourceParts, origin: PluginVersion['origin'], testsPassed: number, id = `plg_${randomBytes(8).toString('hex')}`) {
     const version = await this.insertVersion(owner, id, 1, source, origin, testsPassed)
-    const plugin = await this.plugins.insert(owner, { _id: id, ...meta, latestVersion: 1, actions: source.manifest.actions.map(a => a.name), createdAt: now, updatedAt: now })
-    return { plugin, version }
+    return { plugin: await this.insertPlugin(owner, id, meta, version), version }
+  }
+
+  private async insertPlugin (owner: Owner, id: string, meta: { name: string, description: string, platform: string }, version: VersionDoc): Promise<PluginDoc> {
+    const now = new Date()
+    const actions = (JSON.parse(version.manifestJson) as PluginManifest).actions.map(a => a.name)
+    return this.plugins.insert(owner, { _id: id, ...meta, latestVersion: 1, actions, createdAt: now, updatedAt: now })
   }
 
   /**
-   * Asks the LLM for a plugin, checks it in the sandbox, and feeds the failures back for
-   * a bounded number of repair rounds; stores it only once everything passes.
+   * One round of a durable generation (the 'plugin-generate' step, queued by the orchestrator):
+   * asks the LLM for the plugin, with the failures of the earlier rounds (their step outputs),
+   * checks it in the sandbox and stores it once everything passes; otherwise the next round
+   * is added to the run, up to R3SN_PLUGIN_REPAIR_ROUNDS, then the run fails with the last failures.
+   * A round that resumes after a crash never asks again what an earlier round was told.
    */
-  async generate (owner: Owner, req: GeneratePluginRequest) {
-    const progress = (data: Record<string, unknown>) => this.emit('progress', owner.id, 'plugin:progress', { appName: req.appName, ...data })
-    const messages: ChatMessage[] = [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: `Write a plugin for this app (JSON): ${JSON.stringify(req)}` }]
-    const usage = { promptTokens: 0, completionTokens: 0 }
-    const maxRounds = 1 + this.config.pluginRepairRounds
-    let failures: string[] = []
-    for (let round = 1; round <= maxRounds; round++) {
-      progress({ stage: round === 1 ? 'generating' : 'repairing', round })
-      const reply = await this.llm.chat({ messages, schema: { name: 'Plugin', schema: PluginDraft } }).catch((err: Error) => {
-        // A reply that is not a plugin is one more failed round, not the end.
-        if (err instanceof StepError && err.code === 'R3SN_LLM_INVALID_OUTPUT') return { error: err.message }
-        throw err
-      })
-      let source: PluginSourceParts | undefined
-      if ('error' in reply) {
-        failures = [reply.error]
-      } else {
-        usage.promptTokens += reply.usage.promptTokens
-        usage.completionTokens += reply.usage.completionTokens
-        source = reply.parsed as PluginSourceParts
-        progress({ stage: 'testing', round, tests: source.tests.length })
-        const verdict = await this.verify(source)
-        failures = verdict.failures
-        if (failures.length === 0) {
-          const stored = await this.store(owner, { name: req.appName, description: req.description ?? `Generated for ${req.appName}`, platform: req.platform }, source, 'generated', verdict.passed)
-          this.counts.generated++
-          const result = { plugin: toPlugin(stored.plugin), version: toVersion(stored.version), rounds: round, usage }
-          this.emit('progress', owner.id, 'plugin:generated', { plugin: result.plugin, version: result.version.version, rounds: round })
-          return result
-        }
-      }
-      progress({ stage: 'failed-checks', round, failures: failures.slice(0, MAX_FAILURES_SHOWN) })
-      if (round < maxRounds) {
-        this.counts.repairRounds++
-        messages.push(
-          { role: 'assistant', content: source === undefined ? '(no valid plugin)' : JSON.stringify(source) },
-          { role: 'user', content: `The plugin failed its checks in the sandbox:\n- ${failures.slice(0, MAX_FAILURES_SHOWN).join('\n- ')}\nAnswer with the whole corrected plugin.` }
-        )
+  readonly generationStep: StepHandler = {
+    sideEffects: true,
+    run: (ctx) => this.generationRound(ctx)
+  }
+
+  private async generationRound (ctx: StepContext): Promise<GenerationRound | Expand> {
+    const req = ctx.scope.trigger as GeneratePluginRequest
+    const { round } = ctx.input as { round: number }
+    const owner = { id: ctx.ownerId, admin: false }
+    const meta = { name: req.appName, description: req.description ?? `Generated for ${req.appName}`, platform: req.platform }
+    // One plugin id per generation, so a round re-run after a crash finds what it already stored.
+    const id = `plg_${createHash('sha256').update(ctx.executionId).digest('hex').slice(0, 16)}`
+    const stored = await this.versions.collection.findOne({ _id: `${id}:v1` })
+    if (stored !== null) {
+      await this.insertPlugin(owner, id, meta, stored).catch((err: unknown) => { if (!(err instanceof Conflict)) throw err })
+      return { round, failures: [], pluginId: id }
+    }
+
+    const progress = (data: Record<string, unknown>) => this.emit('progress', owner.id, 'plugin:progress', { appName: req.appName, executionId: ctx.executionId, ...data })
+    progress({ stage: round === 1 ? 'generating' : 'repairing', round })
+    const reply = await this.llm.chat({ messages: generationMessages(req, ctx.scope.steps as Record<string, { output: GenerationRound }>, round), schema: { name: 'Plugin', schema: PluginDraft }, signal: ctx.signal }).catch((err: Error) => {
+      // A reply that is not a plugin is one more failed round, not the end.
+      if (err instanceof StepError && err.code === 'R3SN_LLM_INVALID_OUTPUT') return { error: err.message }
+      throw err
+    })
+    let answer: PluginSourceParts | undefined
+    let failures: string[]
+    if ('error' in reply) {
+      failures = [reply.error]
+    } else {
+      await ctx.recordUsage(reply.usage)
+      await ctx.emit('llm.call', { purpose: 'plugin', model: reply.model, promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens, durationMs: reply.durationMs })
+      answer = reply.parsed as PluginSourceParts
+      progress({ stage: 'testing', round, tests: answer.tests.length })
+      const verdict = await this.verify(answer)
+      failures = verdict.failures
+      if (failures.length === 0) {
+        const { plugin, version } = await this.store(owner, meta, answer, 'generated', verdict.passed, id)
+        this.counts.generated++
+        await ctx.emit('plugin.round', { round, passed: true, pluginId: id })
+        this.emit('progress', owner.id, 'plugin:generated', { plugin: toPlugin(plugin), version: version.version, rounds: round, executionId: ctx.executionId })
+        return { round, failures: [], pluginId: id }
       }
     }
-    throw this.rejected(failures, maxRounds)
+    const shown = failures.slice(0, MAX_FAILURES_SHOWN)
+    await ctx.emit('plugin.round', { round, passed: false, failures: shown })
+    progress({ stage: 'failed-checks', round, failures: shown })
+    const result: GenerationRound = { round, failures: shown, ...(answer === undefined ? {} : { answer }) }
+    if (round < 1 + this.config.pluginRepairRounds) {
+      this.counts.repairRounds++
+      return new Expand(result, [generationRoundStep(round + 1)])
+    }
+    this.counts.rejected++
+    throw new StepError(`the plugin did not pass its checks in the sandbox after ${round} LLM answers: ${failures.slice(0, 3).join('; ')}`, 'R3SN_UNPROCESSABLE', false, { failures: shown, rounds: round })
+  }
+
+  /** What a generation that ended answers: the stored plugin, or the error it ended with (422 with the failed checks, 502 for the LLM). */
+  async generationResult (ended: ExecutionDoc) {
+    if (ended.status !== 'completed') {
+      const error = ended.error ?? { message: `plugin generation ${ended.status}`, code: 'R3SN_ERROR' }
+      const statusCode = error.code === 'R3SN_UNPROCESSABLE' ? 422 : error.code?.startsWith('R3SN_LLM_') === true ? 502 : 500
+      throw Object.assign(new Error(error.message), { statusCode, code: error.code ?? 'R3SN_ERROR', details: { ...(error.details as object | undefined), executionId: ended._id } })
+    }
+    const { pluginId, round } = decodeJson(ended.resultJson) as GenerationRound
+    const owner = { id: ended.ownerId, admin: false }
+    const plugin = await this.plugins.get(owner, pluginId ?? '')
+    return {
+      executionId: ended._id,
+      plugin: toPlugin(plugin),
+      version: toVersion(await this.versions.get(owner, `${plugin._id}:v1`)),
+      rounds: round,
+      usage: { promptTokens: ended.usage?.promptTokens ?? 0, completionTokens: ended.usage?.completionTokens ?? 0 }
+    }
   }
 
   /** A version to run: the pinned one, or the latest. */

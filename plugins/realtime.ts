@@ -28,6 +28,8 @@ interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: stri
 const SEED = 'seed'
 const MAX_CONCURRENT_LOG_READS = 8
 const TOKEN_BATCH_MS = 50
+/** How long a socket that asked for a plugin waits to report its failure (the execution itself goes on regardless). */
+const GENERATION_WAIT_MS = 15 * 60_000
 
 const frameCheck = TypeCompiler.Compile(Frame)
 const payloadChecks = Object.fromEntries(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema, sharedSchemas)])) as Record<string, TypeCheck<TSchema>>
@@ -193,13 +195,16 @@ export class Realtime {
         return this.send(client, 'prompt:progress', { executionId: doc._id, prompt, status: doc.status }, id)
       }
       case 'plugin:generate': {
-        // Generation takes several LLM calls and sandbox runs: it goes on in the background so this
-        // socket's next frames are not held up; progress and the result arrive as plugin:* events.
+        // Generation is a durable execution of several LLM calls and sandbox runs: this socket's next
+        // frames are not held up; progress and the result arrive as plugin:* events, a failure as an error frame.
         const request = data as GeneratePluginRequest
-        this.plugins.generate(owner, request).catch((err: Error & { code?: string, details?: unknown }) => {
-          this.send(client, 'error', { code: err.code?.startsWith('R3SN_') === true ? err.code : 'R3SN_INTERNAL', message: err.code?.startsWith('R3SN_') === true ? err.message : 'plugin generation failed', ...(err.details === undefined ? {} : { details: err.details }) }, id)
-        })
-        return this.send(client, 'plugin:progress', { appName: request.appName, stage: 'accepted' }, id)
+        const doc = await this.orchestrator.generatePlugin(owner, request)
+        this.orchestrator.waitForEnd(doc._id, GENERATION_WAIT_MS)
+          .then(async ended => { if (ended !== null && ended.status !== 'completed') await this.plugins.generationResult(ended) })
+          .catch((err: Error & { code?: string, details?: unknown }) => {
+            this.send(client, 'error', { code: err.code?.startsWith('R3SN_') === true ? err.code : 'R3SN_INTERNAL', message: err.code?.startsWith('R3SN_') === true ? err.message : 'plugin generation failed', ...(err.details === undefined ? {} : { details: err.details }) }, id)
+          })
+        return this.send(client, 'plugin:progress', { appName: request.appName, executionId: doc._id, stage: 'accepted' }, id)
       }
       case 'agent:create': {
         const agent = await this.agents.create(owner, data as AgentDefinition)

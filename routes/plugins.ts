@@ -14,13 +14,18 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/plugins/generate', {
     schema: {
       operationId: 'generatePlugin', tags: ['plugins'], summary: 'Have the LLM write a plugin; stored only once its self-tests pass in the sandbox',
-      description: 'Failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. Progress goes to the user\'s WebSockets as plugin:progress, the result as plugin:generated.',
+      description: 'A durable execution (type plugin-generation) with one step per LLM answer: failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. A crash resumes it without asking the LLM again what it already answered. Sync (default) waits up to timeoutMs, then answers 202 with the executionId. Progress goes to the user\'s WebSockets as plugin:progress, the result as plugin:generated.',
       body: ref(GeneratePluginRequest),
-      response: { 201: ref(GeneratedPlugin), ...errors(400, 422, 502, 503) }
+      response: { 201: ref(GeneratedPlugin), 202: ref(ExecutionAccepted), ...errors(400, 422, 502, 503) }
     }
   }, async (req, reply) => {
     if (!app.llm.configured) throw new Unavailable('generating plugins needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
-    return reply.code(201).send({ success: true as const, ...await app.pluginFactory.generate(req.user, req.body) })
+    const doc = await app.orchestrator.generatePlugin(req.user, req.body)
+    const accepted = { success: true as const, executionId: doc._id, status: doc.status }
+    if (req.body.mode === 'async') return reply.code(202).send(accepted)
+    const ended = await app.orchestrator.waitForEnd(doc._id, req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
+    if (ended === null) return reply.code(202).send({ ...accepted, status: (await app.orchestrator.store.get(doc._id))?.status ?? doc.status })
+    return reply.code(201).send({ success: true as const, ...await app.pluginFactory.generationResult(ended) })
   })
 
   app.post('/api/plugins', {

@@ -8,7 +8,8 @@ export type ExecutionStatus = typeof EXECUTION_STATUSES[number]
 export const ExecutionError = Type.Object({
   message: Type.String(),
   code: Type.Optional(Type.String()),
-  stepId: Type.Optional(Type.String())
+  stepId: Type.Optional(Type.String()),
+  details: Type.Optional(Type.Unknown({ description: 'What a user needs to act on the failure, e.g. the failed checks of a generated plugin.' }))
 }, { $id: 'ExecutionError' })
 export type ExecutionError = Static<typeof ExecutionError>
 
@@ -50,7 +51,7 @@ export const TokenUsage = Type.Object({
 
 export const Execution = Type.Object({
   executionId: Type.String(),
-  type: Type.Union(['workflow', 'prompt', 'agent', 'plugin', 'integration'].map(s => Type.Literal(s))),
+  type: Type.Union(['workflow', 'prompt', 'agent', 'plugin', 'integration', 'plugin-generation'].map(s => Type.Literal(s))),
   status: ExecutionStatus,
   workflowId: Type.Optional(Type.String()),
   workflowVersion: Type.Optional(Type.Integer()),

@@ -73,7 +73,9 @@ export const GeneratePluginRequest = Type.Object({
   appPackage: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'e.g. an npm package or API base the app is known by.' })),
   actions: Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 20, description: 'What the plugin should be able to do.' }),
   platform: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. web, rest-api, saas.' }),
-  description: Type.Optional(Type.String({ maxLength: 4000 }))
+  description: Type.Optional(Type.String({ maxLength: 4000 })),
+  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the plugin, up to timeoutMs, then answers 202 with the executionId; async answers 202 at once.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
 }, { $id: 'GeneratePluginRequest', additionalProperties: false })
 export type GeneratePluginRequest = Static<typeof GeneratePluginRequest>
 
@@ -108,6 +110,7 @@ export const PluginVersionParams = Type.Object({ id: Type.String({ minLength: 1,
 
 export const GeneratedPlugin = Type.Object({
   success: Type.Literal(true),
+  executionId: Type.String({ description: 'The durable execution that generated it: one step per LLM answer.' }),
   plugin: ref(Plugin),
   version: ref(PluginVersion),
   rounds: Type.Integer({ description: 'LLM answers it took: 1, plus one per repair round.' }),

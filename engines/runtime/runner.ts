@@ -26,6 +26,21 @@ class RecordFailed extends Error {
   }
 }
 
+/**
+ * A write of the run's own record. FerretDB over SQLite answers "database is locked" when
+ * writes collide (nothing was written then): a few quick retries in place ride that out.
+ */
+async function record<T> (write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write()
+    } catch (err) {
+      if (attempt >= 5 || !/database is locked/.test((err as Error)?.message ?? '')) throw new RecordFailed(err)
+      await new Promise(resolve => setTimeout(resolve, 50 * attempt))
+    }
+  }
+}
+
 export interface RunnerOptions {
   instanceId: string
   leaseMs: number
@@ -75,7 +90,7 @@ async function withTimeout<T> (fn: (signal: AbortSignal) => Promise<T>, timeoutM
 }
 
 function toError (err: unknown): ExecutionError {
-  if (err instanceof StepError) return { message: err.message, code: err.code }
+  if (err instanceof StepError) return { message: err.message, code: err.code, ...(err.details === undefined ? {} : { details: err.details }) }
   return { message: (err as Error)?.message ?? String(err), code: 'STEP_FAILED' }
 }
 
@@ -98,11 +113,10 @@ export class Runner {
     const col = this.store.collection
     let seq = doc.eventSeq
     const emit = async (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
-      seq = await this.store.appendEvent(doc, type, data, stepId, seq + 1).catch((err: unknown) => { throw new RecordFailed(err) })
+      seq = await record(() => this.store.appendEvent(doc, type, data, stepId, seq + 1))
     }
     const write = async (update: UpdateFilter<ExecutionDoc>) => {
-      const res = await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { ...update, $set: { ...update.$set, eventSeq: seq } })
-        .catch((err: unknown) => { throw new RecordFailed(err) })
+      const res = await record(() => col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { ...update, $set: { ...update.$set, eventSeq: seq } }))
       if (res.matchedCount === 0) throw new Stop('fenced')
     }
 

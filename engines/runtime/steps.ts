@@ -61,7 +61,7 @@ export class StepRegistry {
 
 /** Errors a step handler throws on purpose; `retryable: false` skips the remaining attempts. */
 export class StepError extends Error {
-  constructor (message: string, readonly code = 'STEP_FAILED', readonly retryable = true) {
+  constructor (message: string, readonly code = 'STEP_FAILED', readonly retryable = true, readonly details?: unknown) {
     super(message)
     this.name = 'StepError'
   }

@@ -484,7 +484,7 @@ export interface paths {
         put?: never;
         /**
          * Have the LLM write a plugin; stored only once its self-tests pass in the sandbox
-         * @description Failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. Progress goes to the user's WebSockets as plugin:progress, the result as plugin:generated.
+         * @description A durable execution (type plugin-generation) with one step per LLM answer: failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. A crash resumes it without asking the LLM again what it already answered. Sync (default) waits up to timeoutMs, then answers 202 with the executionId. Progress goes to the user's WebSockets as plugin:progress, the result as plugin:generated.
          */
         post: operations["generatePlugin"];
         delete?: never;
@@ -836,6 +836,8 @@ export interface components {
             message: string;
             code?: string;
             stepId?: string;
+            /** @description What a user needs to act on the failure, e.g. the failed checks of a generated plugin. */
+            details?: unknown;
         };
         StepRun: {
             stepId: string;
@@ -885,7 +887,7 @@ export interface components {
         };
         Execution: {
             executionId: string;
-            type: "workflow" | "prompt" | "agent" | "plugin" | "integration";
+            type: "workflow" | "prompt" | "agent" | "plugin" | "integration" | "plugin-generation";
             status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
             workflowId?: string;
             workflowVersion?: number;
@@ -1275,6 +1277,10 @@ export interface components {
             /** @description e.g. web, rest-api, saas. */
             platform: string;
             description?: string;
+            /** @description sync (default) waits for the plugin, up to timeoutMs, then answers 202 with the executionId; async answers 202 at once. */
+            mode?: "sync" | "async";
+            /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
+            timeoutMs?: number;
         };
         PluginVersion: {
             pluginId: string;
@@ -1325,6 +1331,8 @@ export interface components {
         GeneratedPlugin: {
             /** @enum {boolean} */
             success: true;
+            /** @description The durable execution that generated it: one step per LLM answer. */
+            executionId: string;
             plugin: components["schemas"]["Plugin"];
             version: components["schemas"]["PluginVersion"];
             /** @description LLM answers it took: 1, plus one per repair round. */
@@ -3549,6 +3557,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GeneratedPlugin"];
+                };
+            };
+            /** @description The run is queued or still running; follow it with /api/executions/{id}/status or /events. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
             /** @description The one shape of every error response. */

@@ -48,3 +48,43 @@ t.test('SIGKILL inside an agent tool call of a planned prompt: the resumed run n
   t.same(events.map(e => e.seq), events.map((_, i) => i + 1), 'the event log has no gap')
   await second.kill('SIGTERM')
 })
+
+t.test('SIGKILL while the LLM repairs a plugin: the resumed generation does not ask again what it was told, and stores one plugin', async t => {
+  // Every answer takes a second, so the kill lands while the second round waits for its answer.
+  const fake = await startFakeLlm(t, { latencyMs: 1000 })
+  const { mongoDb, mongodbUri, adminKey } = sharedDatabase(t)
+  const env = {
+    MONGODB_URI: mongodbUri, R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: adminKey, R3SN_LEASE_MS: '1500', R3SN_POLL_MS: '100',
+    OPENAI_API_KEY: fake.apiKey, OPENAI_BASE_URL: fake.baseUrl, R3SN_MODEL: 'test-model'
+  }
+  const manifest = { actions: [{ name: 'double', description: 'Doubles n', input: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] }, output: { type: 'number' } }], egress: [] }
+  const tests = [{ action: 'double', input: { n: 2 }, expect: 4 }]
+  fake.script(
+    { json: { code: 'export function double ({ n }) { return n + n + 1 }', manifest, tests } },
+    { json: { code: 'export function double ({ n }) { return n * 2 }', manifest, tests } }
+  )
+  const first = await startServerProcess(t, env)
+  const a = apiClient(first.baseUrl, adminKey)
+  const accepted = (await a.POST('/api/plugins/generate', { body: { appName: 'Doubler', actions: ['double a number'], platform: 'rest-api', mode: 'async' } })).data as { executionId: string }
+  await eventually(async () => fake.chatRequests().length === 2 ? true : undefined, 20_000, 'the repair round to ask the LLM')
+  t.equal(await first.kill('SIGKILL'), null, 'the instance died while the LLM wrote the repair')
+
+  const second = await startServerProcess(t, env)
+  const b = apiClient(second.baseUrl, adminKey)
+  const done = await eventually(async () => {
+    const e = await getExecution(b, accepted.executionId)
+    return e.status === 'completed' || e.status === 'failed' ? e : undefined
+  }, 20_000, 'the second instance to finish the generation')
+
+  t.equal(done.status, 'completed')
+  t.same(done.steps.map(s => [s.stepId, s.status]), [['round1', 'completed'], ['round2', 'completed']])
+  const asked = fake.chatRequests()
+  t.equal(asked.length, 3, 'round 1 was not asked again; only the interrupted round 2 was')
+  t.same(asked[2]?.body.messages, asked[1]?.body.messages, 'the resumed round sent the same conversation, failures included')
+  const plugins = (await b.GET('/api/plugins')).data!.plugins
+  t.match(plugins, [{ name: 'Doubler', latestVersion: 1 }], 'one plugin stored')
+  t.equal(plugins.length, 1)
+  const ran = await b.POST('/api/plugins/{id}/execute', { params: { path: { id: plugins[0]!.id } }, body: { action: 'double', parameters: { n: 21 } } })
+  t.match(ran.data, { status: 'completed', result: 42 })
+  await second.kill('SIGTERM')
+})

@@ -143,14 +143,15 @@ t.test('a client on one instance sees live events of an execution running on ano
 })
 
 t.test('a reader that stops reading is cut off at the buffer limit with a clear close code', async t => {
-  const { baseUrl, adminKey, client } = await build(t, { wsMaxBufferedBytes: 256 * 1024 })
+  const { baseUrl, adminKey, client, logs } = await build(t, { wsMaxBufferedBytes: 256 * 1024, logLevel: 'info' })
   const c = await wsConnect(baseUrl, adminKey)
   await c.waitFor(f => f.event === 'auth:ok')
   const socket = (c.ws as unknown as { _socket: { pause (): void, resume (): void } })._socket
   socket.pause() // a stalled reader, owed far more replies than the socket buffers can hold
   const frame = JSON.stringify({ event: 'ping', data: { pad: 'x'.repeat(100) }, id: 'p' })
   for (let i = 0; i < 100_000; i++) c.ws.send(frame)
-  await new Promise(resolve => setTimeout(resolve, 3000))
+  // Paused until the server gives up on it, however long a loaded machine takes to get there.
+  await eventually(async () => logs.find(l => l.includes('websocket reader too slow')), 60_000, 'the server to see the reader stall')
   socket.resume()
   const closed = await Promise.race([c.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), 15_000))])
   t.equal(closed?.code, 4008)

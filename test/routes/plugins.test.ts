@@ -67,6 +67,18 @@ t.test('a plugin that fails its checks twice is repaired with the failures and t
   t.match(second.body.messages.at(-1).content, /expected \{"message":"Hello, Ada!"\}, got \{"message":"Hi Ada"\}/, 'the wrong result went back to the LLM')
   t.match(third.body.messages.at(-1).content, /code: .*(SyntaxError|expecting|unexpected)/i, 'the compile error went back to the LLM')
   t.equal((await call('GET', `/api/plugins/${res.body.plugin.id as string}/versions`)).body.versions.length, 1, 'only the passing code is stored')
+
+  // The generation is a durable execution: one step per LLM answer, the tokens counted on it.
+  const execution = (await call('GET', `/api/executions/${res.body.executionId as string}/status`)).body.execution
+  t.match(execution, { type: 'plugin-generation', status: 'completed', usage: { calls: 3 } })
+  t.same(execution.steps.map((s: { stepId: string, status: string }) => [s.stepId, s.status]), [['round1', 'completed'], ['round2', 'completed'], ['round3', 'completed']])
+  t.same(res.body.usage, { promptTokens: execution.usage.promptTokens, completionTokens: execution.usage.completionTokens })
+  const rounds = (await call('GET', `/api/executions/${res.body.executionId as string}/events`)).body.events.filter((e: { type: string }) => e.type === 'plugin.round')
+  t.same(rounds.map((e: { data: { round: number, passed: boolean } }) => [e.data.round, e.data.passed]), [[1, false], [2, false], [3, true]], 'each round\'s verdict is in the event log')
+
+  fake.script({ json: greet() })
+  const queued = await call('POST', '/api/plugins/generate', { ...generateRequest, mode: 'async' })
+  t.match(queued, { status: 202, body: { success: true, executionId: /^exe_/, status: 'queued' } }, 'async answers at once with the execution to follow')
 })
 
 t.test('a plugin that never passes is refused with its failures and nothing is stored', async t => {
@@ -78,6 +90,8 @@ t.test('a plugin that never passes is refused with its failures and nothing is s
   t.match(res.body, { success: false, code: 'R3SN_UNPROCESSABLE', message: /after 2 LLM answers.*not implemented/, details: { rounds: 2, failures: [/test 1 of greet: failed: .*not implemented/] } })
   t.equal(fake.chatRequests().length, 2, 'one answer and one repair round')
   t.same((await call('GET', '/api/plugins')).body.plugins, [])
+  const execution = (await call('GET', `/api/executions/${res.body.details.executionId as string}/status`)).body.execution
+  t.match(execution, { type: 'plugin-generation', status: 'failed', error: { code: 'R3SN_UNPROCESSABLE', stepId: 'round2', details: { rounds: 2, failures: [/not implemented/] } } }, 'the failed execution keeps the failures')
 
   const offline = await build(t)
   t.match(await caller(offline.baseUrl, offline.adminKey)('POST', '/api/plugins/generate', generateRequest), { status: 503, body: { message: /OPENAI_API_KEY/ } })
