@@ -278,7 +278,8 @@ export class PluginFactory extends EventEmitter {
     const id = `plg_${createHash('sha256').update(ctx.executionId).digest('hex').slice(0, 16)}`
     const stored = await this.versions.collection.findOne({ _id: `${id}:v1` })
     if (stored !== null) {
-      await this.insertPlugin(owner, id, meta, stored).catch((err: unknown) => { if (!(err instanceof Conflict)) throw err })
+      // (A crash may have come between the version and the plugin document.)
+      await this.insertPlugin(owner, id, meta, stored).catch((err: unknown) => { if (!isDuplicateKey(err)) throw err })
       return { round, failures: [], pluginId: id }
     }
 
