@@ -321,11 +321,11 @@ export class PluginFactory extends EventEmitter {
     throw new StepError(`the plugin did not pass its checks in the sandbox after ${round} LLM answers: ${failures.slice(0, 3).join('; ')}`, 'R3SN_UNPROCESSABLE', false, { failures: shown, rounds: round })
   }
 
-  /** What a generation that ended answers: the stored plugin, or the error it ended with (422 with the failed checks, 502 for the LLM). */
+  /** What a generation that ended answers: the stored plugin, or the error it ended with (422 with the failed checks, 409 if cancelled, 502 for the LLM). */
   async generationResult (ended: ExecutionDoc) {
     if (ended.status !== 'completed') {
       const error = ended.error ?? { message: `plugin generation ${ended.status}`, code: 'R3SN_ERROR' }
-      const statusCode = error.code === 'R3SN_UNPROCESSABLE' ? 422 : error.code?.startsWith('R3SN_LLM_') === true ? 502 : 500
+      const statusCode = error.code === 'R3SN_UNPROCESSABLE' ? 422 : error.code === 'R3SN_CANCELLED' ? 409 : error.code?.startsWith('R3SN_LLM_') === true ? 502 : 500
       throw Object.assign(new Error(error.message), { statusCode, code: error.code ?? 'R3SN_ERROR', details: { ...(error.details as object | undefined), executionId: ended._id } })
     }
     const { pluginId, round } = decodeJson(ended.resultJson) as GenerationRound

@@ -16,7 +16,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'generatePlugin', tags: ['plugins'], summary: 'Have the LLM write a plugin; stored only once its self-tests pass in the sandbox',
       description: 'A durable execution (type plugin-generation) with one step per LLM answer: failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. A crash resumes it without asking the LLM again what it already answered. Sync (default) waits up to timeoutMs, then answers 202 with the executionId. Progress goes to the user\'s WebSockets as plugin:progress, the result as plugin:generated.',
       body: ref(GeneratePluginRequest),
-      response: { 201: ref(GeneratedPlugin), 202: ref(ExecutionAccepted), ...errors(400, 422, 502, 503) }
+      response: { 201: ref(GeneratedPlugin), 202: ref(ExecutionAccepted), ...errors(400, 409, 422, 502, 503) }
     }
   }, async (req, reply) => {
     if (!app.llm.configured) throw new Unavailable('generating plugins needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')

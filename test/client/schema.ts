@@ -3587,6 +3587,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every error response. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
             422: {
                 headers: {
                     [name: string]: unknown;
