@@ -21,11 +21,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     if (!app.llm.configured) throw new Unavailable('generating plugins needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
     const doc = await app.orchestrator.generatePlugin(req.user, req.body)
-    const accepted = { success: true as const, executionId: doc._id, status: doc.status }
-    if (req.body.mode === 'async') return reply.code(202).send(accepted)
-    const ended = await app.orchestrator.waitForEnd(doc._id, req.body.timeoutMs ?? app.orchestrator.syncTimeoutMs)
-    if (ended === null) return reply.code(202).send({ ...accepted, status: (await app.orchestrator.store.get(doc._id))?.status ?? doc.status })
-    return reply.code(201).send({ success: true as const, ...await app.pluginFactory.generationResult(ended) })
+    return replyWithRun(reply, app.orchestrator, doc, req.body, async ended => ({ success: true as const, ...await app.pluginFactory.generationResult(ended) }), 201)
   })
 
   app.post('/api/plugins', {

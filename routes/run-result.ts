@@ -24,13 +24,14 @@ export function promptResult (ended: ExecutionDoc): ExecuteResponse {
 export interface RunWait { mode?: 'sync' | 'async', timeoutMs?: number }
 
 /**
- * Answers a started run: sync waits for the end (200 with the result), and answers 202
- * with the executionId when the wait runs out; async answers 202 at once.
+ * Answers a started run: sync waits for the end (`endedStatus`, 200 unless the run creates
+ * something, with the answer), and answers 202 with the executionId when the wait runs out;
+ * async answers 202 at once.
  */
-export async function replyWithRun (reply: FastifyReply, orchestrator: Orchestrator, doc: ExecutionDoc, wait: RunWait, answer: (ended: ExecutionDoc) => unknown = runResult) {
+export async function replyWithRun (reply: FastifyReply, orchestrator: Orchestrator, doc: ExecutionDoc, wait: RunWait, answer: (ended: ExecutionDoc) => unknown = runResult, endedStatus = 200) {
   const accepted = (status: ExecutionDoc['status']) => ({ success: true as const, executionId: doc._id, status, ...(doc.prompt === undefined ? {} : { prompt: doc.prompt }) })
   if (wait.mode === 'async') return reply.code(202).send(accepted(doc.status))
   const ended = await orchestrator.waitForEnd(doc._id, wait.timeoutMs ?? orchestrator.syncTimeoutMs)
   if (ended === null) return reply.code(202).send(accepted((await orchestrator.store.get(doc._id))?.status ?? doc.status))
-  return reply.code(200).send(answer(ended))
+  return reply.code(endedStatus).send(await answer(ended))
 }
