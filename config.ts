@@ -8,7 +8,8 @@ import { Value } from '@sinclair/typebox/value'
 export const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'Address the HTTP server listens on.' }),
   PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'Port the HTTP server listens on (0 picks a free one).' }),
-  MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://', description: 'MongoDB (or FerretDB) connection string. Unset: an embedded FerretDB over SQLite in R3SN_DATA_DIR.' })),
+  MONGODB_URI: Type.Optional(Type.String({ pattern: '^mongodb(\\+srv)?://', description: 'MongoDB (or FerretDB) connection string. Unset: an embedded FerretDB over an embedded PostgreSQL in R3SN_DATA_DIR.' })),
+  R3SN_POSTGRES_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://', description: 'With MONGODB_URI unset: run the embedded FerretDB over this PostgreSQL instead of starting one.' })),
   R3SN_DB_NAME: Type.String({ default: 'r3sn', pattern: '^[A-Za-z0-9_-]{1,63}$', description: 'Database name inside the MongoDB server.' }),
   R3SN_DB_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, description: 'How long to wait for the database before boot fails or /ready answers 503.' }),
   R3SN_DATA_DIR: Type.String({ default: './data', minLength: 1, description: 'Folder for the embedded database (kept across restarts).' }),
@@ -51,6 +52,8 @@ export interface Config {
   port: number
   /** Connection string; server.ts fills it with the embedded database's when the env leaves it unset. */
   mongodbUri: string | undefined
+  /** PostgreSQL for the embedded FerretDB instead of the embedded PostgreSQL (MONGODB_URI unset). */
+  postgresUrl: string | undefined
   mongoDb: string
   dbTimeoutMs: number
   dataDir: string
@@ -119,6 +122,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     host: e.HOST,
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
+    postgresUrl: e.R3SN_POSTGRES_URL,
     mongoDb: e.R3SN_DB_NAME,
     dbTimeoutMs: e.R3SN_DB_TIMEOUT_MS,
     dataDir: e.R3SN_DATA_DIR,

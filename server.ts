@@ -1,8 +1,8 @@
 import closeWithGrace from 'close-with-grace'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { startFerretdb, type EmbeddedDb } from './scripts/embedded-db.js'
+import { startEmbeddedDb, type EmbeddedDb } from './lib/embedded-db.js'
 
 let config: Config
 try {
@@ -13,18 +13,31 @@ try {
   process.exit(1)
 }
 
-// No MONGODB_URI: run the embedded FerretDB over SQLite, kept in R3SN_DATA_DIR.
+// No MONGODB_URI: run the embedded database (FerretDB over PostgreSQL), kept in R3SN_DATA_DIR.
 let embedded: EmbeddedDb | undefined
 if (config.mongodbUri === undefined) {
-  const dataDir = resolve(config.dataDir, 'ferretdb')
-  embedded = await startFerretdb(dataDir, { log: line => console.log(line) })
+  try {
+    embedded = await startEmbeddedDb(config.dataDir, { postgresUrl: config.postgresUrl, log: line => console.log(line) })
+  } catch (err) {
+    console.error((err as Error).message)
+    process.exit(1)
+  }
   config = { ...config, mongodbUri: embedded.uri }
 }
 
 const app = buildApp(config, { prettyLogs: process.stdout.isTTY })
-if (embedded !== undefined) app.log.info({ dataDir: join(resolve(config.dataDir), 'ferretdb'), uri: embedded.uri }, 'embedded FerretDB (SQLite) started')
+if (embedded !== undefined) {
+  app.log.info({ dataDir: resolve(config.dataDir), uri: embedded.uri, postgres: config.postgresUrl === undefined ? 'embedded' : 'R3SN_POSTGRES_URL' },
+    'embedded FerretDB started (a second instance shares it with this MONGODB_URI)')
+  // The service must not go on answering as if the database were fine.
+  embedded.onExit((what, output) => {
+    app.log.fatal({ output: output.slice(-1000) }, `the embedded database's ${what} exited; stopping the service`)
+    closing.uninstall()
+    app.close().catch(() => {}).then(() => embedded?.stop()).finally(() => process.exit(1))
+  })
+}
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+const closing = closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'closing after an error')
   else app.log.info({ signal }, 'closing')
   await app.close()

@@ -12,7 +12,7 @@
 import autocannon from 'autocannon'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
-import { provideDatabase } from '../scripts/embedded-db.js'
+import { provideDatabase } from '../lib/embedded-db.js'
 import { startFakeLlm } from '../test/fixtures/fake-llm.js'
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)

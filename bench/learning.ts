@@ -15,7 +15,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { buildApp } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
-import { provideDatabase } from '../scripts/embedded-db.js'
+import { provideDatabase } from '../lib/embedded-db.js'
 import { startFakeLlm, type LlmRequest, type ScriptedReply } from '../test/fixtures/fake-llm.js'
 
 const closers: (() => Promise<void>)[] = []

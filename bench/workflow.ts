@@ -9,7 +9,7 @@
 import autocannon from 'autocannon'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
-import { provideDatabase } from '../scripts/embedded-db.js'
+import { provideDatabase } from '../lib/embedded-db.js'
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const seconds = Number(process.env.BENCH_SECONDS ?? 20)

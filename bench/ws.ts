@@ -8,7 +8,7 @@
 import WebSocket, { WebSocketServer } from 'ws'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
-import { provideDatabase } from '../scripts/embedded-db.js'
+import { provideDatabase } from '../lib/embedded-db.js'
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20)

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util'
-import { resolve } from 'node:path'
 import { MongoClient } from 'mongodb'
 import { ConfigError, loadConfig } from '../config.js'
 import { ApiKeys } from '../plugins/auth.js'
-import { startFerretdb, type EmbeddedDb } from './embedded-db.js'
+import { startEmbeddedDb, type EmbeddedDb } from '../lib/embedded-db.js'
 
 const usage = `Usage:
   npm run key -- create --user NAME [--admin] [--name LABEL]   print a new key (shown once)
@@ -31,7 +30,7 @@ try {
 }
 
 let embedded: EmbeddedDb | undefined
-const uri = config.mongodbUri ?? (embedded = await startFerretdb(resolve(config.dataDir, 'ferretdb'))).uri
+const uri = config.mongodbUri ?? (embedded = await startEmbeddedDb(config.dataDir, { postgresUrl: config.postgresUrl })).uri
 const client = new MongoClient(uri, { serverSelectionTimeoutMS: config.dbTimeoutMs })
 let exitCode = 0
 try {

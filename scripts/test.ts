@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process'
-import { provideDatabase } from './embedded-db.js'
+import { provideDatabase } from '../lib/embedded-db.js'
 
 /**
  * `npm test`: typecheck everything once, then run tap against MONGODB_URI, or,
- * when it is unset, against a FerretDB started here over SQLite in a temporary
+ * when it is unset, against the embedded database (FerretDB over PostgreSQL) in a temporary
  * folder and stopped afterwards whatever the outcome.
  */
 function run (command: string, args: string[], env: NodeJS.ProcessEnv, onOutput?: (chunk: string) => void): Promise<number> {
@@ -22,7 +22,7 @@ let database: Awaited<ReturnType<typeof provideDatabase>> | undefined
 let code = 1
 try {
   database = await provideDatabase(line => console.log(line))
-  if (database.embedded) console.log(`# FerretDB (SQLite) for the tests at ${database.uri}`)
+  if (database.embedded) console.log(`# embedded FerretDB over PostgreSQL for the tests at ${database.uri}`)
   const env = { ...process.env, MONGODB_URI: database.uri }
   code = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], env)
   if (code !== 0) console.error('typecheck failed')

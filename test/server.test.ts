@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -34,7 +34,7 @@ async function startEmbedded (outDir: string, dataDir: string) {
     })
   })
   const exited = new Promise<number | null>(resolve => child.once('exit', resolve))
-  return { baseUrl, logs, stop: async () => { child.kill('SIGTERM'); return exited } }
+  return { baseUrl, logs, exited, pid: child.pid as number, stop: async () => { child.kill('SIGTERM'); return exited } }
 }
 
 function portOpen (uri: string): Promise<boolean> {
@@ -45,13 +45,15 @@ function portOpen (uri: string): Promise<boolean> {
   })
 }
 
-t.test('without MONGODB_URI the built service runs on an embedded FerretDB that keeps its data and stops with it', async t => {
+t.test('without MONGODB_URI the built service runs on an embedded FerretDB over PostgreSQL that keeps its data and stops with it', async t => {
   const outDir = buildService()
   t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
   const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))
   const first = await startEmbedded(outDir, dataDir)
-  const started = first.logs.find(l => l.msg === 'embedded FerretDB (SQLite) started') as { dataDir: string, uri: string }
-  t.equal(started.dataDir, join(dataDir, 'ferretdb'), 'logs where the data lives')
+  const started = first.logs.find(l => String(l.msg).startsWith('embedded FerretDB started')) as { dataDir: string, uri: string, postgres: string }
+  t.equal(started.dataDir, dataDir, 'logs where the data lives')
+  t.equal(started.postgres, 'embedded', 'over its own PostgreSQL')
+  t.ok(existsSync(join(dataDir, 'postgres', 'PG_VERSION')), 'PostgreSQL keeps its data in R3SN_DATA_DIR/postgres')
   const admin = apiClient(first.baseUrl, 'embedded-admin-key-0123456789')
   t.equal((await apiClient(first.baseUrl).GET('/ready')).response.status, 200)
   const created = await admin.POST('/api/keys', { body: { user: 'dora' } })
@@ -68,4 +70,31 @@ t.test('without MONGODB_URI the built service runs on an embedded FerretDB that 
   t.same(again.data?.keys.map(k => k.userId), ['dora'])
   const selfTest = await apiClient(second.baseUrl, doraKey).POST('/api/test/execute')
   t.match(selfTest.data, { status: 'completed', planner: 'offline' }, 'and prompts run')
+})
+
+t.test('the embedded database: a second instance on the same folder is told how to share it, a SIGKILLed service leaves nothing in the way, a dying database stops the service', async t => {
+  const outDir = buildService()
+  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
+  const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))
+  const first = await startEmbedded(outDir, dataDir)
+  const holder = JSON.parse(readFileSync(join(dataDir, 'embedded-db.json'), 'utf8')) as { uri: string, postgresPid: number, ferretdbPid: number }
+
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', R3SN_DATA_DIR: dataDir }
+  delete env.MONGODB_URI
+  const second = spawn(process.execPath, [join(outDir, 'server.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  second.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  t.equal(await new Promise(resolve => second.once('exit', resolve)), 1, 'the second instance refuses to start')
+  t.match(stderr, `MONGODB_URI=${holder.uri}`, 'and says how to share the database')
+
+  process.kill(first.pid, 'SIGKILL')
+  await first.exited
+  const restarted = await startEmbedded(outDir, dataDir)
+  t.equal((await apiClient(restarted.baseUrl).GET('/ready')).response.status, 200, 'a restart after SIGKILL takes over the data folder')
+  t.throws(() => process.kill(holder.postgresPid, 0), 'the PostgreSQL left behind was stopped')
+
+  const now = JSON.parse(readFileSync(join(dataDir, 'embedded-db.json'), 'utf8')) as { postgresPid: number }
+  process.kill(now.postgresPid, 'SIGKILL')
+  t.equal(await restarted.exited, 1, 'the service stops with an error when its database dies')
+  t.ok(restarted.logs.some(l => l.level === 60 && /PostgreSQL exited/.test(String(l.msg))), 'and says why')
 })

@@ -4,12 +4,15 @@
 // (its build/version/version.txt is generated and absent from the module zip),
 // so we wrap the embeddable package instead. Once the listener is up, the
 // MongoDB URI is printed as the only line on stdout; a port of 0 picks a free one.
+// With --exit-with-stdin it stops when its standard input closes, so a parent that
+// is killed outright (SIGKILL) does not leave it running.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -24,6 +27,7 @@ func main() {
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite directory URI (sqlite handler)")
 	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL URL (postgresql handler)")
 	logLevel := flag.String("log-level", "error", "debug, info, warn or error")
+	exitWithStdin := flag.Bool("exit-with-stdin", false, "stop when standard input closes (the parent died)")
 	flag.Parse()
 
 	var level slog.Level
@@ -47,6 +51,12 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *exitWithStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	done := make(chan struct{})
 	go func() {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from '../helper.js'
 import { apiClient } from '../client/index.js'
-import { startFerretdb } from '../../scripts/embedded-db.js'
+import { startEmbeddedDb } from '../../lib/embedded-db.js'
 
 t.test('/health and /ready answer without a key', async t => {
   const { baseUrl } = await build(t)
@@ -19,7 +19,7 @@ t.test('/health and /ready answer without a key', async t => {
 
 t.test('/ready answers 503 in the error shape when the database stops', async t => {
   // A database of this test's own, so stopping it disturbs no one else.
-  const db = await startFerretdb(mkdtempSync(join(tmpdir(), 'r3sn-ready-')))
+  const db = await startEmbeddedDb(mkdtempSync(join(tmpdir(), 'r3sn-ready-')), { throwaway: true })
   t.teardown(() => db.stop())
   const { baseUrl } = await build(t, { mongodbUri: db.uri, dbTimeoutMs: 1000 })
   const anon = apiClient(baseUrl)
