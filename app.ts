@@ -1,10 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { STATUS_CODES } from 'node:http'
 import { AjvCompiler } from '@fastify/ajv-compiler'
-import { MongoNetworkError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb'
+import { describeError, errorBody } from './lib/errors.js'
 import type { Config } from './config.js'
-import type { ErrorBody } from './schemas/common.js'
 import db from './plugins/db.js'
 import auth from './plugins/auth.js'
 import engines from './plugins/engines.js'
@@ -88,41 +86,20 @@ export async function routes (app: FastifyInstance) {
   await app.register(learningRoutes)
 }
 
-/**
- * The database could not be reached (down, restarting, failing over): the request may simply
- * be tried again. (mongodb 6.22 lets a raw EPIPE through when it writes to a connection the
- * server has just closed; nothing else in a request writes to a socket that way.)
- */
-function databaseUnreachable (err: unknown): boolean {
-  return err instanceof MongoNetworkError || err instanceof MongoServerSelectionError ||
-    err instanceof MongoTopologyClosedError || (err as NodeJS.ErrnoException).code === 'EPIPE'
-}
-
-function errorBody (statusCode: number, code: string, message: string, details?: unknown): ErrorBody {
-  return { success: false, statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message, ...(details === undefined ? {} : { details }) }
-}
-
 /** Builds the whole app. The caller awaits ready() or listen() and owns close(). */
 export function buildApp (config: Config, opts: AppOptions = {}) {
   const app = Fastify(fastifyOptions(config, opts)).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const statusCode = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500
     if (err.validation !== undefined) {
       const details = err.validation.map(v => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message ?? 'is invalid' }))
       return reply.code(400).send(errorBody(400, 'R3SN_VALIDATION', err.message, details))
     }
-    if (databaseUnreachable(err)) {
-      req.log.warn({ err }, 'database unreachable')
-      return reply.code(503).header('retry-after', '5').send(errorBody(503, 'R3SN_UNAVAILABLE', 'The database cannot be reached right now; try again shortly'))
-    }
-    // Our own domain errors (R3SN_*) are written for users and keep their message at any status;
-    // anything else at 5xx is internal: log it, and give the client only an id to quote.
-    if (statusCode >= 500 && !err.code?.startsWith('R3SN_')) {
-      req.log.error({ err }, 'request failed')
-      return reply.code(statusCode).send(errorBody(statusCode, 'R3SN_INTERNAL', `Internal error; quote request id ${req.id}`, { requestId: req.id }))
-    }
-    return reply.code(statusCode).send(errorBody(statusCode, err.code ?? 'R3SN_ERROR', err.message, (err as { details?: unknown }).details))
+    const { body, retryAfterSeconds, log } = describeError(err, req.id)
+    if (log === 'warn') req.log.warn({ err }, 'database unavailable')
+    if (log === 'error') req.log.error({ err }, 'request failed')
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds))
+    return reply.code(body.statusCode).send(body)
   })
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send(errorBody(404, 'R3SN_ROUTE_NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`)))

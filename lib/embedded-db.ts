@@ -119,6 +119,8 @@ async function reclaim (dataDir: string): Promise<void> {
 export interface EmbeddedDb {
   /** Connection string, with directConnection=true as FerretDB needs. */
   uri: string
+  /** The PostgreSQL under FerretDB. */
+  postgresUrl: string
   /** Called once if FerretDB or PostgreSQL exits while the database is meant to run. */
   onExit (listener: (what: string, output: string) => void): void
   /** Stops FerretDB, then PostgreSQL (fast shutdown), and waits for both. */
@@ -161,6 +163,7 @@ export async function startEmbeddedDb (dataDir: string, opts: EmbeddedDbOptions 
   if (postgres.child !== undefined) report('PostgreSQL', postgres.child)
   return {
     uri: ferretdb.uri,
+    postgresUrl: postgres.url,
     onExit: listener => { listeners.push(listener) },
     async stop () {
       stopping = true

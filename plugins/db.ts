@@ -55,6 +55,8 @@ export interface Mongo {
   db: Db
   /** Answers within the configured timeout or throws. */
   ping (): Promise<void>
+  /** Writes a small document within the configured timeout or throws: a database that answers a ping may still refuse writes. */
+  probeWrite (): Promise<void>
   owned<T extends OwnedDoc> (collection: string, label: string, opts?: { adminSeesAll?: boolean }): OwnedCollection<T>
 }
 
@@ -125,10 +127,15 @@ async function db (app: FastifyInstance, opts: { config: Config }) {
   app.log.info({ uri: maskUri(mongodbUri), db: mongoDb }, 'database connected')
   const watchdog = watchMonitor(client, dbTimeoutMs, app.log)
 
+  const probes = database.collection<{ _id: string, at: Date }>('health_probes')
+  const probeWrite = async () => {
+    await probes.updateOne({ _id: 'ready' }, { $set: { at: new Date() } }, { upsert: true, timeoutMS: dbTimeoutMs })
+  }
   app.decorate('mongo', {
     client,
     db: database,
     ping,
+    probeWrite,
     owned: <T extends OwnedDoc>(name: string, label: string, o: { adminSeesAll?: boolean } = {}) =>
       new OwnedCollection<T>(database.collection<T>(name), label, o.adminSeesAll)
   })

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { randomUUID } from 'node:crypto'
 import websocket from '@fastify/websocket'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { WebSocket } from 'ws'
@@ -13,6 +14,7 @@ import type { GeneratePluginRequest } from '../schemas/plugins.js'
 import type { PluginFactory } from '../engines/plugin-factory.js'
 import { sharedSchemas } from '../schemas/index.js'
 import { Unauthorized } from '../schemas/errors.js'
+import { describeError } from '../lib/errors.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
 import { toAgent, type AgentEngine } from '../engines/agent-engine.js'
 import type { AgentDefinition } from '../schemas/agents.js'
@@ -144,11 +146,13 @@ export class Realtime {
 
   private async onMessage (client: Client, raw: string): Promise<void> {
     let id: string | undefined
+    let frameEvent: string | undefined
     try {
       let frame: unknown
       try { frame = JSON.parse(raw) } catch { throw new FrameError('R3SN_BAD_FRAME', 'a frame must be a JSON object {event, data?, id?}') }
       if (!frameCheck.Check(frame)) throw new FrameError('R3SN_BAD_FRAME', `bad frame: ${firstError(frameCheck, frame).replace(/^data/, 'frame')}`)
       id = frame.id
+      frameEvent = frame.event
       const data = frame.data ?? {}
       const check = payloadChecks[frame.event]
       if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${frame.event}"`)
@@ -157,10 +161,12 @@ export class Realtime {
       if (client.owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'send auth {token} first')
       await this.handle(client, client.owner, frame.event, data, id)
     } catch (err) {
-      const code = err instanceof FrameError ? err.code : ((err as { code?: string }).code ?? 'R3SN_INTERNAL')
-      const message = err instanceof FrameError || code.startsWith('R3SN_') ? (err as Error).message : 'internal error'
-      if (!(err instanceof FrameError) && !code.startsWith('R3SN_')) this.log.error({ err }, 'websocket frame failed')
-      this.send(client, 'error', { code, message }, id)
+      // Every request frame gets a reply, in the one error shape's terms.
+      if (err instanceof FrameError) return this.send(client, 'error', { code: err.code, message: err.message }, id)
+      const requestId = `ws-${randomUUID()}`
+      const { body, log } = describeError(err, requestId)
+      if (log !== undefined) this.log[log]({ err, event: frameEvent, requestId }, 'websocket frame failed')
+      this.send(client, 'error', { code: body.code, message: body.message, ...(body.details === undefined ? {} : { details: body.details }) }, id)
     }
   }
 
@@ -201,8 +207,11 @@ export class Realtime {
         const doc = await this.orchestrator.generatePlugin(owner, request)
         this.orchestrator.waitForEnd(doc._id, GENERATION_WAIT_MS)
           .then(async ended => { if (ended !== null && ended.status !== 'completed') await this.plugins.generationResult(ended) })
-          .catch((err: Error & { code?: string, details?: unknown }) => {
-            this.send(client, 'error', { code: err.code?.startsWith('R3SN_') === true ? err.code : 'R3SN_INTERNAL', message: err.code?.startsWith('R3SN_') === true ? err.message : 'plugin generation failed', ...(err.details === undefined ? {} : { details: err.details }) }, id)
+          .catch((err: unknown) => {
+            const requestId = `ws-${randomUUID()}`
+            const { body, log } = describeError(err, requestId)
+            if (log !== undefined) this.log[log]({ err, requestId }, 'plugin generation failed')
+            this.send(client, 'error', { code: body.code, message: body.message, ...(body.details === undefined ? {} : { details: body.details }) }, id)
           })
         return this.send(client, 'plugin:progress', { appName: request.appName, executionId: doc._id, stage: 'accepted' }, id)
       }

@@ -15,15 +15,16 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/ready', {
     config: { public: true },
     schema: {
-      operationId: 'getReady', tags: ['health'], summary: 'Readiness: the database answers a ping',
+      operationId: 'getReady', tags: ['health'], summary: 'Readiness: the database answers and takes writes',
       response: { 200: ref(ReadyResponse), ...errors(503) }
     }
   }, async (req) => {
     try {
       await app.mongo.ping()
+      await app.mongo.probeWrite()
     } catch (err) {
       req.log.warn({ err }, 'readiness check failed')
-      throw new Unavailable('The database does not answer')
+      throw new Unavailable('The database does not answer or does not take writes')
     }
     return { success: true as const, status: 'ready' as const, database: 'ok' as const }
   })
