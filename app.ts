@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import db from './plugins/db.js'
 import auth from './plugins/auth.js'
 import engines from './plugins/engines.js'
+import runEvents from './plugins/run-events.js'
 import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
 import engineRoutes from './routes/engines.js'
@@ -16,6 +17,7 @@ import hookRoutes from './routes/hooks.js'
 import credentialRoutes from './routes/credentials.js'
 import integrationHub from './engines/integration-hub.js'
 import orchestrator from './engines/orchestrator.js'
+import type { WriteFaults } from './engines/runtime/store.js'
 import agentEngine from './engines/agent-engine.js'
 import universalExecutor from './engines/universal-executor.js'
 import llm from './plugins/llm.js'
@@ -35,6 +37,8 @@ export interface AppOptions {
   prettyLogs?: boolean
   /** Where logs go instead of stdout (tests read them to prove secrets are redacted). */
   logStream?: { write (line: string): void }
+  /** Tests only: called before each write of the run lifecycle; throwing makes that write fail. */
+  faults?: WriteFaults
 }
 
 /** What @fastify/ajv-compiler's pool really is (its published types describe another signature). */
@@ -108,6 +112,7 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(db, { config })
   app.register(auth, { config })
   app.register(engines)
+  app.register(runEvents)
   app.register(llm, { config })
   app.register(sandbox, { config })
   app.register(integrationHub, { config })
@@ -116,7 +121,7 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(selfEvolving, { config })
   app.register(universalExecutor, { config })
   app.register(selfDebugging, { config })
-  app.register(orchestrator, { config })
+  app.register(orchestrator, { config, faults: opts.faults })
   app.register(realtime, { config })
   app.register(openapi)
   app.register(routes)

@@ -15,8 +15,10 @@ export const EnvSchema = Type.Object({
   R3SN_DATA_DIR: Type.String({ default: './data', minLength: 1, description: 'Folder for the embedded database (kept across restarts).' }),
   R3SN_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, description: 'Fixed admin API key (at least 24 characters). Unset: the first start creates one and prints it once.' })),
   R3SN_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 1000, description: 'Executions one instance runs at a time.' }),
-  R3SN_LEASE_MS: Type.Integer({ default: 15000, minimum: 500, description: 'Lease on a running execution; another instance takes it over this long after its holder died.' }),
-  R3SN_POLL_MS: Type.Integer({ default: 500, minimum: 10, description: 'How often an instance looks for queued or orphaned executions.' }),
+  R3SN_LEASE_MS: Type.Integer({ default: 4000, minimum: 500, description: 'How long an instance may stay silent (no heartbeat, written every quarter of this, at most each second) before other instances take over its running executions.' }),
+  R3SN_POLL_MS: Type.Integer({ default: 500, minimum: 10, description: 'How often an instance looks for executions to claim while there is work.' }),
+  R3SN_IDLE_POLL_MS: Type.Integer({ default: 5000, minimum: 10, description: 'Longest pause between looks for executions while idle (the pause doubles from R3SN_POLL_MS; new local work wakes it at once).' }),
+  R3SN_SWEEP_MS: Type.Integer({ default: 30000, minimum: 10, description: 'How often an instance checks that every unfinished execution is queued (and removes what a crash left half-created).' }),
   R3SN_SYNC_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1, description: 'How long a sync run waits before answering 202 with the executionId.' }),
   R3SN_RETENTION_DAYS: Type.Number({ default: 30, exclusiveMinimum: 0, description: 'Ended executions and their events older than this are pruned.' }),
   R3SN_RETENTION_INTERVAL_MS: Type.Integer({ default: 3600000, minimum: 10, description: 'How often the retention job runs.' }),
@@ -28,7 +30,7 @@ export const EnvSchema = Type.Object({
   R3SN_WS_MAX_CONNECTIONS_PER_USER: Type.Integer({ default: 50, minimum: 1, description: 'Open WebSocket connections per user (more close with 4429).' }),
   R3SN_WS_AUTH_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 10, description: 'Time a WebSocket client has to authenticate (then close code 4401).' }),
   R3SN_WS_HEARTBEAT_MS: Type.Integer({ default: 30000, minimum: 10, description: 'Ping interval; a connection that missed the previous pong is dropped.' }),
-  R3SN_WS_FANOUT_POLL_MS: Type.Integer({ default: 100, minimum: 10, description: 'Pause before reopening the cross-instance event tail when it ends.' }),
+  R3SN_WS_FANOUT_POLL_MS: Type.Integer({ default: 100, minimum: 10, description: 'Shortest pause between reads of this instance\'s cross-instance event inbox (it doubles up to 1 s while empty; alone, an instance reads nothing).' }),
   R3SN_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$', description: 'Key for stored credentials (AES-256-GCM): 32 bytes as 64 hex characters or base64. Needed to store credentials; the service refuses to boot without it once credentials exist.' })),
   OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key of the OpenAI-compatible LLM server. Unset: prompts use the offline planner and agents are unavailable.' })),
   OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio, Azure); default OpenAI.' })),
@@ -62,6 +64,8 @@ export interface Config {
   concurrency: number
   leaseMs: number
   pollMs: number
+  idlePollMs: number
+  sweepMs: number
   syncTimeoutMs: number
   retentionDays: number
   retentionIntervalMs: number
@@ -131,6 +135,8 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     concurrency: e.R3SN_CONCURRENCY,
     leaseMs: e.R3SN_LEASE_MS,
     pollMs: e.R3SN_POLL_MS,
+    idlePollMs: e.R3SN_IDLE_POLL_MS,
+    sweepMs: e.R3SN_SWEEP_MS,
     syncTimeoutMs: e.R3SN_SYNC_TIMEOUT_MS,
     retentionDays: e.R3SN_RETENTION_DAYS,
     retentionIntervalMs: e.R3SN_RETENTION_INTERVAL_MS,

@@ -2,10 +2,10 @@ import fp from 'fastify-plugin'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import type { Db } from 'mongodb'
+import type { Db, Filter } from 'mongodb'
+import type { ExecutionEvent } from '../schemas/executions.js'
 import type { Config } from '../config.js'
 import type { Owner } from '../plugins/db.js'
-import { Conflict } from '../schemas/errors.js'
 import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
 import { validateDefinition } from './runtime/definition.js'
 import { evaluate, literal } from './runtime/expressions.js'
@@ -16,7 +16,9 @@ import type { GeneratePluginRequest } from '../schemas/plugins.js'
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepDebugger, type StepHandler } from './runtime/steps.js'
-import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution } from './runtime/store.js'
+import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution, type WriteFaults } from './runtime/store.js'
+import { Instances } from './runtime/instances.js'
+import type { RunEventBus } from '../lib/run-events.js'
 import { Worker } from './runtime/worker.js'
 import { stepsOf, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
 
@@ -52,27 +54,44 @@ export class Orchestrator {
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   readonly store: ExecutionStore
   readonly workflows: WorkflowStore
+  readonly instances: Instances
   private readonly worker: Worker
   private readonly scheduler: Scheduler
   private retentionTimer: NodeJS.Timeout | undefined
 
   constructor (
     db: Db,
+    private readonly bus: RunEventBus,
     private readonly log: FastifyBaseLogger,
     private readonly config: Config,
     readonly steps: StepRegistry,
-    hooks: { debugger?: StepDebugger, onEnded?: (doc: ExecutionDoc) => Promise<void> } = {}
+    hooks: { debugger?: StepDebugger, onEnded?: (doc: ExecutionDoc) => Promise<void>, faults?: WriteFaults } = {}
   ) {
-    this.store = new ExecutionStore(db)
+    this.store = new ExecutionStore(db, bus, hooks.faults)
     this.workflows = new WorkflowStore(db)
-    const runner = new Runner(this.store, steps, log, {
-      instanceId: this.instanceId, leaseMs: config.leaseMs, heartbeatMs: Math.min(500, config.leaseMs / 3), maxStepRuns: 1000, debugger: hooks.debugger,
+    this.instances = new Instances(db, this.instanceId, config.leaseMs, Math.min(1000, config.leaseMs / 4), log, {
+      peerLost: () => this.worker.kick(),
+      selfStale: () => {
+        this.log.warn('this instance could not write its heartbeat for a lease; stopping its runs, which others may take over')
+        this.worker.abortAll('fenced')
+      }
+    })
+    const runner = new Runner(this.store, bus, steps, log, {
+      instanceId: this.instanceId, heartbeatMs: Math.min(500, config.leaseMs / 4), maxStepRuns: 1000, debugger: hooks.debugger,
       onEnded: hooks.onEnded === undefined ? undefined : async (id) => {
         const doc = await this.store.get(id)
         if (doc !== null) await hooks.onEnded?.(doc)
       }
     })
-    this.worker = new Worker(this.store, runner, log, { instanceId: this.instanceId, concurrency: config.concurrency, pollMs: config.pollMs, leaseMs: config.leaseMs })
+    this.worker = new Worker(this.store, runner, this.instances, log, {
+      instanceId: this.instanceId,
+      concurrency: config.concurrency,
+      pollMs: config.pollMs,
+      idlePollMs: Math.max(config.pollMs, config.idlePollMs),
+      claimGraceMs: config.leaseMs,
+      sweepMs: config.sweepMs,
+      orphanGraceMs: 6 * config.leaseMs
+    })
     this.scheduler = new Scheduler(this.workflows, (wf, tick) => this.startScheduled(wf, tick), log, config.schedulerTickMs)
   }
 
@@ -83,7 +102,8 @@ export class Orchestrator {
     await this.workflows.init()
   }
 
-  start (): void {
+  async start (): Promise<void> {
+    await this.instances.start()
     this.worker.start()
     this.scheduler.run()
     this.retentionTimer = setInterval(() => {
@@ -95,6 +115,7 @@ export class Orchestrator {
     this.scheduler.stop()
     clearInterval(this.retentionTimer)
     await this.worker.stop()
+    await this.instances.stop()
   }
 
   /** Throws a 400 naming the step and the problem; returns the trigger to store. */
@@ -153,7 +174,7 @@ export class Orchestrator {
     let endedHere = false
     let wake: () => void = () => {}
     const onEnded = (ended: string) => { if (ended === id) { endedHere = true; wake() } }
-    this.store.on('ended', onEnded)
+    this.bus.on('ended', onEnded)
     try {
       for (;;) {
         const doc = await this.store.get(id)
@@ -168,43 +189,48 @@ export class Orchestrator {
         })
       }
     } finally {
-      this.store.off('ended', onEnded)
+      this.bus.off('ended', onEnded)
     }
   }
 
-  /** Asks a run to stop; a queued one is cancelled at once, a running one within a heartbeat. */
+  /** Asks a run to stop; a queued one is cancelled at once, a running one within a heartbeat (or a lease, if its holder is gone). */
   async cancel (owner: Owner, id: string): Promise<ExecutionDoc> {
-    const doc = await this.store.executions.get(owner, id)
-    if (TERMINAL.includes(doc.status)) throw new Conflict(`Execution ${id} has already ended (${doc.status})`)
-    await this.store.executions.update(owner, id, { $set: { cancelRequested: true } })
-    const now = new Date()
-    const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
-    const queued = await this.store.collection.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'cancelled', error, endTime: now, executionTime: 0 } })
-    if (queued.modifiedCount === 1) {
-      await this.store.dequeue(id)
-      await this.store.appendEvent(doc, 'execution.cancelled', { error })
-    }
+    const doc = await this.store.requestCancel(owner, id)
     this.worker.cancelLocal(id)
-    return this.store.executions.get(owner, id)
+    this.worker.kick()
+    return doc
   }
 
   /** Queues a failed or cancelled run again; it resumes at the step that stopped it, completed steps kept. */
   async retry (owner: Owner, id: string): Promise<ExecutionDoc> {
-    const doc = await this.store.executions.get(owner, id)
-    if (doc.status !== 'failed' && doc.status !== 'cancelled') throw new Conflict(`Execution ${id} is ${doc.status}; only failed or cancelled runs can be retried`)
-    const res = await this.store.collection.updateOne({ _id: id, status: doc.status, attempt: doc.attempt }, {
-      $set: { status: 'queued', error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1 }
-    })
-    if (res.modifiedCount === 0) throw new Conflict(`Execution ${id} changed meanwhile; reload it and try again`)
-    await this.store.enqueue(doc)
-    await this.store.appendEvent(doc, 'execution.retried', { attempt: doc.attempt + 1, fromStep: doc.cursor })
+    const doc = await this.store.requeue(owner, id)
     this.worker.kick()
-    return this.store.executions.get(owner, id)
+    return doc
+  }
+
+  /** The caller's execution (404 for another user's). */
+  async get (owner: Owner, id: string): Promise<ExecutionDoc> {
+    return this.store.getOwned(owner, id)
+  }
+
+  async list (owner: Owner, filter: Filter<ExecutionDoc>, limit: number): Promise<ExecutionDoc[]> {
+    return this.store.list(owner, filter, { sort: { createdAt: -1, _id: -1 }, limit })
+  }
+
+  /** The caller's queued, running and waiting executions, newest first. */
+  async listActive (owner: Owner): Promise<ExecutionDoc[]> {
+    return this.store.listOpen(owner, 500)
+  }
+
+  /** The caller's execution's event log from seq `since` on. */
+  async events (owner: Owner, id: string, since: number, limit: number): Promise<ExecutionEvent[]> {
+    await this.store.getOwned(owner, id)
+    return this.store.listEvents(id, since, limit)
   }
 
   async analytics (owner: Owner, workflowId: string): Promise<WorkflowAnalytics> {
     await this.workflows.workflows.get(owner, workflowId)
-    const runs = await this.store.collection.find({ workflowId, ownerId: owner.id }, { projection: { status: 1, steps: 1 } }).toArray()
+    const runs = await this.store.workflowRuns(owner, workflowId)
     const byStatus: Record<string, number> = {}
     const perStep = new Map<string, { executions: number, successes: number, failures: number, retries: number, durations: number[] }>()
     for (const run of runs) {
@@ -236,13 +262,16 @@ export class Orchestrator {
     return pruned
   }
 
+  /** Counts from the store, so they agree with the execution list whichever instance runs what. */
   async status () {
+    const counts = await this.store.counts()
     return {
       initialized: true,
       instanceId: this.instanceId,
-      activeExecutions: this.worker.active.size,
-      queuedExecutions: await this.store.queue.countDocuments({ leaseExpiresAt: null }),
-      historySize: await this.store.collection.countDocuments({})
+      activeExecutions: counts.open,
+      queuedExecutions: counts.queued,
+      runningHere: this.worker.active.size,
+      historySize: counts.total
     }
   }
 }
@@ -251,7 +280,7 @@ declare module 'fastify' {
   interface FastifyInstance { orchestrator: Orchestrator }
 }
 
-async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
+async function orchestrator (app: FastifyInstance, opts: { config: Config, faults?: WriteFaults }) {
   const steps = new StepRegistry()
   steps.register('transform', transform)
   steps.register('condition', condition)
@@ -260,7 +289,8 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   steps.register('plugin', app.pluginFactory.stepHandler)
   steps.register(GENERATION_STEP, app.pluginFactory.generationStep)
   steps.register('plan', app.universalExecutor.planStep(steps))
-  const orch = new Orchestrator(app.mongo.db, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
+  const orch = new Orchestrator(app.mongo.db, app.runEvents, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
+    faults: opts.faults,
     debugger: app.selfDebugging,
     // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
     onEnded: doc => app.selfEvolving.observe(doc)
@@ -268,8 +298,8 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config }) {
   await orch.init()
   app.decorate('orchestrator', orch)
   app.engines.register('orchestrator', () => orch.status())
-  app.addHook('onReady', async () => { orch.start() })
+  app.addHook('onReady', async () => { await orch.start() })
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })

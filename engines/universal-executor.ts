@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { EventEmitter } from 'node:events'
 import type { Config } from '../config.js'
+import type { RunEventBus } from '../lib/run-events.js'
 import type { Owner } from '../plugins/db.js'
 import type { ChatMessage, Llm } from '../plugins/llm.js'
 import { PlanDraft, type Strategy } from '../schemas/execute.js'
@@ -32,10 +32,10 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 /**
  * Turns a prompt into a strategy: the LLM plans with the catalog in view (structured
  * output), or, without a key, a deterministic offline planner matches the prompt against
- * the catalog. Either plan is validated before anything runs. Emits 'tokens'
- * (ownerId, executionId, text) while a streamed plan arrives, then 'tokens:end' (executionId).
+ * the catalog. Either plan is validated before anything runs. A streamed plan's tokens
+ * go on the run event bus as they arrive ('tokens', then 'tokensEnd').
  */
-export class UniversalExecutor extends EventEmitter {
+export class UniversalExecutor {
   readonly planned = { llm: 0, offline: 0, learned: 0, rejected: 0 }
   /** The orchestrator's step types, which plans are checked against (set by planStep). */
   private registry: StepRegistry | undefined
@@ -45,10 +45,9 @@ export class UniversalExecutor extends EventEmitter {
     private readonly hub: IntegrationHub,
     private readonly agents: AgentEngine,
     private readonly plugins: PluginFactory,
-    private readonly evolving: SelfEvolving
-  ) {
-    super()
-  }
+    private readonly evolving: SelfEvolving,
+    private readonly bus: RunEventBus
+  ) {}
 
   /** The `plan` step type, checked against the orchestrator's step registry. */
   planStep (registry: StepRegistry): StepHandler {
@@ -99,11 +98,11 @@ export class UniversalExecutor extends EventEmitter {
         schema: { name: 'Strategy', schema: PlanDraft },
         signal: ctx?.signal,
         ...(ctx !== undefined && (ctx.scope.trigger as PromptTrigger).stream === true
-          ? { onToken: (text: string) => this.emit('tokens', ctx.ownerId, ctx.executionId, text) }
+          ? { onToken: (text: string) => this.bus.emit('tokens', ctx.ownerId, ctx.executionId, text) }
           : {})
       })
       if (ctx !== undefined) {
-        this.emit('tokens:end', ctx.executionId)
+        this.bus.emit('tokensEnd', ctx.executionId)
         await ctx.recordUsage(reply.usage)
         await ctx.emit('llm.call', { purpose: 'plan', model: reply.model, promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens, durationMs: reply.durationMs })
       }
@@ -278,9 +277,9 @@ declare module 'fastify' {
 }
 
 async function universalExecutor (app: FastifyInstance, _opts: { config: Config }) {
-  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving)
+  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving, app.runEvents)
   app.decorate('universalExecutor', executor)
   app.engines.register('universalExecutor', () => executor.status())
 }
 
-export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })
+export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })

@@ -19,8 +19,10 @@ export class OwnedCollection<T extends OwnedDoc> {
   constructor (readonly collection: Collection<T>, readonly label: string, private readonly adminSeesAll = false) {}
 
   scope (owner: Owner, filter: Filter<T> = {}): Filter<T> {
-    // $and, not a spread: a caller's own ownerId condition narrows the scope, never widens it.
-    return owner.admin && this.adminSeesAll ? filter : { $and: [filter, { ownerId: owner.id }] } as Filter<T>
+    if (owner.admin && this.adminSeesAll) return filter
+    // A caller's own ownerId condition narrows the scope ($and), never widens it. Otherwise a plain
+    // field: FerretDB pushes top-level equalities down to PostgreSQL, but scans every document for $and.
+    return ('ownerId' in filter ? { $and: [filter, { ownerId: owner.id }] } : { ...filter, ownerId: owner.id }) as Filter<T>
   }
 
   async get (owner: Owner, id: string): Promise<WithId<T>> {

@@ -15,6 +15,8 @@ import type { PluginFactory } from '../engines/plugin-factory.js'
 import { sharedSchemas } from '../schemas/index.js'
 import { Unauthorized } from '../schemas/errors.js'
 import { describeError } from '../lib/errors.js'
+import type { RunEventBus } from '../lib/run-events.js'
+import { Fanout, type InboxDoc } from './realtime-fanout.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
 import { toAgent, type AgentEngine } from '../engines/agent-engine.js'
 import type { AgentDefinition } from '../schemas/agents.js'
@@ -25,11 +27,10 @@ export const CLOSE = { authTimeout: 4401, slowConsumer: 4008, tooManyConnections
 /** `prompt` subscriptions (from prompt:execute) are told prompt:*; the others workflow:*. */
 interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean, kind: 'workflow' | 'prompt' }
 interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean, inbox: Promise<void> }
-/** One fan-out record: an execution event, or a user event (`event` set) for all of a user's sockets. */
-interface FanoutDoc { origin: string, ts: Date, ownerId: string, eventJson: string, event?: string }
-const SEED = 'seed'
 const MAX_CONCURRENT_LOG_READS = 8
 const TOKEN_BATCH_MS = 50
+/** Other instances know of a new one after one registry heartbeat (at most 1 s), with a margin. */
+const PEERS_SETTLE_MS = 2500
 /** How long a socket that asked for a plugin waits to report its failure (the execution itself goes on regardless). */
 const GENERATION_WAIT_MS = 15 * 60_000
 
@@ -49,13 +50,14 @@ function firstError (check: TypeCheck<TSchema>, value: unknown): string {
  * The WebSocket side of R3SN. Execution events come from the durable log: a subscription
  * remembers the next seq it owes its client and reads the log whenever a live event does
  * not follow on, so replay-then-live has no gap and no duplicate. Events written on other
- * instances arrive through a capped collection that every instance tails.
+ * instances arrive through the fan-out inboxes (realtime-fanout.ts).
  */
 export class Realtime {
   private readonly clients = new Set<Client>()
   private readonly byExecution = new Map<string, Set<Subscription>>()
   private closed = false
-  private tail: Promise<void> = Promise.resolve()
+  private startedAt = Date.now()
+  private readonly fanout: Fanout
   private reading = 0
   private readonly readQueue: (() => void)[] = []
 
@@ -64,23 +66,27 @@ export class Realtime {
     private readonly agents: AgentEngine,
     private readonly plugins: PluginFactory,
     private readonly verify: (token: string) => Promise<Owner | null>,
-    private readonly fanout: Collection<FanoutDoc>,
+    private readonly bus: RunEventBus,
+    inbox: Collection<InboxDoc>,
     private readonly log: FastifyBaseLogger,
     private readonly config: Config
-  ) {}
+  ) {
+    this.fanout = new Fanout(inbox, orchestrator.instances, doc => this.onRemote(doc), log, { minPollMs: config.wsFanoutPollMs, maxPollMs: Math.max(config.wsFanoutPollMs, 1000) })
+  }
 
   get connectedClients (): number { return this.clients.size }
 
   start (): void {
-    this.orchestrator.store.on('event', this.onLocalEvent)
-    this.tail = this.tailFanout()
+    this.startedAt = Date.now()
+    this.bus.on('event', this.onLocalEvent)
+    this.fanout.start()
   }
 
   async close (): Promise<void> {
     this.closed = true
-    this.orchestrator.store.off('event', this.onLocalEvent)
+    this.bus.off('event', this.onLocalEvent)
     for (const c of this.clients) c.socket.terminate()
-    await this.tail
+    await this.fanout.stop()
   }
 
   /** A new connection; `owner` when its upgrade request carried a valid key. */
@@ -176,7 +182,7 @@ export class Realtime {
         return this.send(client, 'pong', { ts: new Date().toISOString() }, id)
       case 'execution:subscribe': {
         const { executionId, since } = data as { executionId: string, since?: number }
-        await this.orchestrator.store.executions.get(owner, executionId) // not found for another user's
+        await this.orchestrator.get(owner, executionId) // not found for another user's
         this.subscribe(client, executionId, since ?? 0)
         return this.send(client, 'execution:subscribed', { executionId, since: since ?? 0 }, id)
       }
@@ -234,6 +240,10 @@ export class Realtime {
     if (set === undefined) this.byExecution.set(executionId, set = new Set())
     set.add(sub)
     void this.pump(sub)
+    // Other instances start sending this one live events within a heartbeat of its start: what a
+    // subscription made before then might have missed live is read from the log once that is over.
+    const settled = this.startedAt + PEERS_SETTLE_MS - Date.now()
+    if (settled > 0) setTimeout(() => { void this.pump(sub) }, settled).unref()
   }
 
   private dropSubscription (sub: Subscription): void {
@@ -294,8 +304,12 @@ export class Realtime {
 
   private readonly onLocalEvent = (ev: ExecutionEvent, ownerId: string): void => {
     this.route(ev)
-    this.fanout.insertOne({ origin: this.orchestrator.instanceId, ts: new Date(), ownerId, eventJson: JSON.stringify(ev) })
-      .catch(err => this.log.warn({ err }, 'fan-out publish failed'))
+    this.fanout.publish({ ownerId, eventJson: JSON.stringify(ev) }).catch(err => this.log.warn({ err }, 'fan-out publish failed'))
+  }
+
+  private onRemote (doc: InboxDoc): void {
+    if (doc.event !== undefined) this.sendToUser(doc.ownerId, doc.event, JSON.parse(doc.eventJson) as object)
+    else this.route(JSON.parse(doc.eventJson) as ExecutionEvent)
   }
 
   /**
@@ -304,7 +318,7 @@ export class Realtime {
    */
   async publish (ownerId: string, event: string, data: object): Promise<void> {
     this.sendToUser(ownerId, event, data)
-    await this.fanout.insertOne({ origin: this.orchestrator.instanceId, ts: new Date(), ownerId, event, eventJson: JSON.stringify(data) })
+    await this.fanout.publish({ ownerId, event, eventJson: JSON.stringify(data) })
   }
 
   private sendToUser (ownerId: string, event: string, data: object): void {
@@ -315,39 +329,6 @@ export class Realtime {
     for (const sub of this.byExecution.get(ev.executionId) ?? []) this.deliver(sub, ev)
   }
 
-  /**
-   * Follows the capped collection with a tailable cursor from its start (FerretDB keeps a
-   * tailable cursor open only when its first batch does not return everything, hence the
-   * small batches and the seed documents), skipping what is old or already seen. When the
-   * cursor ends or fails it is reopened; delivery is seq-checked, so nothing is lost.
-   */
-  private async tailFanout (): Promise<void> {
-    const startedAt = Date.now()
-    let since = startedAt
-    const seen = new Map<string, number>()
-    while (!this.closed) {
-      try {
-        const cursor = this.fanout.find({}, { tailable: true, awaitData: true, maxAwaitTimeMS: 500, batchSize: 2 })
-        while (!this.closed) {
-          const doc = await cursor.tryNext()
-          if (doc === null) { if (cursor.closed) break; continue }
-          const ts = doc.ts.getTime()
-          const key = doc._id.toHexString()
-          if (doc.origin === SEED || ts < Math.max(startedAt, since - 2000) || seen.has(key)) continue
-          seen.set(key, ts)
-          since = Math.max(since, ts)
-          if (doc.origin === this.orchestrator.instanceId) continue
-          if (doc.event !== undefined) this.sendToUser(doc.ownerId, doc.event, JSON.parse(doc.eventJson) as object)
-          else this.route(JSON.parse(doc.eventJson) as ExecutionEvent)
-          if (seen.size > 10_000) for (const [k, t] of seen) if (t < since - 5000) seen.delete(k)
-        }
-        await cursor.close()
-      } catch (err) {
-        if (!this.closed) this.log.warn({ err }, 'fan-out tail failed; reopening')
-      }
-      if (!this.closed) await new Promise(resolve => setTimeout(resolve, this.config.wsFanoutPollMs))
-    }
-  }
 }
 
 declare module 'fastify' {
@@ -356,16 +337,8 @@ declare module 'fastify' {
 
 async function realtime (app: FastifyInstance, opts: { config: Config }) {
   const { config } = opts
-  const db = app.mongo.db
-  if ((await db.listCollections({ name: 'realtime_fanout' }).toArray()).length === 0) {
-    await db.createCollection('realtime_fanout', { capped: true, size: 16 * 1024 * 1024, max: 2000 })
-      .catch((err: { code?: number }) => { if (err.code !== 48) throw err }) // 48: another instance created it first
-  }
-  const fanout = db.collection<FanoutDoc>('realtime_fanout')
-  if (await fanout.countDocuments({}, { limit: 3 }) < 3) {
-    await fanout.insertMany([1, 2, 3].map(() => ({ origin: SEED, ts: new Date(0), ownerId: '', eventJson: 'null' })))
-  }
-  const rt = new Realtime(app.orchestrator, app.agentEngine, app.pluginFactory, token => app.apiKeys.verify(token), fanout, app.log.child({ engine: 'realtime' }), config)
+  const rt = new Realtime(app.orchestrator, app.agentEngine, app.pluginFactory, token => app.apiKeys.verify(token), app.runEvents,
+    app.mongo.db.collection<InboxDoc>('realtime_inbox'), app.log.child({ engine: 'realtime' }), config)
   app.decorate('realtime', rt)
   app.engines.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
 
@@ -400,17 +373,17 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
     if (pending.size === 0) setTimeout(flush, TOKEN_BATCH_MS)
     pending.set(executionId, { ownerId, text })
   }
-  const onPluginProgress = (ownerId: string, event: string, data: object) => {
-    rt.publish(ownerId, event, data).catch(err => app.log.warn({ err }, 'plugin progress publish failed'))
+  const onUserEvent = (ownerId: string, event: string, data: object) => {
+    rt.publish(ownerId, event, data).catch(err => app.log.warn({ err, event }, 'user event publish failed'))
   }
-  app.pluginFactory.on('progress', onPluginProgress)
+  app.runEvents.on('user', onUserEvent)
   // The last tokens go out before the plan's step.completed (publish sends locally at once).
-  app.universalExecutor.on('tokens', onTokens)
-  app.universalExecutor.on('tokens:end', flushOne)
+  app.runEvents.on('tokens', onTokens)
+  app.runEvents.on('tokensEnd', flushOne)
   app.addHook('onClose', async () => {
-    app.universalExecutor.off('tokens', onTokens)
-    app.universalExecutor.off('tokens:end', flushOne)
-    app.pluginFactory.off('progress', onPluginProgress)
+    app.runEvents.off('tokens', onTokens)
+    app.runEvents.off('tokensEnd', flushOne)
+    app.runEvents.off('user', onUserEvent)
   })
 
   const heartbeat = setInterval(() => rt.heartbeat(), config.wsHeartbeatMs)
@@ -418,4 +391,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })

@@ -31,7 +31,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
       ...(workflowId === undefined ? {} : { workflowId }),
       ...(cursor === undefined ? {} : decodeCursor(cursor))
     }
-    const docs = await app.orchestrator.store.executions.find(req.user, filter, { sort: { createdAt: -1, _id: -1 }, limit: limit + 1 })
+    const docs = await app.orchestrator.list(req.user, filter, limit + 1)
     const page = docs.slice(0, limit)
     const last = page.at(-1)
     return { success: true as const, executions: page.map(toExecution), nextCursor: docs.length > limit && last !== undefined ? encodeCursor(last) : null }
@@ -43,7 +43,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ExecutionList) }
     }
   }, async (req) => {
-    const docs = await app.orchestrator.store.executions.find(req.user, { status: { $in: ['queued', 'running', 'waiting'] } }, { sort: { createdAt: -1 }, limit: 500 })
+    const docs = await app.orchestrator.listActive(req.user)
     return { success: true as const, executions: docs.map(toExecution), nextCursor: null }
   })
 
@@ -53,7 +53,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
       params: ref(IdParams),
       response: { 200: ref(ExecutionResponse), ...errors(400, 404) }
     }
-  }, async (req) => ({ success: true as const, execution: toExecution(await app.orchestrator.store.executions.get(req.user, req.params.id)) }))
+  }, async (req) => ({ success: true as const, execution: toExecution(await app.orchestrator.get(req.user, req.params.id)) }))
 
   app.get('/api/executions/:id/events', {
     schema: {
@@ -62,8 +62,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(EventList), ...errors(400, 404) }
     }
   }, async (req) => {
-    await app.orchestrator.store.executions.get(req.user, req.params.id)
-    return { success: true as const, events: await app.orchestrator.store.listEvents(req.params.id, req.query.since ?? 0, req.query.limit ?? 500) }
+    return { success: true as const, events: await app.orchestrator.events(req.user, req.params.id, req.query.since ?? 0, req.query.limit ?? 500) }
   })
 
   app.post('/api/executions/:id/cancel', {

@@ -1,4 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
+import { isTransientDbError } from '../../lib/errors.js'
+import type { RunEventBus } from '../../lib/run-events.js'
 import type { UpdateFilter } from 'mongodb'
 import type { ExecutionError } from '../../schemas/executions.js'
 import type { RetryPolicy } from '../../schemas/workflows.js'
@@ -27,15 +29,15 @@ class RecordFailed extends Error {
 }
 
 /**
- * A write of the run's own record. FerretDB over SQLite answers "database is locked" when
- * writes collide (nothing was written then): a few quick retries in place ride that out.
+ * A write of the run's own record. A database that is busy or failing over for a moment
+ * (nothing was written then) is ridden out by a few quick retries in place.
  */
 async function record<T> (write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write()
     } catch (err) {
-      if (attempt >= 5 || !/database is locked/.test((err as Error)?.message ?? '')) throw new RecordFailed(err)
+      if (attempt >= 5 || !isTransientDbError(err)) throw new RecordFailed(err)
       await new Promise(resolve => setTimeout(resolve, 50 * attempt))
     }
   }
@@ -43,8 +45,7 @@ async function record<T> (write: () => Promise<T>): Promise<T> {
 
 export interface RunnerOptions {
   instanceId: string
-  leaseMs: number
-  /** How often a running execution checks for cancellation and renews its lease. */
+  /** How often a running execution checks for cancellation and a newer lease. */
   heartbeatMs: number
   /** Guard against loops through conditions that never exit. */
   maxStepRuns: number
@@ -102,6 +103,7 @@ function toError (err: unknown): ExecutionError {
 export class Runner {
   constructor (
     private readonly store: ExecutionStore,
+    private readonly bus: RunEventBus,
     private readonly registry: StepRegistry,
     private readonly log: FastifyBaseLogger,
     private readonly opts: RunnerOptions
@@ -110,17 +112,15 @@ export class Runner {
   /** Resolves true when the run stopped on an unexpected failure (the database, a bug) and should be resumed. */
   async run (doc: ExecutionDoc, lease: Lease, abort: AbortController): Promise<boolean> {
     const id = doc._id
-    const col = this.store.collection
     let seq = doc.eventSeq
     const emit = async (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
       seq = await record(() => this.store.appendEvent(doc, type, data, stepId, seq + 1))
     }
-    const write = async (update: UpdateFilter<ExecutionDoc>) => {
-      const res = await record(() => col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { ...update, $set: { ...update.$set, eventSeq: seq } }))
-      if (res.matchedCount === 0) throw new Stop('fenced')
+    const write = async (update: UpdateFilter<ExecutionDoc>, name = 'run') => {
+      if (!await record(() => this.store.recordRun(id, lease.epoch, { ...update, $set: { ...update.$set, eventSeq: seq } }, name))) throw new Stop('fenced')
     }
 
-    const heartbeat = this.startHeartbeat(id, lease, abort, Date.now() + this.opts.leaseMs)
+    const heartbeat = this.startHeartbeat(id, lease, abort)
     const plan = planOf(doc)
     let index = new Map(plan.map((s, i) => [s.id, i]))
     const steps: StepRunDoc[] = [...doc.steps]
@@ -137,7 +137,7 @@ export class Runner {
       if (s.status === 'failed') outputs[s.stepId] = { output: null, ...(s.error === undefined ? {} : { error: s.error }) }
     }
     const recordUsage = async (usage: TokenUsage) => {
-      await col.updateOne({ _id: id, 'lease.epoch': lease.epoch }, { $inc: { 'usage.calls': 1, 'usage.promptTokens': usage.promptTokens, 'usage.completionTokens': usage.completionTokens } })
+      await this.store.recordRun(id, lease.epoch, { $inc: { 'usage.calls': 1, 'usage.promptTokens': usage.promptTokens, 'usage.completionTokens': usage.completionTokens } }, 'run.usage')
     }
     /** Splices a step's new steps in after it; returns the plan text to persist. */
     const expand = (i: number, step: WorkflowStep, added: WorkflowStep[]): string => {
@@ -151,11 +151,15 @@ export class Runner {
     }
     const scope = { trigger: decodeJson(doc.triggerJson), steps: outputs, execution: { id, workflowId: doc.workflowId, attempt: doc.attempt } }
     const startedAt = doc.startTime ?? new Date()
-    /** Records the end of the run; it leaves the queue. */
-    const end = async (extra: Partial<ExecutionDoc>) => {
+    /**
+     * Records the end of the run, then its final event, then it leaves the queue: a crash in
+     * between leaves an ended run in the queue, whose final event the next claim writes.
+     */
+    const end = async (extra: Partial<ExecutionDoc> & { status: 'completed' | 'failed' | 'cancelled' }, data: Record<string, unknown>) => {
       const endTime = new Date()
-      await write({ $set: { ...extra, endTime, executionTime: endTime.getTime() - startedAt.getTime() } })
-      await this.store.dequeue(id)
+      await write({ $set: { ...extra, endTime, executionTime: endTime.getTime() - startedAt.getTime() } }, 'run.end')
+      await emit(`execution.${extra.status}`, data)
+      await record(() => this.store.dequeue(id))
     }
 
     try {
@@ -170,8 +174,7 @@ export class Runner {
         const handler = found === undefined ? undefined : this.registry.get(found.type)
         if (i === undefined || found === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
           const error = { message: stepRuns > this.opts.maxStepRuns ? `stopped after ${this.opts.maxStepRuns} step runs (a loop that does not end?)` : `cannot run step "${cursor}"`, code: 'R3SN_RUN_ABORTED', stepId: cursor }
-          await end({ status: 'failed', error })
-          await emit('execution.failed', { error })
+          await end({ status: 'failed', error }, { error })
           return false
         }
         // Self-debugging may replace the step (corrected input, patched plugin version) for its next attempts.
@@ -288,29 +291,26 @@ export class Runner {
             }
             // The cursor stays on the failed step, so a retry resumes right here.
             const failure = { ...error, stepId: step.id }
-            await end({ status: 'failed', steps, diagnoses, error: failure })
-            await emit('execution.failed', { error: failure })
+            await end({ status: 'failed', steps, diagnoses, error: failure }, { error: failure })
             return false
           }
         }
       }
-      await end({ status: 'completed', resultJson: encodeJson(lastOutput) })
-      await emit('execution.completed', { result: lastOutput })
+      await end({ status: 'completed', resultJson: encodeJson(lastOutput) }, { result: lastOutput })
       return false
     } catch (err) {
-      return await this.stopped(err, id, lease, steps, emit, end)
+      return await this.stopped(err, id, lease, steps, end)
     } finally {
       clearInterval(heartbeat)
       await this.opts.onEnded?.(id).catch((err: unknown) => this.log.warn({ err, executionId: id }, 'end hook failed'))
-      this.store.emit('ended', id)
+      this.bus.emit('ended', id)
     }
   }
 
   /** Records why a run stopped early; true when it stopped on an unexpected failure and should be resumed. */
   private async stopped (
     err: unknown, id: string, lease: Lease, steps: StepRunDoc[],
-    emit: (type: string, data?: Record<string, unknown>) => Promise<void>,
-    end: (extra: Partial<ExecutionDoc>) => Promise<void>
+    end: (extra: Partial<ExecutionDoc> & { status: 'cancelled' }, data: Record<string, unknown>) => Promise<void>
   ): Promise<boolean> {
     const reason = err instanceof Stop ? err.reason : undefined
     try {
@@ -318,11 +318,10 @@ export class Runner {
         const last = steps.at(-1)
         if (last?.status === 'running') steps[steps.length - 1] = { ...last, status: 'cancelled', endedAt: new Date() }
         const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
-        await end({ status: 'cancelled', steps, error })
-        await emit('execution.cancelled', { error })
+        await end({ status: 'cancelled', steps, error }, { error })
       } else if (reason === 'shutdown') {
-        // Leave it resumable: expire the lease so another instance takes over at once.
-        await this.store.releaseLease(id)
+        // Leave it resumable: another instance may take it over at once.
+        await this.store.release(id)
       } else if (reason !== 'fenced') {
         this.log.error({ err, executionId: id }, 'execution runner failed; it resumes from its record')
         return true
@@ -335,17 +334,13 @@ export class Runner {
     }
   }
 
-  /** Checks for cancellation and a newer lease, and renews the lease before a third of it is left. */
-  private startHeartbeat (id: string, lease: Lease, abort: AbortController, expiresAt: number): NodeJS.Timeout {
+  /** Checks for cancellation and a newer lease (liveness is the instance's heartbeat, not the run's). */
+  private startHeartbeat (id: string, lease: Lease, abort: AbortController): NodeJS.Timeout {
     let busy = false
     const beat = async () => {
-      const current = await this.store.collection.findOne({ _id: id }, { projection: { cancelRequested: 1, lease: 1 } })
-      if (current === null || current.lease?.epoch !== lease.epoch) { abort.abort(new Stop('fenced')); return }
-      if (current.cancelRequested) { abort.abort(new Stop('cancelled')); return }
-      if (expiresAt - Date.now() < this.opts.leaseMs * 2 / 3) {
-        expiresAt = Date.now() + this.opts.leaseMs
-        await this.store.renewLease(id, this.opts.leaseMs)
-      }
+      const current = await this.store.control(id)
+      if (current === null || current.epoch !== lease.epoch) { abort.abort(new Stop('fenced')); return }
+      if (current.cancelRequested) abort.abort(new Stop('cancelled'))
     }
     return setInterval(() => {
       if (busy || abort.signal.aborted) return

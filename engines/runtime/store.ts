@@ -1,9 +1,10 @@
-import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
-import type { Collection, Db, Filter } from 'mongodb'
+import type { Collection, Db, Filter, Sort, UpdateFilter } from 'mongodb'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
 import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
+import { Conflict } from '../../schemas/errors.js'
+import type { RunEventBus } from '../../lib/run-events.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
 // FerretDB refuses keys that start with "$" or contain ".", and user JSON may have both.
@@ -31,7 +32,7 @@ export interface StepRunDoc {
   tokens?: number
 }
 
-/** The holder of a running execution; its expiry lives on the queue entry. */
+/** The holder of a running execution, recorded on it; whether the holder is alive is the instance registry's to say. */
 export interface Lease { epoch: number, owner: string, claimedAt: Date }
 
 export interface ExecutionDoc extends OwnedDoc {
@@ -67,11 +68,24 @@ export interface ExecutionDoc extends OwnedDoc {
 
 interface EventDoc { _id: string, executionId: string, ownerId: string, seq: number, ts: Date, type: string, stepId?: string, dataJson: string }
 /**
- * One entry per unfinished execution, with its lease expiry: a small collection to
- * poll and renew, however long the history grows (FerretDB scans whole collections).
+ * One entry per unfinished execution: a small collection to poll, however long the history
+ * grows. `holder` is the instance running it (null: claimable); it is alive while that
+ * instance's heartbeat is (engines/runtime/instances.ts).
  */
-interface QueueDoc { _id: string, priority: number, createdAt: Date, leaseExpiresAt: Date | null }
+interface QueueDoc { _id: string, priority: number, createdAt: Date, holder: string | null, epoch: number, claimedAt: Date | null }
 interface LeaseDoc { _id: string, executionId: string, epoch: number, owner: string, createdAt: Date }
+
+/** A queue entry as the worker sees it. */
+export interface QueueEntry { id: string, holder: string | null, createdAt: Date }
+
+/** Test-only: called before each write of the run lifecycle with its name; throwing from it makes that write fail. */
+export type WriteFaults = (write: string) => void
+
+const OPEN: ExecutionStatus[] = ['queued', 'running', 'waiting']
+// FerretDB pushes a top-level equality down to PostgreSQL but scans every document in Go for
+// $in, $and and the like: queries of the big collections ask one status at a time.
+/** An entry younger than this may belong to a create or a retry still under way. */
+const ENTRY_GRACE_MS = 5000
 
 export const TERMINAL: ExecutionStatus[] = ['completed', 'failed', 'cancelled']
 
@@ -136,39 +150,48 @@ export interface NewExecution {
 }
 
 /**
- * Executions, their durable event log and their leases. Emits 'event' for every
- * event appended here and 'ended' when a run ends on this instance.
+ * Executions, their durable event log, their leases and the queue of unfinished ones. The
+ * only code that writes these collections; events appended here go on the run event bus.
  */
-export class ExecutionStore extends EventEmitter {
-  readonly executions: OwnedCollection<ExecutionDoc>
-  readonly events: Collection<EventDoc>
-  readonly leases: Collection<LeaseDoc>
-  readonly queue: Collection<QueueDoc>
+export class ExecutionStore {
+  private readonly executions: OwnedCollection<ExecutionDoc>
+  private readonly events: Collection<EventDoc>
+  private readonly leases: Collection<LeaseDoc>
+  private readonly queue: Collection<QueueDoc>
 
-  constructor (db: Db) {
-    super()
-    this.setMaxListeners(0)
+  constructor (db: Db, private readonly bus: RunEventBus, private readonly faults?: WriteFaults) {
     this.executions = new OwnedCollection<ExecutionDoc>(db.collection('executions'), 'Execution')
     this.events = db.collection('execution_events')
     this.leases = db.collection('execution_leases')
     this.queue = db.collection('execution_queue')
   }
 
-  get collection (): Collection<ExecutionDoc> { return this.executions.collection }
+  private get collection (): Collection<ExecutionDoc> { return this.executions.collection }
+
+  /** Every write of the run lifecycle goes through here, so tests can fail any one of them. */
+  private async write<T> (name: string, op: () => Promise<T>): Promise<T> {
+    this.faults?.(name)
+    return op()
+  }
 
   async init (): Promise<void> {
-    await this.collection.createIndex({ status: 1, priority: -1, createdAt: 1 })
+    await this.collection.createIndex({ status: 1 })
     await this.collection.createIndex({ ownerId: 1, createdAt: -1 })
     await this.collection.createIndex({ workflowId: 1, createdAt: -1 })
     await this.collection.createIndex({ endTime: 1 })
     await this.events.createIndex({ executionId: 1, seq: 1 })
     await this.events.createIndex({ ts: 1 })
     await this.leases.createIndex({ executionId: 1 })
-    await this.queue.createIndex({ priority: -1, createdAt: 1 })
   }
 
-  /** Inserts a queued execution and its first event. A duplicate id (e.g. a schedule tick) returns null. */
+  /**
+   * Creates a queued execution. The queue entry and the first event are written before the
+   * execution itself, so an execution that exists is always claimable and its log starts at
+   * seq 1; what a crash leaves before that is an entry without execution, which the sweep
+   * removes. A duplicate id (a schedule tick two instances both saw) returns null.
+   */
   async create (owner: Owner, spec: NewExecution): Promise<ExecutionDoc | null> {
+    const now = new Date()
     const doc: ExecutionDoc = {
       _id: spec.id ?? `exe_${randomUUID()}`,
       ownerId: owner.id,
@@ -187,31 +210,28 @@ export class ExecutionStore extends EventEmitter {
       cancelRequested: false,
       lease: null,
       eventSeq: 1,
-      createdAt: new Date(),
+      createdAt: now,
       startTime: null,
       endTime: null,
       executionTime: null
     }
     try {
-      await this.collection.insertOne(doc)
+      await this.write('create.queue', () => this.queue.insertOne({ _id: doc._id, priority: doc.priority, createdAt: now, holder: null, epoch: 0, claimedAt: null }))
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err
+      // Taken: by an execution that exists, or by a create that died before writing it.
+      if (await this.get(doc._id) !== null) return null
+    }
+    const event: EventDoc = { _id: `${doc._id}:1`, executionId: doc._id, ownerId: owner.id, seq: 1, ts: now, type: 'execution.queued', dataJson: JSON.stringify({ workflowId: spec.workflowId, workflowVersion: spec.workflowVersion, priority: doc.priority }) }
+    await this.write('create.event', () => this.events.insertOne(event)).catch((err: unknown) => { if (!isDuplicateKey(err)) throw err })
+    try {
+      await this.write('create.execution', () => this.collection.insertOne(doc))
     } catch (err) {
       if (isDuplicateKey(err)) return null
       throw err
     }
-    await this.enqueue(doc)
-    await this.appendEvent(doc, 'execution.queued', { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion, priority: doc.priority }, undefined, 1)
+    this.bus.emit('event', toEvent(event), owner.id)
     return doc
-  }
-
-  async enqueue (doc: ExecutionDoc): Promise<void> {
-    await this.queue.insertOne({ _id: doc._id, priority: doc.priority, createdAt: doc.createdAt, leaseExpiresAt: null }).catch((err: unknown) => {
-      if (!isDuplicateKey(err)) throw err
-    })
-  }
-
-  /** Called once an execution has ended: it no longer needs polling. */
-  async dequeue (id: string): Promise<void> {
-    await this.queue.deleteOne({ _id: id })
   }
 
   /**
@@ -224,8 +244,8 @@ export class ExecutionStore extends EventEmitter {
     for (;;) {
       const doc: EventDoc = { _id: `${exec._id}:${seq}`, executionId: exec._id, ownerId: exec.ownerId, seq, ts: new Date(), type, ...(stepId === undefined ? {} : { stepId }), dataJson: JSON.stringify(data) }
       try {
-        await this.events.insertOne(doc)
-        this.emit('event', toEvent(doc), exec.ownerId)
+        await this.write(`event:${type}`, () => this.events.insertOne(doc))
+        this.bus.emit('event', toEvent(doc), exec.ownerId)
         return seq
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
@@ -240,57 +260,169 @@ export class ExecutionStore extends EventEmitter {
   }
 
   /**
-   * Claims an execution for this instance: inserting the lease document
-   * `executionId:epoch` is the atomic step (a unique insert works the same on MongoDB
-   * and FerretDB); the execution then records the lease. Returns the new lease, or null
-   * when another instance won.
+   * Claims an execution for this instance under the next lease epoch. Inserting the lease
+   * document `executionId:epoch` is the atomic step (a unique insert works the same on
+   * MongoDB and FerretDB); then the execution records the lease, then the queue entry its
+   * holder. A claim that died after its lease insert leaves an epoch above the recorded one:
+   * once older than `claimGraceMs` it is skipped. Returns null when another claim won or
+   * the run ended; throws when a write failed (nothing runs then, and the run stays claimable).
    */
-  async claim (doc: ExecutionDoc, owner: string, leaseMs: number): Promise<Lease | null> {
-    const previous = doc.lease?.epoch ?? 0
-    const lease: Lease = { epoch: previous + 1, owner, claimedAt: new Date() }
-    try {
-      await this.leases.insertOne({ _id: `${doc._id}:${lease.epoch}`, executionId: doc._id, epoch: lease.epoch, owner, createdAt: new Date() })
-    } catch (err) {
-      if (isDuplicateKey(err)) return null
-      throw err
+  async claim (doc: ExecutionDoc, entry: { epoch: number }, owner: string, claimGraceMs: number): Promise<Lease | null> {
+    let epoch = Math.max(doc.lease?.epoch ?? 0, entry.epoch) + 1
+    for (let tries = 0; ; tries++) {
+      try {
+        await this.write('claim.lease', () => this.leases.insertOne({ _id: `${doc._id}:${epoch}`, executionId: doc._id, epoch, owner, createdAt: new Date() }))
+        break
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+        const taken = await this.leases.findOne({ _id: `${doc._id}:${epoch}` })
+        if (tries >= 5 || taken === null || taken.createdAt.getTime() > Date.now() - claimGraceMs) return null
+        epoch++
+      }
     }
-    const filter: Filter<ExecutionDoc> = { _id: doc._id, status: { $in: ['queued', 'running'] }, ...(doc.lease === null ? { lease: null } : { 'lease.epoch': previous }) }
-    const res = await this.collection.updateOne(filter, {
-      $set: { status: 'running', lease, ...(doc.startTime === null ? { startTime: new Date() } : {}) }
-    })
-    if (res.matchedCount === 0) {
-      // The run ended or changed meanwhile: give the epoch back so a later claim can use it.
-      await this.leases.deleteOne({ _id: `${doc._id}:${lease.epoch}` })
-      return null
-    }
-    await this.renewLease(doc._id, leaseMs)
+    const lease: Lease = { epoch, owner, claimedAt: new Date() }
+    const res = await this.write('claim.execution', () => this.collection.updateOne(
+      { _id: doc._id, status: { $in: OPEN }, $or: [{ lease: null }, { 'lease.epoch': { $lt: epoch } }] },
+      { $set: { status: 'running', lease, ...(doc.startTime === null ? { startTime: lease.claimedAt } : {}) } }
+    ))
+    if (res.matchedCount === 0) return null
+    await this.write('claim.queue', () => this.queue.updateOne({ _id: doc._id }, { $set: { holder: owner, epoch, claimedAt: lease.claimedAt } }))
     return lease
   }
 
-  async renewLease (id: string, leaseMs: number): Promise<void> {
-    await this.queue.updateOne({ _id: id }, { $set: { leaseExpiresAt: new Date(Date.now() + leaseMs) } })
+  /** Records a change of a run under its lease; false when a newer lease holds the run (fenced). */
+  async recordRun (id: string, epoch: number, update: UpdateFilter<ExecutionDoc>, write = 'run'): Promise<boolean> {
+    const res = await this.write(write, () => this.collection.updateOne({ _id: id, 'lease.epoch': epoch }, update))
+    return res.matchedCount > 0
+  }
+
+  /** What a running execution checks between steps: a cancel request, and whether its lease is still the newest. */
+  async control (id: string): Promise<{ cancelRequested: boolean, epoch: number | undefined } | null> {
+    const doc = await this.collection.findOne({ _id: id }, { projection: { cancelRequested: 1, lease: 1 } })
+    return doc === null ? null : { cancelRequested: doc.cancelRequested, epoch: doc.lease?.epoch }
+  }
+
+  /** A run that ended leaves the queue. */
+  async dequeue (id: string): Promise<void> {
+    await this.write('dequeue', () => this.queue.deleteOne({ _id: id }))
   }
 
   /** Lets another instance take over at once (this instance is closing). */
-  async releaseLease (id: string): Promise<void> {
-    await this.queue.updateOne({ _id: id }, { $set: { leaseExpiresAt: new Date(0) } })
+  async release (id: string): Promise<void> {
+    await this.write('release', () => this.queue.updateOne({ _id: id }, { $set: { holder: null } }))
+  }
+
+  /** Unfinished executions, priority first, then age. */
+  async queued (limit: number): Promise<(QueueEntry & { epoch: number })[]> {
+    const entries = await this.queue.find().sort({ priority: -1, createdAt: 1 }).limit(limit).toArray()
+    return entries.map(e => ({ id: e._id, holder: e.holder, createdAt: e.createdAt, epoch: e.epoch ?? 0 }))
   }
 
   /**
-   * Executions that may be claimed, priority first, then age: queued ones, and running
-   * ones whose lease expired (an entry without expiry is being claimed right now).
+   * Completes the log of a run that ended but is still queued (its holder died between its
+   * end and its final event): the final event, once, then the entry goes.
    */
-  async claimable (limit: number): Promise<{ id: string, leaseExpired: boolean }[]> {
-    const now = Date.now()
-    const entries = await this.queue.find().sort({ priority: -1, createdAt: 1 }).limit(1000).toArray()
-    return entries
-      .filter(e => e.leaseExpiresAt === null || e.leaseExpiresAt.getTime() < now)
-      .slice(0, limit)
-      .map(e => ({ id: e._id, leaseExpired: e.leaseExpiresAt !== null }))
+  async closeLog (doc: ExecutionDoc, entry: QueueEntry): Promise<void> {
+    const after = await this.listEvents(doc._id, doc.eventSeq, 1000)
+    if (!after.some(e => e.type === `execution.${doc.status}`)) {
+      const data = doc.status === 'completed' ? { result: decodeJson(doc.resultJson) } : { error: doc.error }
+      await this.appendEvent(doc, `execution.${doc.status}`, data, undefined, doc.eventSeq + 1)
+    }
+    await this.dropEntry(entry, true)
+  }
+
+  /** A queue entry that turned out to need nothing: its run ended, or it never got an execution. */
+  async dropEntry (entry: QueueEntry, exists: boolean): Promise<void> {
+    if (entry.createdAt.getTime() > Date.now() - ENTRY_GRACE_MS) return
+    await this.dequeue(entry.id)
+    if (!exists) await this.events.deleteMany({ executionId: entry.id })
+  }
+
+  /**
+   * Makes sure every unfinished execution has a queue entry (a write that failed between a
+   * status change and its entry, or an entry deleted by mistake), and removes entries whose
+   * run ended or that never got an execution. Safe to run on every instance at once: each
+   * change is idempotent. Returns the number of executions put back in the queue.
+   */
+  async sweep (orphanGraceMs: number): Promise<number> {
+    const open = (await Promise.all(OPEN.map(status => this.collection.find({ status }, { projection: { _id: 1, priority: 1, createdAt: 1, lease: 1 } }).toArray()))).flat()
+    const entries = await this.queue.find({}, { projection: { _id: 1, createdAt: 1 } }).toArray()
+    const queued = new Set(entries.map(e => e._id))
+    let requeued = 0
+    for (const d of open) {
+      if (queued.has(d._id)) continue
+      await this.write('sweep.requeue', () => this.queue.updateOne({ _id: d._id }, { $setOnInsert: { priority: d.priority, createdAt: d.createdAt, holder: null, epoch: d.lease?.epoch ?? 0, claimedAt: null } }, { upsert: true }))
+      requeued++
+    }
+    const openIds = new Set(open.map(d => d._id))
+    const others = entries.filter(e => !openIds.has(e._id))
+    if (others.length > 0) {
+      for (const e of others) {
+        const exists = await this.collection.countDocuments({ _id: e._id }, { limit: 1 }) > 0
+        if (!exists && e.createdAt.getTime() > Date.now() - orphanGraceMs) continue
+        await this.dropEntry({ id: e._id, holder: null, createdAt: e.createdAt }, exists)
+      }
+    }
+    return requeued
   }
 
   async get (id: string): Promise<ExecutionDoc | null> {
     return this.collection.findOne({ _id: id })
+  }
+
+  /** The user's execution, or a 404 (another user's is not found either). */
+  async getOwned (owner: Owner, id: string): Promise<ExecutionDoc> {
+    return this.executions.get(owner, id)
+  }
+
+  async list (owner: Owner, filter: Filter<ExecutionDoc>, opts: { sort: Sort, limit: number }): Promise<ExecutionDoc[]> {
+    return this.executions.find(owner, filter, opts)
+  }
+
+  async listOpen (owner: Owner, limit: number): Promise<ExecutionDoc[]> {
+    const docs = (await Promise.all(OPEN.map(status => this.executions.find(owner, { status }, { sort: { createdAt: -1 }, limit })))).flat()
+    return docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
+  }
+
+  /** The runs of a workflow, for its analytics: status and steps only. */
+  async workflowRuns (owner: Owner, workflowId: string): Promise<Pick<ExecutionDoc, 'status' | 'steps'>[]> {
+    return this.collection.find({ workflowId, ownerId: owner.id }, { projection: { status: 1, steps: 1 } }).toArray()
+  }
+
+  async counts (): Promise<{ open: number, queued: number, total: number }> {
+    const [queued, running, waiting] = await Promise.all(OPEN.map(status => this.collection.countDocuments({ status })))
+    return { open: (queued ?? 0) + (running ?? 0) + (waiting ?? 0), queued: queued ?? 0, total: await this.collection.estimatedDocumentCount() }
+  }
+
+  /**
+   * Asks a run to stop. A queued one is cancelled here and leaves the queue; a running one
+   * stops at its next await point (its holder checks), or, if its holder is gone, as soon as
+   * another instance claims it.
+   */
+  async requestCancel (owner: Owner, id: string): Promise<ExecutionDoc> {
+    const doc = await this.executions.get(owner, id)
+    if (TERMINAL.includes(doc.status)) throw new Conflict(`Execution ${id} has already ended (${doc.status})`)
+    await this.write('cancel.request', () => this.executions.update(owner, id, { $set: { cancelRequested: true } }))
+    const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
+    const queued = await this.write('cancel.queued', () => this.collection.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'cancelled', error, endTime: new Date(), executionTime: 0 } }))
+    if (queued.modifiedCount === 1) {
+      await this.appendEvent(doc, 'execution.cancelled', { error })
+      await this.dequeue(id)
+    }
+    return this.executions.get(owner, id)
+  }
+
+  /** Queues a failed or cancelled run again, from the step that stopped it (the entry first, so the run is never left unqueued). */
+  async requeue (owner: Owner, id: string): Promise<ExecutionDoc> {
+    const doc = await this.executions.get(owner, id)
+    if (doc.status !== 'failed' && doc.status !== 'cancelled') throw new Conflict(`Execution ${id} is ${doc.status}; only failed or cancelled runs can be retried`)
+    await this.write('retry.queue', () => this.queue.updateOne({ _id: id }, { $set: { priority: doc.priority, createdAt: new Date(), holder: null, epoch: doc.lease?.epoch ?? 0, claimedAt: null } }, { upsert: true }))
+    const res = await this.write('retry.execution', () => this.collection.updateOne({ _id: id, status: doc.status, attempt: doc.attempt }, {
+      $set: { status: 'queued', error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1, lease: null }
+    }))
+    if (res.modifiedCount === 0) throw new Conflict(`Execution ${id} changed meanwhile; reload it and try again`)
+    await this.appendEvent(doc, 'execution.retried', { attempt: doc.attempt + 1, fromStep: doc.cursor })
+    return this.executions.get(owner, id)
   }
 
   /** Deletes ended executions older than the cutoff with their events and leases. */

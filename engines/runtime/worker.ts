@@ -1,27 +1,41 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { Stop, type Runner } from './runner.js'
+import type { Instances } from './instances.js'
 import { TERMINAL, type ExecutionStore } from './store.js'
 
 export interface WorkerOptions {
   instanceId: string
   concurrency: number
+  /** Poll interval while there is work; doubles up to idlePollMs while there is none. */
   pollMs: number
-  leaseMs: number
+  idlePollMs: number
+  /** A claim that died after its lease insert blocks that epoch this long. */
+  claimGraceMs: number
+  sweepMs: number
+  /** A queue entry without execution (its create died) is removed after this long. */
+  orphanGraceMs: number
 }
 
 /** How soon this instance takes up again a run it stopped on an unexpected failure (a busy or failing-over database, say). */
 const RESUME_AFTER_FAILURE_MS = 1000
 
 /**
- * Claims queued executions (and running ones whose lease expired) and runs them,
- * at most `concurrency` at a time, in order of priority then age.
+ * Claims unfinished executions and runs them, at most `concurrency` at a time, in order of
+ * priority then age: queued ones, ones whose holder is gone (its instance's heartbeat went
+ * silent), and ones this instance holds but no longer runs. A periodic sweep puts back in the
+ * queue any unfinished execution that lost its entry, so none is ever stranded.
  */
 export class Worker {
   readonly active = new Map<string, { abort: AbortController, done: Promise<void> }>()
-  /** Runs of this instance that stopped on an unexpected failure: claimed again from this time on, not at their lease's end. */
-  private readonly resumeAt = new Map<string, number>()
+  /** Runs of this instance that stopped on an unexpected failure: claimed again from this time on. */
+  private readonly notBefore = new Map<string, number>()
+  /** Runs held by an instance this one has not seen in the registry yet, and since when. */
+  private readonly unknownHolder = new Map<string, number>()
   private timer: NodeJS.Timeout | undefined
+  private sweepTimer: NodeJS.Timeout | undefined
   private inFlightPoll: Promise<void> = Promise.resolve()
+  private inFlightSweep: Promise<void> = Promise.resolve()
+  private delay: number
   private polling = false
   private again = false
   private stopping = false
@@ -29,17 +43,24 @@ export class Worker {
   constructor (
     private readonly store: ExecutionStore,
     private readonly runner: Runner,
+    private readonly instances: Instances,
     private readonly log: FastifyBaseLogger,
     private readonly opts: WorkerOptions
-  ) {}
+  ) {
+    this.delay = opts.pollMs
+  }
 
   start (): void {
     this.schedule(0)
+    const sweep = () => { this.inFlightSweep = this.sweep() }
+    sweep()
+    this.sweepTimer = setInterval(sweep, this.opts.sweepMs).unref()
   }
 
-  /** Polls now rather than at the next tick (new work was queued, or a slot freed up). */
+  /** Polls now rather than at the next tick (new work was queued, a slot freed up, a peer went silent). */
   kick (): void {
     if (this.stopping) return
+    this.delay = this.opts.pollMs
     if (this.polling) { this.again = true; return }
     this.schedule(0)
   }
@@ -48,9 +69,16 @@ export class Worker {
   async stop (): Promise<void> {
     this.stopping = true
     clearTimeout(this.timer)
-    for (const run of this.active.values()) run.abort.abort(new Stop('shutdown'))
+    clearInterval(this.sweepTimer)
+    this.abortAll('shutdown')
     await this.inFlightPoll
+    await this.inFlightSweep
     await Promise.all([...this.active.values()].map(r => r.done))
+  }
+
+  /** Stops every run in flight: the instance is closing, or its heartbeat went silent and others may take its runs over. */
+  abortAll (reason: 'shutdown' | 'fenced'): void {
+    for (const run of this.active.values()) run.abort.abort(new Stop(reason))
   }
 
   /** Cancels a run of this instance at once (other instances notice within a heartbeat). */
@@ -63,31 +91,63 @@ export class Worker {
     this.timer = setTimeout(() => { this.inFlightPoll = this.poll() }, ms)
   }
 
+  private async sweep (): Promise<void> {
+    if (this.stopping) return
+    try {
+      const requeued = await this.store.sweep(this.opts.orphanGraceMs)
+      if (requeued > 0) {
+        this.log.warn({ requeued }, 'sweep: unfinished executions without a queue entry were queued again')
+        this.kick()
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'sweep failed; trying again at the next one')
+    }
+  }
+
+  private claimable (entry: { id: string, holder: string | null }, now: number): boolean {
+    if (this.active.has(entry.id) || (this.notBefore.get(entry.id) ?? 0) > now) return false
+    return entry.holder === null || this.holderGone(entry.id, entry.holder, now)
+  }
+
+  /** Whether the instance holding a run is gone (this one counts as gone for a run it holds but no longer runs). */
+  private holderGone (id: string, holder: string, now: number): boolean {
+    if (holder === this.opts.instanceId) return true
+    const state = this.instances.state(holder)
+    if (state !== 'unknown') { this.unknownHolder.delete(id); return state === 'dead' }
+    // A holder that registered after this instance last read the registry, or one silent so long it was forgotten: a lease tells them apart.
+    const since = this.unknownHolder.get(id) ?? now
+    this.unknownHolder.set(id, since)
+    return now - since >= this.opts.claimGraceMs
+  }
+
   private async poll (): Promise<void> {
     if (this.stopping) return
     this.polling = true
+    let found = false
     try {
-      const free = this.opts.concurrency - this.active.size
-      if (free > 0) {
+      // An instance that could not write its heartbeat for a lease claims nothing: others may be taking its runs.
+      if (this.active.size < this.opts.concurrency && this.instances.state(this.opts.instanceId) === 'live') {
         const now = Date.now()
-        const resuming = [...this.resumeAt].filter(([, at]) => at <= now).map(([id]) => ({ id, leaseExpired: true }))
-        const candidates = [...resuming, ...await this.store.claimable(free + this.active.size + 5)]
-        for (const { id, leaseExpired } of candidates) {
+        const entries = await this.store.queued(1000)
+        const listed = new Set(entries.map(e => e.id))
+        for (const map of [this.notBefore, this.unknownHolder]) for (const id of map.keys()) if (!listed.has(id)) map.delete(id)
+        const candidates = entries.filter(e => this.claimable(e, now))
+        found = candidates.length > 0
+        for (const entry of candidates) {
           if (this.stopping || this.active.size >= this.opts.concurrency) break
-          if (this.active.has(id)) continue
-          const doc = await this.store.get(id)
-          // A queue entry left behind by a crash between the final write and the dequeue.
-          if (doc === null || TERMINAL.includes(doc.status)) { this.resumeAt.delete(id); await this.store.dequeue(id); continue }
-          // Running without a lease expiry: another instance is claiming it right now, unless that claim died long ago.
-          const claimDied = (doc.lease?.claimedAt.getTime() ?? 0) < Date.now() - this.opts.leaseMs
-          if (doc.status === 'running' && !leaseExpired && !claimDied) continue
-          const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.leaseMs)
-          // (Kept until the claim got an answer, so a database still failing is tried again at the next poll.)
-          this.resumeAt.delete(id)
+          const doc = await this.store.get(entry.id)
+          // No execution yet (a create under way, or one that died: the sweep removes it), or one that ended.
+          if (doc === null) continue
+          if (TERMINAL.includes(doc.status)) { this.notBefore.delete(entry.id); await this.store.closeLog(doc, entry); continue }
+          // The queue entry is written last by a claim: the lease recorded on the run is the word on who holds it.
+          if (doc.lease !== null && !this.holderGone(entry.id, doc.lease.owner, now)) continue
+          const lease = await this.store.claim(doc, entry, this.opts.instanceId, this.opts.claimGraceMs)
+          // (Kept until the claim got an answer, so a database still failing is tried again at a later poll.)
+          this.notBefore.delete(entry.id)
           if (lease === null) continue
           const abort = new AbortController()
           const done = this.runner.run(doc, lease, abort)
-            .then(resume => { if (resume) this.resumeAt.set(doc._id, Date.now() + RESUME_AFTER_FAILURE_MS) })
+            .then(resume => { if (resume) this.notBefore.set(doc._id, Date.now() + RESUME_AFTER_FAILURE_MS) })
             .catch(err => this.log.error({ err, executionId: doc._id }, 'run crashed'))
             .finally(() => { this.active.delete(doc._id); this.kick() })
           this.active.set(doc._id, { abort, done })
@@ -95,9 +155,12 @@ export class Worker {
       }
     } catch (err) {
       this.log.warn({ err }, 'polling for executions failed; trying again')
+      found = true
     } finally {
       this.polling = false
-      if (!this.stopping) this.schedule(this.again ? 0 : this.opts.pollMs)
+      // Idle: back off, so an instance with nothing to do costs next to nothing (kick() wakes it).
+      this.delay = found || this.active.size > 0 || this.notBefore.size > 0 ? this.opts.pollMs : Math.min(this.delay * 2, this.opts.idlePollMs)
+      if (!this.stopping) this.schedule(this.again ? 0 : this.delay)
       this.again = false
     }
   }

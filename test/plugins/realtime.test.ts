@@ -196,6 +196,8 @@ t.test('engines publish user events to every socket of that user, on every insta
   const adminOnA = await wsConnect(a.baseUrl, a.adminKey)
   const bobOnB = await wsConnect(b.baseUrl, bob.key)
   await Promise.all([adminOnB, adminOnA, bobOnB].map(c => c.waitFor(f => f.event === 'auth:ok')))
+  // Instances learn of each other within a registry heartbeat (live user events are not replayed).
+  await eventually(async () => a.app.orchestrator.instances.peers().length === 1 ? true : undefined, 5000, 'instance a to see b')
   await a.app.realtime.publish('admin', 'notification', { text: 'deploy finished' })
   t.same((await adminOnB.waitFor(f => f.event === 'notification')).data, { text: 'deploy finished' }, 'reaches the user on the other instance')
   t.same((await adminOnA.waitFor(f => f.event === 'notification')).data, { text: 'deploy finished' }, 'and on this one')

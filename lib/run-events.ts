@@ -1,0 +1,26 @@
+import { EventEmitter } from 'node:events'
+import type { ExecutionEvent } from '../schemas/executions.js'
+
+/**
+ * What happens to runs on this instance, on one typed bus (as trigger.dev's run engine does):
+ * engines publish, the realtime plugin and the sync wait listen.
+ */
+export interface RunEvents {
+  /** An event appended to an execution's durable log. */
+  event: [event: ExecutionEvent, ownerId: string]
+  /** A run stopped on this instance (ended, or left to be resumed). */
+  ended: [executionId: string]
+  /** Tokens of a streamed plan as the LLM writes it. */
+  tokens: [ownerId: string, executionId: string, text: string]
+  /** The streamed plan is complete. */
+  tokensEnd: [executionId: string]
+  /** A live message for all of a user's sockets (plugin:progress, plugin:generated, notification...). */
+  user: [ownerId: string, event: string, data: object]
+}
+
+export class RunEventBus extends EventEmitter<RunEvents> {
+  constructor () {
+    super()
+    this.setMaxListeners(0)
+  }
+}
