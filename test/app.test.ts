@@ -5,6 +5,7 @@ import { buildApp } from '../app.js'
 import db from '../plugins/db.js'
 import auth from '../plugins/auth.js'
 import engines from '../plugins/engines.js'
+import runEvents from '../plugins/run-events.js'
 import llm from '../plugins/llm.js'
 import universalExecutor from '../engines/universal-executor.js'
 import integrationHub from '../engines/integration-hub.js'
@@ -63,6 +64,7 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   const noHub = Fastify()
   noHub.register(db, { config })
   noHub.register(engines)
+  noHub.register(runEvents)
   noHub.register(llm, { config })
   noHub.register(orchestrator, { config })
   await t.rejects(async () => { await noHub.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'integration-hub' of plugin 'orchestrator'/ })
@@ -71,6 +73,7 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   const noAgents = Fastify()
   noAgents.register(db, { config })
   noAgents.register(engines)
+  noAgents.register(runEvents)
   noAgents.register(llm, { config })
   noAgents.register(integrationHub, { config })
   noAgents.register(universalExecutor, { config })

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
-import { buildApp } from '../app.js'
+import { buildApp, type AppOptions } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import { apiClient, type ApiClient } from './client/index.js'
 import type { components } from './client/schema.js'
@@ -37,10 +37,10 @@ export function llmConfig (fake: { baseUrl: string, apiKey: string }): Partial<C
  * The whole app on a fresh database, listening on a loopback port; dropped and closed after
  * the test. `logs` holds every log line (warnings and errors unless logLevel says otherwise).
  */
-export async function build (t: Test, over: Partial<Config> = {}) {
+export async function build (t: Test, over: Partial<Config> = {}, opts: Pick<AppOptions, 'faults'> = {}) {
   const config = testConfig(over)
   const logs: string[] = []
-  const app = buildApp(config, { logStream: { write: line => { logs.push(line) } } })
+  const app = buildApp(config, { ...opts, logStream: { write: line => { logs.push(line) } } })
   t.teardown(async () => {
     await app.mongo.db.dropDatabase().catch(() => {})
     await app.close()

@@ -25,7 +25,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers a ping */
+        /** Readiness: the database answers and takes writes */
         get: operations["getReady"];
         put?: never;
         post?: never;
