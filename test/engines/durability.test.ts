@@ -137,3 +137,36 @@ t.test('cancel reaches a run on another instance within a second', async t => {
   await eventually(async () => (await getExecution(other.client, id)).status === 'cancelled' ? true : undefined, 3000, 'cancellation')
   t.ok(Date.now() - asked < 1000, `cancelled within a second (${Date.now() - asked} ms)`)
 })
+
+t.test('a run whose holder died: listed as active everywhere alike, and cancel ends it', async t => {
+  const { mongoDb, mongodbUri, adminKey } = sharedDatabase(t)
+  const env = { MONGODB_URI: mongodbUri, R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: adminKey, R3SN_LEASE_MS: '3000', R3SN_POLL_MS: '100' }
+  const first = await startServerProcess(t, env)
+  const a = apiClient(first.baseUrl, adminKey)
+  const wf = (await a.POST('/api/workflows', { body: { name: 'long', steps: [{ id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 60_000 } }] } })).data!.workflow.id
+  const id = (await a.POST('/api/workflows/{id}/execute', { params: { path: { id: wf } }, body: { mode: 'async' } })).data!.executionId
+  await eventually(async () => (await getEvents(a, id)).find(e => e.type === 'step.started'), 10_000, 'the step to start')
+  await first.kill('SIGKILL')
+
+  const second = await startServerProcess(t, env)
+  const b = apiClient(second.baseUrl, adminKey)
+  const active = (await b.GET('/api/executions/active')).data!.executions.map(e => e.executionId)
+  const listed = (await b.GET('/api/executions', { params: { query: { status: 'running' } } })).data!.executions.map(e => e.executionId)
+  const activeCount = (await b.GET('/api/engines/status')).data!.engines.orchestrator?.activeExecutions
+  t.same(active, [id], '/active shows the run')
+  t.same(listed, [id], 'and so does the list')
+  t.equal(activeCount, 1, 'and the engine status')
+
+  const cancel = await b.POST('/api/executions/{id}/cancel', { params: { path: { id } } })
+  t.equal(cancel.response.status, 200)
+  const ended = await eventually(async () => {
+    const e = await getExecution(b, id)
+    return e.status === 'cancelled' ? e : undefined
+  }, 20_000, 'the cancel to end the run')
+  t.match(ended.error, { code: 'R3SN_CANCELLED' })
+  t.same((await b.GET('/api/executions/active')).data!.executions, [], 'nothing active any more')
+  t.equal((await b.GET('/api/engines/status')).data!.engines.orchestrator?.activeExecutions, 0)
+  const events = await getEvents(b, id)
+  t.equal(events.at(-1)?.type, 'execution.cancelled', 'the log ends with the cancellation')
+  await second.kill('SIGTERM')
+})
