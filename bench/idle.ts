@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cpuOver, startService } from './server.js'
+import { buildService, cpuOver, startService } from './server.js'
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60)
 const warmupMs = 10_000
@@ -16,6 +16,7 @@ delete process.env.MONGODB_URI
 
 const percent = (cpuSeconds: number) => `${(100 * cpuSeconds / seconds).toFixed(2)} %`
 
+buildService()
 const first = await startService(env)
 const holder = JSON.parse(readFileSync(join(dataDir, 'embedded-db.json'), 'utf8')) as { uri: string, postgresPid: number, ferretdbPid: number }
 await new Promise(resolve => setTimeout(resolve, warmupMs))

@@ -1,10 +1,15 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 
-/** The real service (server.ts) in a child process, as `npm start` runs it; resolves once it listens. */
+/** Builds the service as `npm start` does (into dist/). */
+export function buildService (): void {
+  execFileSync('npm', ['run', 'build'], { stdio: 'ignore' })
+}
+
+/** The real service in a child process, as `npm start` runs it (dist/server.js, see buildService); resolves once it listens. */
 export async function startService (env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, ['dist/server.js'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit']
   })
   const lines: string[] = []

@@ -4,7 +4,7 @@
  * then the time until the other instance resumes it (its execution.resumed event). BENCH_ROUNDS (7).
  */
 import { provideDatabase } from '../lib/embedded-db.js'
-import { startService } from './server.js'
+import { buildService, startService } from './server.js'
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
 const adminKey = 'bench-admin-key-0123456789abcdef'
@@ -24,6 +24,7 @@ async function until<T> (check: () => Promise<T | undefined>): Promise<T> {
   }
 }
 
+buildService()
 const services = [await startService(env), await startService(env)]
 const wf = (await api(services[0]!.baseUrl, 'POST', '/api/workflows', { name: 'long', steps: [{ id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 120_000 } }] })).workflow.id as string
 const takeovers: number[] = []

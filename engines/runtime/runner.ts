@@ -137,7 +137,7 @@ export class Runner {
       if (s.status === 'failed') outputs[s.stepId] = { output: null, ...(s.error === undefined ? {} : { error: s.error }) }
     }
     const recordUsage = async (usage: TokenUsage) => {
-      await this.store.recordRun(id, lease.epoch, { $inc: { 'usage.calls': 1, 'usage.promptTokens': usage.promptTokens, 'usage.completionTokens': usage.completionTokens } }, 'run.usage')
+      await record(() => this.store.recordRun(id, lease.epoch, { $inc: { 'usage.calls': 1, 'usage.promptTokens': usage.promptTokens, 'usage.completionTokens': usage.completionTokens } }, 'run.usage'))
     }
     /** Splices a step's new steps in after it; returns the plan text to persist. */
     const expand = (i: number, step: WorkflowStep, added: WorkflowStep[]): string => {
