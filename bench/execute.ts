@@ -7,7 +7,7 @@
  * its learned plan: no LLM call).
  *
  * BENCH_CONNECTIONS (10) and BENCH_SECONDS (20) tune the load; MONGODB_URI points at a
- * server of your own, otherwise an embedded FerretDB over SQLite is started in a temp folder.
+ * server of your own, otherwise the embedded database (FerretDB over PostgreSQL) is started in a temp folder.
  */
 import autocannon from 'autocannon'
 import { buildApp } from '../app.js'
@@ -22,7 +22,7 @@ const closers: (() => Promise<void>)[] = []
 const fake = await startFakeLlm({ teardown: fn => { closers.push(fn) } }, {
   fallback: { json: { intent: 'tell the time', agents: [], integrations: ['core.time'], plugins: [], steps: [{ id: 'now', type: 'integration', action: 'core.time', input: {} }] } }
 })
-const database = await provideDatabase()
+const database = await provideDatabase({ durable: true })
 const adminKey = 'bench-admin-key-0123456789abcdef'
 
 async function measure (learnReusePlans: boolean) {
@@ -66,7 +66,7 @@ async function measure (learnReusePlans: boolean) {
 }
 
 console.log(JSON.stringify({
-  database: database.embedded ? 'embedded FerretDB 1.24 (SQLite)' : 'MONGODB_URI',
+  database: database.embedded ? 'embedded FerretDB 1.24 over PostgreSQL 18' : 'MONGODB_URI',
   llm: 'loopback fake, zero latency',
   connections,
   seconds,

@@ -65,7 +65,7 @@ const reply = (req: LlmRequest): ScriptedReply => {
 }
 const fake = await startFakeLlm(teardown, { fallback: reply })
 
-const database = await provideDatabase()
+const database = await provideDatabase({ durable: true })
 const adminKey = 'bench-admin-key-0123456789abcdef'
 async function start (over: Partial<Config>) {
   const config: Config = {
@@ -132,7 +132,7 @@ const withDebugging = await faults(true)
 const withoutDebugging = await faults(false)
 
 console.log(JSON.stringify({
-  database: database.embedded ? 'embedded FerretDB 1.24 (SQLite)' : 'MONGODB_URI',
+  database: database.embedded ? 'embedded FerretDB 1.24 over PostgreSQL 18' : 'MONGODB_URI',
   learning: passes,
   seededFaults: [withDebugging, withoutDebugging]
 }, null, 2))

@@ -8,7 +8,7 @@ import { buildService, startService } from './server.js'
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
 const adminKey = 'bench-admin-key-0123456789abcdef'
-const database = await provideDatabase()
+const database = await provideDatabase({ durable: true })
 const env: NodeJS.ProcessEnv = { MONGODB_URI: database.uri, R3SN_DB_NAME: `takeover_${Date.now()}`, R3SN_ADMIN_KEY: adminKey }
 
 async function api (base: string, method: string, path: string, body?: unknown): Promise<any> {

@@ -4,7 +4,7 @@
  * latency, database writes per run, and the runtime's own time per step.
  *
  * BENCH_CONNECTIONS (20) and BENCH_SECONDS (20) tune the load; MONGODB_URI points at a
- * server of your own, otherwise an embedded FerretDB over SQLite is started in a temp folder.
+ * server of your own, otherwise the embedded database (FerretDB over PostgreSQL) is started in a temp folder.
  */
 import autocannon from 'autocannon'
 import { buildApp } from '../app.js'
@@ -14,7 +14,7 @@ import { provideDatabase } from '../lib/embedded-db.js'
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const seconds = Number(process.env.BENCH_SECONDS ?? 20)
 
-const database = await provideDatabase()
+const database = await provideDatabase({ durable: true })
 const uri = database.uri
 // Command monitoring lets the benchmark count the writes the runtime makes.
 const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`
@@ -65,7 +65,7 @@ const stepMs = sample.flatMap(e => (e.steps as { durationMs: number }[]).map(s =
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
 
 console.log(JSON.stringify({
-  database: database.embedded ? 'embedded FerretDB 1.24 (SQLite)' : 'MONGODB_URI',
+  database: database.embedded ? 'embedded FerretDB 1.24 over PostgreSQL 18' : 'MONGODB_URI',
   connections,
   seconds,
   runsCompleted: runs,

@@ -29,7 +29,7 @@ async function openClients (n: number, url: string, headers: Record<string, stri
   return sockets
 }
 
-const database = await provideDatabase()
+const database = await provideDatabase({ durable: true })
 const uri = database.uri
 const adminKey = 'bench-admin-key-0123456789abcdef'
 const app = buildApp({ ...loadConfig({}), mongodbUri: uri, mongoDb: `bench_${Date.now()}`, adminKey, logLevel: 'warn', wsMaxConnectionsPerUser: CLIENTS + 10 })
@@ -113,7 +113,7 @@ for (const ws of bareClients) ws.close()
 wss.close()
 
 console.log(JSON.stringify({
-  database: database.embedded ? 'embedded FerretDB 1.24 (SQLite)' : 'MONGODB_URI',
+  database: database.embedded ? 'embedded FerretDB 1.24 over PostgreSQL 18' : 'MONGODB_URI',
   clients: CLIENTS,
   heapKiBPerSubscribedConnection: +(heapPerConnection / 1024).toFixed(1),
   latencyToEveryClientMs: { r3sn: { p50: pct(r3snLatency, 0.5), p99: pct(r3snLatency, 0.99) }, bareWs: { p50: pct(bareLatency, 0.5), p99: pct(bareLatency, 0.99) } },

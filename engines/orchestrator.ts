@@ -68,7 +68,7 @@ export class Orchestrator {
     hooks: { debugger?: StepDebugger, onEnded?: (doc: ExecutionDoc) => Promise<void>, faults?: WriteFaults } = {}
   ) {
     this.store = new ExecutionStore(db, bus, hooks.faults)
-    this.workflows = new WorkflowStore(db)
+    this.workflows = new WorkflowStore(db, () => this.scheduler.invalidate())
     this.instances = new Instances(db, this.instanceId, config.leaseMs, Math.min(1000, config.leaseMs / 4), log, {
       peerLost: () => this.worker.kick(),
       selfStale: () => {

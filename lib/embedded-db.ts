@@ -257,13 +257,14 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
 
 /**
  * The database a test run or benchmark uses: MONGODB_URI when set, otherwise the embedded
- * database in a temporary folder. release() stops it and removes the folder.
+ * database in a temporary folder (for tests without fsync; benchmarks measure it durable,
+ * as npm start runs it). release() stops it and removes the folder.
  */
-export async function provideDatabase (log?: (line: string) => void): Promise<{ uri: string, embedded: boolean, release (): Promise<void> }> {
+export async function provideDatabase (opts: { durable?: boolean, log?: (line: string) => void } = {}): Promise<{ uri: string, embedded: boolean, release (): Promise<void> }> {
   const given = process.env.MONGODB_URI
   if (given !== undefined && given !== '') return { uri: given, embedded: false, release: async () => {} }
   const dir = mkdtempSync(join(tmpdir(), 'r3sn-db-'))
-  const db = await startEmbeddedDb(dir, { throwaway: true, log })
+  const db = await startEmbeddedDb(dir, { throwaway: opts.durable !== true, log: opts.log })
   return {
     uri: db.uri,
     embedded: true,

@@ -21,7 +21,7 @@ process.on('SIGTERM', () => {})
 let database: Awaited<ReturnType<typeof provideDatabase>> | undefined
 let code = 1
 try {
-  database = await provideDatabase(line => console.log(line))
+  database = await provideDatabase({ log: line => console.log(line) })
   if (database.embedded) console.log(`# embedded FerretDB over PostgreSQL for the tests at ${database.uri}`)
   const env = { ...process.env, MONGODB_URI: database.uri }
   code = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], env)

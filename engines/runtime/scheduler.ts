@@ -4,14 +4,24 @@ import type { WorkflowDoc, WorkflowStore } from './workflows.js'
 
 export type StartScheduled = (workflow: WorkflowDoc, tick: Date) => Promise<void>
 
+/** How often the list of scheduled workflows is read again (local changes reread it at once). */
+const REFRESH_MS = 10_000
+
 /**
  * Fires schedule triggers. Every instance checks every schedule; each tick becomes an
  * execution whose id is derived from the workflow and the tick time, so the unique
- * insert lets exactly one instance start it.
+ * insert lets exactly one instance start it. The list of scheduled workflows is kept and
+ * read again every REFRESH_MS or after a change on this instance; a workflow is read once
+ * more before its tick fires, so one deleted or changed elsewhere never fires a stale tick.
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined
-  private lastCheck = new Date()
+  private readonly startedAt = new Date()
+  private scheduled: WorkflowDoc[] = []
+  private readAt = 0
+  private stale = true
+  /** Per workflow: every tick up to this time has been handled. */
+  private readonly handledUpTo = new Map<string, Date>()
   private readonly crons = new Map<string, { key: string, cron: Cron }>()
 
   constructor (
@@ -30,20 +40,32 @@ export class Scheduler {
     for (const { cron } of this.crons.values()) cron.stop()
   }
 
-  /** Starts every tick in (last check, now]; ticks before a workflow's last update are not its own. */
+  /** A workflow changed on this instance: read the list again at the next check. */
+  invalidate (): void {
+    this.stale = true
+  }
+
+  /** Starts every tick in (last handled, now]; ticks before a workflow's last update, or before this instance started, are not its own. */
   async check (now = new Date()): Promise<void> {
-    const from = this.lastCheck
-    this.lastCheck = now
     try {
-      const scheduled = await this.workflows.scheduled()
-      for (const id of this.crons.keys()) if (!scheduled.some(wf => wf._id === id)) this.forget(id)
-      for (const wf of scheduled) {
+      if (this.stale || now.getTime() - this.readAt >= REFRESH_MS) {
+        this.stale = false
+        this.readAt = now.getTime()
+        this.scheduled = await this.workflows.scheduled()
+        for (const id of this.crons.keys()) if (!this.scheduled.some(wf => wf._id === id)) this.forget(id)
+      }
+      for (const wf of this.scheduled) {
         const cron = this.cronOf(wf)
-        let tick = cron.nextRun(from > wf.updatedAt ? from : wf.updatedAt)
+        const handled = this.handledUpTo.get(wf._id) ?? this.startedAt
+        let tick = cron.nextRun(handled > wf.updatedAt ? handled : wf.updatedAt)
+        if (tick === null || tick > now) continue
+        const current = await this.workflows.current(wf._id)
+        if (current === null || current.updatedAt.getTime() !== wf.updatedAt.getTime()) { this.stale = true; continue }
         while (tick !== null && tick <= now) {
           await this.start(wf, tick)
           tick = cron.nextRun(tick)
         }
+        this.handledUpTo.set(wf._id, now)
       }
     } catch (err) {
       this.log.warn({ err }, 'schedule check failed')
@@ -53,8 +75,8 @@ export class Scheduler {
   private forget (id: string): void {
     this.crons.get(id)?.cron.stop()
     this.crons.delete(id)
+    this.handledUpTo.delete(id)
   }
-
   private cronOf (wf: WorkflowDoc): Cron {
     const key = `${wf.trigger.cron ?? ''}|${wf.trigger.timezone ?? 'UTC'}`
     const cached = this.crons.get(wf._id)

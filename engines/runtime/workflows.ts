@@ -46,7 +46,8 @@ export class WorkflowStore {
   private readonly versions: OwnedCollection<VersionDoc>
   private readonly hooks: Collection<HookDoc>
 
-  constructor (db: Db) {
+  /** `changed` is called after every create, update and delete here (the scheduler rereads its list). */
+  constructor (db: Db, private readonly changed: () => void = () => {}) {
     this.workflows = new OwnedCollection<WorkflowDoc>(db.collection('workflows'), 'Workflow')
     this.versions = new OwnedCollection<VersionDoc>(db.collection('workflow_versions'), 'Workflow version')
     this.hooks = db.collection('workflow_hooks')
@@ -76,6 +77,7 @@ export class WorkflowStore {
     if (doc.hookId !== undefined) await this.hooks.insertOne({ _id: doc.hookId, workflowId: doc._id, ownerId: owner.id })
     await this.saveVersion(doc)
     await this.workflows.collection.insertOne(doc)
+    this.changed()
     return doc
   }
 
@@ -118,12 +120,14 @@ export class WorkflowStore {
     const res = await this.workflows.collection.replaceOne({ _id: id, ownerId: owner.id, version: current.version }, next)
     if (res.matchedCount === 0) throw new Conflict(`Workflow ${id} was changed meanwhile; reload it and try again`)
     if (trigger.type !== 'webhook' && current.hookId !== undefined) await this.hooks.deleteOne({ _id: current.hookId })
+    this.changed()
     return next
   }
 
   async delete (owner: Owner, id: string): Promise<void> {
     const current = await this.workflows.get(owner, id)
     await this.workflows.delete(owner, id)
+    this.changed()
     if (current.hookId !== undefined) await this.hooks.deleteOne({ _id: current.hookId })
     await this.versions.collection.deleteMany({ workflowId: id, ownerId: owner.id })
   }
@@ -145,6 +149,11 @@ export class WorkflowStore {
     if (hook === null) return null
     const doc = await this.workflows.collection.findOne({ _id: hook.workflowId })
     return doc?.hookId === hookId ? doc : null
+  }
+
+  /** A workflow as it is now, whoever owns it (null once deleted): for the scheduler. */
+  async current (id: string): Promise<WorkflowDoc | null> {
+    return this.workflows.collection.findOne({ _id: id })
   }
 
   async scheduled (): Promise<WorkflowDoc[]> {
