@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { connect } from 'node:net'
 import { apiClient } from './client/index.js'
+import { startEmbeddedDb } from '../lib/embedded-db.js'
 
 /**
  * What `npm start` runs: the build (tsconfig.build.json, into a folder of its own under
@@ -18,8 +19,8 @@ function buildService (): string {
 }
 
 /** Runs the built server with no MONGODB_URI, as `npm start` does; resolves once it listens. */
-async function startEmbedded (outDir: string, dataDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', R3SN_DATA_DIR: dataDir, R3SN_ADMIN_KEY: 'embedded-admin-key-0123456789' }
+async function startEmbedded (outDir: string, dataDir: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', LOG_LEVEL: 'info', R3SN_DATA_DIR: dataDir, R3SN_ADMIN_KEY: 'embedded-admin-key-0123456789', ...extraEnv }
   delete env.MONGODB_URI
   const child = spawn(process.execPath, [join(outDir, 'server.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   const logs: Record<string, unknown>[] = []
@@ -97,4 +98,19 @@ t.test('the embedded database: a second instance on the same folder is told how 
   process.kill(now.postgresPid, 'SIGKILL')
   t.equal(await restarted.exited, 1, 'the service stops with an error when its database dies')
   t.ok(restarted.logs.some(l => l.level === 60 && /PostgreSQL exited/.test(String(l.msg))), 'and says why')
+})
+
+t.test('R3SN_POSTGRES_URL runs the embedded FerretDB over an existing PostgreSQL', async t => {
+  const outDir = buildService()
+  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
+  const existing = await startEmbeddedDb(mkdtempSync(join(tmpdir(), 'r3sn-pg-')), { throwaway: true })
+  t.teardown(() => existing.stop())
+  const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))
+  const service = await startEmbedded(outDir, dataDir, { R3SN_POSTGRES_URL: existing.postgresUrl })
+  t.teardown(() => service.stop())
+  t.match(service.logs.find(l => String(l.msg).startsWith('embedded FerretDB started')), { postgres: 'R3SN_POSTGRES_URL' })
+  t.notOk(existsSync(join(dataDir, 'postgres')), 'no PostgreSQL of its own')
+  const admin = apiClient(service.baseUrl, 'embedded-admin-key-0123456789')
+  t.equal((await apiClient(service.baseUrl).GET('/ready')).response.status, 200)
+  t.match((await admin.POST('/api/test/execute')).data, { status: 'completed' }, 'runs work')
 })

@@ -38,7 +38,18 @@ export class Instances {
 
   async start (): Promise<void> {
     await this.beat()
-    this.timer = setInterval(() => { this.beating = this.beat().catch(err => this.log.warn({ err }, 'instance heartbeat failed')) }, this.beatMs).unref()
+    let inFlight = false
+    let staleReported = false
+    this.timer = setInterval(() => {
+      // A heartbeat that failed or hangs for a lease: others may be taking this instance's runs over.
+      if (Date.now() - this.lastOwnBeat >= this.leaseMs && !staleReported) { staleReported = true; this.on.selfStale() }
+      if (inFlight) return
+      inFlight = true
+      this.beating = this.beat()
+        .then(() => { staleReported = false })
+        .catch(err => this.log.warn({ err }, 'instance heartbeat failed'))
+        .finally(() => { inFlight = false })
+    }, this.beatMs).unref()
   }
 
   /** Says it stopped, so other instances take over at once whatever it still held. */
@@ -66,14 +77,9 @@ export class Instances {
 
   private async beat (): Promise<void> {
     const now = new Date()
-    try {
-      await this.collection.updateOne({ _id: this.id }, { $set: { heartbeatAt: now, stopped: false }, $setOnInsert: { startedAt: now } }, { upsert: true })
-      this.lastOwnBeat = now.getTime()
-    } catch (err) {
-      if (Date.now() - this.lastOwnBeat >= this.leaseMs) this.on.selfStale()
-      throw err
-    }
-    const docs = await this.collection.find({}).toArray()
+    await this.collection.updateOne({ _id: this.id }, { $set: { heartbeatAt: now, stopped: false }, $setOnInsert: { startedAt: now } }, { upsert: true, timeoutMS: this.leaseMs })
+    this.lastOwnBeat = now.getTime()
+    const docs = await this.collection.find({}, { timeoutMS: this.leaseMs }).toArray()
     const previous = new Map(this.seen)
     this.seen.clear()
     for (const d of docs) {
