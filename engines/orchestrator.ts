@@ -176,14 +176,15 @@ export class Orchestrator {
     const onEnded = (ended: string) => { if (ended === id) { endedHere = true; wake() } }
     this.bus.on('ended', onEnded)
     try {
-      for (;;) {
+      for (let polls = 0; ; polls++) {
         const doc = await this.store.get(id)
         if (doc !== null && TERMINAL.includes(doc.status) && (endedHere || !this.worker.active.has(id))) return doc
         const left = deadline - Date.now()
         if (left <= 0) return null
-        // Woken at once when the run ends on this instance; polls for runs on other instances.
+        // Woken at once when the run ends on this instance; a run elsewhere (or still queued) is polled, backing off to a second.
+        const pause = this.worker.active.has(id) ? 2000 : Math.min(1000, 250 * 2 ** polls)
         await new Promise<void>(resolve => {
-          const timer = setTimeout(() => resolve(), Math.min(left, 250))
+          const timer = setTimeout(() => resolve(), Math.min(left, pause))
           wake = () => { clearTimeout(timer); resolve() }
           if (endedHere) wake()
         })
