@@ -355,13 +355,12 @@ export class ExecutionStore {
       requeued++
     }
     const openIds = new Set(open.map(d => d._id))
-    const others = entries.filter(e => !openIds.has(e._id))
-    if (others.length > 0) {
-      for (const e of others) {
-        const exists = await this.collection.countDocuments({ _id: e._id }, { limit: 1 }) > 0
-        if (!exists && e.createdAt.getTime() > Date.now() - orphanGraceMs) continue
-        await this.dropEntry({ id: e._id, holder: null, createdAt: e.createdAt }, exists)
-      }
+    for (const e of entries.filter(e => !openIds.has(e._id))) {
+      const entry = { id: e._id, holder: null, createdAt: e.createdAt }
+      const doc = await this.get(e._id)
+      if (doc === null && e.createdAt.getTime() <= Date.now() - orphanGraceMs) await this.dropEntry(entry, false)
+      // (One that is not open but not ended either was created or retried since the first read.)
+      if (doc !== null && TERMINAL.includes(doc.status)) await this.closeLog(doc, entry)
     }
     return requeued
   }
