@@ -169,11 +169,16 @@ export class Realtime {
     } catch (err) {
       // Every request frame gets a reply, in the one error shape's terms.
       if (err instanceof FrameError) return this.send(client, 'error', { code: err.code, message: err.message }, id)
-      const requestId = `ws-${randomUUID()}`
-      const { body, log } = describeError(err, requestId)
-      if (log !== undefined) this.log[log]({ err, event: frameEvent, requestId }, 'websocket frame failed')
-      this.send(client, 'error', { code: body.code, message: body.message, ...(body.details === undefined ? {} : { details: body.details }) }, id)
+      this.sendError(client, err, id, 'websocket frame failed', { event: frameEvent })
     }
+  }
+
+  /** An error frame for any failure, shaped as HTTP errors are (internal ones logged once, with the id quoted to the client). */
+  private sendError (client: Client, err: unknown, id: string | undefined, what: string, context: object = {}): void {
+    const requestId = `ws-${randomUUID()}`
+    const { body, log } = describeError(err, requestId)
+    if (log !== undefined) this.log[log]({ ...context, err, requestId }, what)
+    this.send(client, 'error', { code: body.code, message: body.message, ...(body.details === undefined ? {} : { details: body.details }) }, id)
   }
 
   private async handle (client: Client, owner: Owner, event: string, data: Record<string, unknown>, id?: string): Promise<void> {
@@ -213,12 +218,7 @@ export class Realtime {
         const doc = await this.orchestrator.generatePlugin(owner, request)
         this.orchestrator.waitForEnd(doc._id, GENERATION_WAIT_MS)
           .then(async ended => { if (ended !== null && ended.status !== 'completed') await this.plugins.generationResult(ended) })
-          .catch((err: unknown) => {
-            const requestId = `ws-${randomUUID()}`
-            const { body, log } = describeError(err, requestId)
-            if (log !== undefined) this.log[log]({ err, requestId }, 'plugin generation failed')
-            this.send(client, 'error', { code: body.code, message: body.message, ...(body.details === undefined ? {} : { details: body.details }) }, id)
-          })
+          .catch((err: unknown) => { this.sendError(client, err, id, 'plugin generation failed') })
         return this.send(client, 'plugin:progress', { appName: request.appName, executionId: doc._id, stage: 'accepted' }, id)
       }
       case 'agent:create': {
