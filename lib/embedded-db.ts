@@ -24,7 +24,7 @@ function projectRoot (): string {
 
 const root = projectRoot()
 const moduleDir = join(root, 'scripts', 'ferretdb')
-export const ferretdbBinary = join(root, '.cache', 'ferretdb')
+const ferretdbBinary = join(root, '.cache', 'ferretdb')
 
 function mtime (path: string): number {
   return existsSync(path) ? statSync(path).mtimeMs : 0
@@ -73,7 +73,7 @@ function watch (child: ChildProcess, streams: NodeJS.ReadableStream[]): Child {
 }
 
 /** Starts FerretDB over the PostgreSQL at postgresUrl, on a free loopback port. */
-export async function startFerretdb (postgresUrl: string, log?: (line: string) => void): Promise<Child & { uri: string }> {
+async function startFerretdb (postgresUrl: string, log?: (line: string) => void): Promise<Child & { uri: string }> {
   const binary = await ensureFerretdb(log)
   const child = spawn(binary, [
     '--listen-addr=127.0.0.1:0', '--handler=postgresql', `--postgresql-url=${postgresUrl}`, '--exit-with-stdin'

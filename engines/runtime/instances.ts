@@ -10,7 +10,7 @@ const FORGET_AFTER_MS = 3_600_000
  * The instances sharing the database, each with a heartbeat. A run's holder is alive exactly
  * while its instance's heartbeat is younger than the lease: one small write per instance per
  * beat, however many runs it holds. An instance whose own heartbeat could not be written for
- * a lease knows that others may take its runs over, and stops them (`onSelfStale`).
+ * a lease knows that others may take its runs over, and says so (`selfStale`): its runs stop.
  */
 export class Instances {
   private readonly collection: Collection<InstanceDoc>

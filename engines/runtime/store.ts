@@ -72,7 +72,7 @@ interface EventDoc { _id: string, executionId: string, ownerId: string, seq: num
  * grows. `holder` is the instance running it (null: claimable); it is alive while that
  * instance's heartbeat is (engines/runtime/instances.ts).
  */
-interface QueueDoc { _id: string, priority: number, createdAt: Date, holder: string | null, epoch: number, claimedAt: Date | null }
+interface QueueDoc { _id: string, priority: number, createdAt: Date, holder: string | null, epoch: number }
 interface LeaseDoc { _id: string, executionId: string, epoch: number, owner: string, createdAt: Date }
 
 /** A queue entry as the worker sees it. */
@@ -216,7 +216,7 @@ export class ExecutionStore {
       executionTime: null
     }
     try {
-      await this.write('create.queue', () => this.queue.insertOne({ _id: doc._id, priority: doc.priority, createdAt: now, holder: null, epoch: 0, claimedAt: null }))
+      await this.write('create.queue', () => this.queue.insertOne({ _id: doc._id, priority: doc.priority, createdAt: now, holder: null, epoch: 0 }))
     } catch (err) {
       if (!isDuplicateKey(err)) throw err
       // Taken: by an execution that exists, or by a create that died before writing it.
@@ -286,7 +286,7 @@ export class ExecutionStore {
       { $set: { status: 'running', lease, ...(doc.startTime === null ? { startTime: lease.claimedAt } : {}) } }
     ))
     if (res.matchedCount === 0) return null
-    await this.write('claim.queue', () => this.queue.updateOne({ _id: doc._id }, { $set: { holder: owner, epoch, claimedAt: lease.claimedAt } }))
+    await this.write('claim.queue', () => this.queue.updateOne({ _id: doc._id }, { $set: { holder: owner, epoch } }))
     return lease
   }
 
@@ -351,7 +351,7 @@ export class ExecutionStore {
     let requeued = 0
     for (const d of open) {
       if (queued.has(d._id)) continue
-      await this.write('sweep.requeue', () => this.queue.updateOne({ _id: d._id }, { $setOnInsert: { priority: d.priority, createdAt: d.createdAt, holder: null, epoch: d.lease?.epoch ?? 0, claimedAt: null } }, { upsert: true }))
+      await this.write('sweep.requeue', () => this.queue.updateOne({ _id: d._id }, { $setOnInsert: { priority: d.priority, createdAt: d.createdAt, holder: null, epoch: d.lease?.epoch ?? 0 } }, { upsert: true }))
       requeued++
     }
     const openIds = new Set(open.map(d => d._id))
@@ -415,7 +415,7 @@ export class ExecutionStore {
   async requeue (owner: Owner, id: string): Promise<ExecutionDoc> {
     const doc = await this.executions.get(owner, id)
     if (doc.status !== 'failed' && doc.status !== 'cancelled') throw new Conflict(`Execution ${id} is ${doc.status}; only failed or cancelled runs can be retried`)
-    await this.write('retry.queue', () => this.queue.updateOne({ _id: id }, { $set: { priority: doc.priority, createdAt: new Date(), holder: null, epoch: doc.lease?.epoch ?? 0, claimedAt: null } }, { upsert: true }))
+    await this.write('retry.queue', () => this.queue.updateOne({ _id: id }, { $set: { priority: doc.priority, createdAt: new Date(), holder: null, epoch: doc.lease?.epoch ?? 0 } }, { upsert: true }))
     const res = await this.write('retry.execution', () => this.collection.updateOne({ _id: id, status: doc.status, attempt: doc.attempt }, {
       $set: { status: 'queued', error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1, lease: null }
     }))
