@@ -198,6 +198,7 @@ export class Realtime {
       }
       case 'workflow:execute': {
         const { workflowId, triggerData, priority } = data as { workflowId: string, triggerData?: unknown, priority?: number }
+        this.ensureRoom(client)
         const wf = await this.orchestrator.workflows.get(owner, workflowId)
         const doc = await this.orchestrator.startWorkflow(wf, triggerData, { priority })
         if (doc === null) throw new Error('a fresh execution id collided')
@@ -206,6 +207,7 @@ export class Realtime {
       }
       case 'prompt:execute': {
         const { prompt, context } = data as { prompt: string, context?: Record<string, unknown> }
+        this.ensureRoom(client)
         // Streamed: the plan's tokens arrive as prompt:progress {stage: 'planning', tokens} while the LLM writes it.
         const doc = await this.orchestrator.executePrompt(owner, prompt, context, { stream: true })
         this.subscribe(client, doc._id, 0, 'prompt')
@@ -228,10 +230,15 @@ export class Realtime {
     }
   }
 
-  private subscribe (client: Client, executionId: string, since: number, kind: Subscription['kind'] = 'workflow'): void {
-    if (!client.subs.has(executionId) && client.subs.size >= this.config.wsMaxSubscriptions) {
+  /** Refuses a new subscription over the limit (before a run is started for it, so a refused frame changes nothing). */
+  private ensureRoom (client: Client, executionId?: string): void {
+    if ((executionId === undefined || !client.subs.has(executionId)) && client.subs.size >= this.config.wsMaxSubscriptions) {
       throw new FrameError('R3SN_LIMIT', `at most ${this.config.wsMaxSubscriptions} subscriptions per connection`)
     }
+  }
+
+  private subscribe (client: Client, executionId: string, since: number, kind: Subscription['kind'] = 'workflow'): void {
+    this.ensureRoom(client, executionId)
     const existing = client.subs.get(executionId)
     if (existing !== undefined) this.dropSubscription(existing)
     const sub: Subscription = { executionId, client, nextSeq: since + 1, pumping: false, dirty: false, kind }

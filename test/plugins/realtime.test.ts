@@ -172,6 +172,9 @@ t.test('limits: frame size, subscriptions per socket, connections per user; dead
   c.send('execution:subscribe', { executionId: runs[1] }, 's1')
   c.send('execution:subscribe', { executionId: runs[2] }, 's2')
   t.match(await c.waitFor(f => f.id === 's2'), { event: 'error', data: { code: 'R3SN_LIMIT', message: 'at most 2 subscriptions per connection' } })
+  c.send('workflow:execute', { workflowId: id }, 'w3')
+  t.match(await c.waitFor(f => f.id === 'w3'), { event: 'error', data: { code: 'R3SN_LIMIT' } })
+  t.equal((await client.GET('/api/executions')).data!.executions.length, 3, 'a run refused over the limit is not started')
 
   const second = await wsConnect(baseUrl, adminKey)
   await second.waitFor(f => f.event === 'auth:ok')
