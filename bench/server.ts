@@ -52,13 +52,21 @@ export function processTree (roots: number[], stopAt: number[] = []): number[] {
   return all
 }
 
-/** CPU seconds used by these process trees (each without the others' roots) over `ms`, per label. */
-export async function cpuOver (trees: Record<string, number[]>, ms: number): Promise<Record<string, number>> {
+/** Starts measuring the CPU seconds these process trees use (each without the others' roots); the function returned says how many so far, per label. */
+export function cpuMeter (trees: Record<string, number[]>): () => Record<string, number> {
   const allRoots = Object.values(trees).flat()
   const sample = () => Object.fromEntries(Object.entries(trees).map(([label, roots]) =>
     [label, processTree(roots, allRoots.filter(r => !roots.includes(r))).reduce((sum, pid) => sum + (stat(pid)?.cpu ?? 0), 0)]))
   const before = sample()
+  return () => {
+    const after = sample()
+    return Object.fromEntries(Object.keys(trees).map(label => [label, (after[label] ?? 0) - (before[label] ?? 0)]))
+  }
+}
+
+/** CPU seconds used by these process trees over `ms`, per label. */
+export async function cpuOver (trees: Record<string, number[]>, ms: number): Promise<Record<string, number>> {
+  const meter = cpuMeter(trees)
   await new Promise(resolve => setTimeout(resolve, ms))
-  const after = sample()
-  return Object.fromEntries(Object.keys(trees).map(label => [label, (after[label] ?? 0) - (before[label] ?? 0)]))
+  return meter()
 }

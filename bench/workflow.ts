@@ -1,22 +1,40 @@
 /**
  * npm run bench:workflow — a webhook-triggered 3-step workflow (transform, condition,
- * transform) run synchronously under autocannon, durability on. Reports runs per second,
- * latency, database writes per run, and the runtime's own time per step.
+ * transform) run synchronously, every run persisted, at 1 and at BENCH_CONNECTIONS (20)
+ * concurrent clients: first on an empty database, then again once BENCH_HISTORY (50,000)
+ * executions are stored (seeded by real runs of the same workflow). Prints, per phase,
+ * runs per second, latency, the database commands per run by collection and kind (the
+ * driver's command monitoring), and the CPU used by the service, FerretDB and PostgreSQL.
  *
- * BENCH_CONNECTIONS (20) and BENCH_SECONDS (20) tune the load; MONGODB_URI points at a
- * server of your own, otherwise the embedded database (FerretDB over PostgreSQL) is started in a temp folder.
+ * The service runs in this process; the load comes from a child process (bench/load.ts), so
+ * this process's CPU is the service's. BENCH_SECONDS (20) is the length of each phase;
+ * MONGODB_URI points at a server of your own, otherwise the embedded database (FerretDB over
+ * PostgreSQL) is started in a temp folder.
  */
-import autocannon from 'autocannon'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
-import { provideDatabase } from '../lib/embedded-db.js'
+import { startEmbeddedDb } from '../lib/embedded-db.js'
+import { cpuMeter } from './server.js'
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const seconds = Number(process.env.BENCH_SECONDS ?? 20)
+const history = Number(process.env.BENCH_HISTORY ?? 50_000)
 
-const database = await provideDatabase({ durable: true })
-const uri = database.uri
-// Command monitoring lets the benchmark count the writes the runtime makes.
+const given = process.env.MONGODB_URI
+const dir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
+const embedded = given === undefined || given === '' ? await startEmbeddedDb(dir, { throwaway: false }) : undefined
+const uri = embedded?.uri ?? given as string
+const dbPids = embedded === undefined ? {} : (() => {
+  const holder = JSON.parse(readFileSync(join(dir, 'embedded-db.json'), 'utf8')) as { postgresPid: number, ferretdbPid: number }
+  return { ferretdb: [holder.ferretdbPid], postgres: [holder.postgresPid] }
+})()
+
+// Command monitoring lets the benchmark count what the service asks of the database.
 const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`
 const adminKey = 'bench-admin-key-0123456789abcdef'
 const config = { ...loadConfig({}), mongodbUri: monitored, mongoDb: `bench_${Date.now()}`, adminKey, logLevel: 'warn' as const, port: 0 }
@@ -38,45 +56,91 @@ const created = await fetch(`${base}/api/workflows`, {
   })
 }).then(r => r.json()) as { workflow: { hookId: string } }
 
-const writes = { insert: 0, update: 0, delete: 0 }
-const byCollection: Record<string, number> = {}
+let commands: Record<string, number> = {}
 app.mongo.client.on('commandStarted', e => {
-  if (e.commandName in writes) { writes[e.commandName as keyof typeof writes]++; const c = String(e.command[e.commandName]); byCollection[c] = (byCollection[c] ?? 0) + 1 }
+  const target = e.command[e.commandName]
+  const key = `${typeof target === 'string' ? target : '-'} ${e.commandName}`
+  commands[key] = (commands[key] ?? 0) + 1
 })
-// Time spent inside the runtime per step, excluding the database: the runner's own work.
-const executions = app.mongo.db.collection('executions')
-const before = await executions.countDocuments({ status: 'completed' })
 
-const result = await autocannon({
-  url: `${base}/api/hooks/${created.workflow.hookId}?mode=sync`,
-  method: 'POST',
-  connections,
-  duration: seconds,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ order: 'A-1', items: [{ price: 4 }, { price: 9 }] })
-})
-// Let the runs still in flight when the load stopped finish before counting and closing.
-while (await app.mongo.db.collection('execution_queue').countDocuments() > 0) await new Promise(resolve => setTimeout(resolve, 100))
-const runs = await executions.countDocuments({ status: 'completed' }) - before
-const totalWrites = writes.insert + writes.update + writes.delete
+interface LoadResult { ok: number, non2xx: number, errors: number, timeouts: number, latency: { p50: number, p99: number, max: number } }
+const load = async (options: Record<string, unknown>): Promise<LoadResult> => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify({
+    url: `${base}/api/hooks/${created.workflow.hookId}?mode=sync`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ order: 'A-1', items: [{ price: 4 }, { price: 9 }] }),
+    ...options
+  })], { maxBuffer: 1 << 24 })
+  return JSON.parse(stdout) as LoadResult
+}
+const stored = () => app.orchestrator.store.counts().then(c => c.total)
+/** Lets the runs still in flight finish (and move to the history) before counting. */
+const drain = async () => {
+  while ((await app.orchestrator.store.counts()).open > 0) await new Promise(resolve => setTimeout(resolve, 100))
+  await new Promise(resolve => setTimeout(resolve, 500))
+}
 
-const sample = await executions.find({ status: 'completed' }).limit(200).toArray()
-const stepMs = sample.flatMap(e => (e.steps as { durationMs: number }[]).map(s => s.durationMs))
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+const per = (n: number, runs: number) => +(n / Math.max(1, runs)).toFixed(2)
+
+async function phase (label: string, clients: number) {
+  await drain()
+  const before = await stored()
+  commands = {}
+  const meter = cpuMeter(dbPids)
+  const cpuBefore = process.cpuUsage()
+  const wallStart = performance.now()
+  const result = await load({ connections: clients, duration: seconds })
+  await drain()
+  const wall = (performance.now() - wallStart) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
+  const dbCpu = meter()
+  const runs = await stored() - before
+  const counted = { ...commands }
+  const total = Object.values(counted).reduce((a, b) => a + b, 0)
+  const cpuMsPerRun = (s: number) => +(1000 * s / Math.max(1, runs)).toFixed(2)
+  return {
+    phase: label,
+    clients,
+    storedBefore: before,
+    runs,
+    runsPerSecond: +(runs / seconds).toFixed(1),
+    requests: { ok: result.ok, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts },
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    commandsPerRun: per(total, runs),
+    commandsPerRunByCollection: Object.fromEntries(Object.entries(counted).sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, per(n, runs)])),
+    cpuMsPerRun: {
+      service: cpuMsPerRun((cpu.user + cpu.system) / 1e6),
+      ...Object.fromEntries(Object.entries(dbCpu).map(([k, s]) => [k, cpuMsPerRun(s)]))
+    },
+    coresUsed: {
+      service: +((cpu.user + cpu.system) / 1e6 / wall).toFixed(2),
+      ...Object.fromEntries(Object.entries(dbCpu).map(([k, s]) => [k, +(s / wall).toFixed(2)]))
+    }
+  }
+}
+
+const results = []
+// A short warm-up (JIT, connection pool), not reported.
+await load({ connections, amount: 500 })
+results.push(await phase('empty', 1))
+results.push(await phase('empty', connections))
+const seeding = Math.max(0, history - await stored())
+if (seeding > 0) {
+  process.stderr.write(`seeding ${seeding} executions by running the workflow...\n`)
+  await load({ connections: 50, amount: seeding, timeout: 60 })
+}
+results.push(await phase(`after ${history}`, 1))
+results.push(await phase(`after ${history}`, connections))
 
 console.log(JSON.stringify({
-  database: database.embedded ? 'embedded FerretDB 1.24 over PostgreSQL 18' : 'MONGODB_URI',
-  connections,
+  database: embedded !== undefined ? 'embedded FerretDB 1.24 over PostgreSQL 18' : 'MONGODB_URI',
+  concurrency: config.concurrency,
   seconds,
-  runsCompleted: runs,
-  runsPerSecond: +(runs / seconds).toFixed(1),
-  requests: { ok: result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts },
-  latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
-  writesPerRun: { total: +(totalWrites / runs).toFixed(1), insert: +(writes.insert / runs).toFixed(1), update: +(writes.update / runs).toFixed(1), delete: +(writes.delete / runs).toFixed(1) },
-  stepDurationMsMean: +mean(stepMs).toFixed(3),
-  writesByCollection: byCollection
+  phases: results
 }, null, 2))
 
 await app.mongo.db.dropDatabase()
 await app.close()
-await database.release()
+await embedded?.stop()
+rmSync(dir, { recursive: true, force: true })

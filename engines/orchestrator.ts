@@ -67,7 +67,7 @@ export class Orchestrator {
     readonly steps: StepRegistry,
     hooks: { debugger?: StepDebugger, onEnded?: (doc: ExecutionDoc) => Promise<void>, faults?: WriteFaults } = {}
   ) {
-    this.store = new ExecutionStore(db, bus, hooks.faults)
+    this.store = new ExecutionStore(db, bus, log, hooks.faults)
     this.workflows = new WorkflowStore(db, () => this.scheduler.invalidate())
     this.instances = new Instances(db, this.instanceId, config.leaseMs, Math.min(1000, config.leaseMs / 4), log, {
       peerLost: () => this.worker.kick(),
@@ -78,10 +78,7 @@ export class Orchestrator {
     })
     const runner = new Runner(this.store, bus, steps, log, {
       instanceId: this.instanceId, heartbeatMs: Math.min(500, config.leaseMs / 4), maxStepRuns: 1000, debugger: hooks.debugger,
-      onEnded: hooks.onEnded === undefined ? undefined : async (id) => {
-        const doc = await this.store.get(id)
-        if (doc !== null) await hooks.onEnded?.(doc)
-      }
+      onEnded: hooks.onEnded
     })
     this.worker = new Worker(this.store, runner, this.instances, log, {
       instanceId: this.instanceId,
@@ -115,6 +112,7 @@ export class Orchestrator {
     this.scheduler.stop()
     clearInterval(this.retentionTimer)
     await this.worker.stop()
+    await this.store.close()
     await this.instances.stop()
   }
 
@@ -125,11 +123,9 @@ export class Orchestrator {
 
   /** Queues a run of the workflow's current version, owned by the workflow's owner. */
   async startWorkflow (wf: WorkflowDoc, triggerData: unknown, opts: { priority?: number, id?: string } = {}): Promise<ExecutionDoc | null> {
-    const doc = await this.store.create({ id: wf.ownerId, admin: false }, {
+    return this.create({ id: wf.ownerId, admin: false }, {
       id: opts.id, type: 'workflow', workflowId: wf._id, workflowVersion: wf.version, priority: opts.priority, trigger: triggerData ?? {}, plan: stepsOf(wf)
     })
-    this.worker.kick()
-    return doc
   }
 
   /** Queues a prompt: its first step plans it (LLM or offline) and adds the plan after itself. */
@@ -154,9 +150,19 @@ export class Orchestrator {
   }
 
   private async queue (owner: Owner, spec: NewExecution): Promise<ExecutionDoc> {
-    const doc = await this.store.create(owner, spec) as ExecutionDoc
-    this.worker.kick()
-    return doc
+    return await this.create(owner, spec) as ExecutionDoc
+  }
+
+  /** Creates a run and, when this instance has room, starts it here at once (or holds it for its next slot). */
+  private async create (owner: Owner, spec: NewExecution): Promise<ExecutionDoc | null> {
+    const holding = this.worker.reserve()
+    let doc: ExecutionDoc | null = null
+    try {
+      doc = await this.store.create(owner, spec, holding)
+      return doc
+    } finally {
+      this.worker.adopt(doc, holding)
+    }
   }
 
   private async startScheduled (wf: WorkflowDoc, tick: Date): Promise<void> {
@@ -166,27 +172,30 @@ export class Orchestrator {
 
   /**
    * The execution once it has ended, or null if it is still going after timeoutMs. A run on
-   * this instance counts as ended once its end hook (learning) is done, so the next request
-   * sees what it taught.
+   * this instance is woken by its end (after its end hook, learning, so the next request sees
+   * what it taught) with its final record in hand; a run elsewhere is polled, backing off to a second.
    */
   async waitForEnd (id: string, timeoutMs: number): Promise<ExecutionDoc | null> {
     const deadline = Date.now() + timeoutMs
-    let endedHere = false
+    let ended: ExecutionDoc | null = null
     let wake: () => void = () => {}
-    const onEnded = (ended: string) => { if (ended === id) { endedHere = true; wake() } }
+    const onEnded = (endedId: string, doc: ExecutionDoc | null) => { if (endedId === id) { ended = doc; wake() } }
     this.bus.on('ended', onEnded)
     try {
       for (let polls = 0; ; polls++) {
-        const doc = await this.store.get(id)
-        if (doc !== null && TERMINAL.includes(doc.status) && (endedHere || !this.worker.active.has(id))) return doc
+        if (ended !== null) return ended
+        const local = this.worker.isLocal(id)
+        if (!local) {
+          const doc = await this.store.get(id)
+          if (doc !== null && TERMINAL.includes(doc.status)) return doc
+        }
         const left = deadline - Date.now()
         if (left <= 0) return null
-        // Woken at once when the run ends on this instance; a run elsewhere (or still queued) is polled, backing off to a second.
-        const pause = this.worker.active.has(id) ? 2000 : Math.min(1000, 250 * 2 ** polls)
+        const pause = local ? 2000 : Math.min(1000, 250 * 2 ** polls)
         await new Promise<void>(resolve => {
           const timer = setTimeout(() => resolve(), Math.min(left, pause))
           wake = () => { clearTimeout(timer); resolve() }
-          if (endedHere) wake()
+          if (ended !== null) wake()
         })
       }
     } finally {

@@ -112,13 +112,15 @@ export class SelfEvolving {
    */
   async observe (doc: ExecutionDoc): Promise<void> {
     if (!TERMINAL.includes(doc.status)) return
+    // Nothing to learn from a run without tools or a plan: no write at all.
+    const plan = new Map(planOf(doc).map(s => [s.id, s]))
+    if (doc.type !== 'prompt' && !doc.steps.some(run => { const step = plan.get(run.stepId); return step !== undefined && toolOf(step) !== undefined })) return
     try {
       await this.observed.insertOne({ _id: `${doc._id}:${doc.attempt}`, at: new Date() })
     } catch (err) {
       if (isDuplicateKey(err)) return
       throw err
     }
-    const plan = new Map(planOf(doc).map(s => [s.id, s]))
     const diagnoses = doc.diagnoses ?? []
     for (const run of doc.steps) {
       const step = plan.get(run.stepId)

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { ExecutionEvent } from '../schemas/executions.js'
+import type { ExecutionDoc } from '../engines/runtime/store.js'
 
 /**
  * What happens to runs on this instance, on one typed bus (as trigger.dev's run engine does):
@@ -8,8 +9,8 @@ import type { ExecutionEvent } from '../schemas/executions.js'
 export interface RunEvents {
   /** An event appended to an execution's durable log. */
   event: [event: ExecutionEvent, ownerId: string]
-  /** A run stopped on this instance (ended, or left to be resumed). */
-  ended: [executionId: string]
+  /** A run stopped on this instance: its final record if it ended, null if it was left to be resumed. */
+  ended: [executionId: string, doc: ExecutionDoc | null]
   /** Tokens of a streamed plan as the LLM writes it. */
   tokens: [ownerId: string, executionId: string, text: string]
   /** The streamed plan is complete. */

@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { isTransientDbError } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
-import type { UpdateFilter } from 'mongodb'
 import type { ExecutionError } from '../../schemas/executions.js'
 import type { RetryPolicy } from '../../schemas/workflows.js'
 import { gotoTarget, nextStepId } from './definition.js'
@@ -9,7 +8,7 @@ import { resolveInput } from './expressions.js'
 import { Expand, StepError, type StepDebugger, type StepRegistry, type TokenUsage } from './steps.js'
 import type { Diagnosis } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
-import { decodeJson, encodeJson, planOf, type ExecutionDoc, type ExecutionStore, type Lease, type StepRunDoc } from './store.js'
+import { decodeJson, encodeJson, planOf, queuedEventData, type ExecutionDoc, type ExecutionStore, type Lease, type NewEvent, type StepRunDoc } from './store.js'
 
 /** Why a run stops before its end: a cancel request, a newer lease elsewhere, or this instance closing. */
 export class Stop extends Error {
@@ -51,8 +50,8 @@ export interface RunnerOptions {
   maxStepRuns: number
   /** Self-debugging: asked about a step that failed for good, before the failure is final. */
   debugger?: StepDebugger
-  /** Runs after a run stops on this instance (ended or not), before 'ended' is emitted. */
-  onEnded?: (id: string) => Promise<void>
+  /** Runs after a run ended on this instance, before 'ended' is emitted. */
+  onEnded?: (doc: ExecutionDoc) => Promise<void>
 }
 
 export function backoffDelay (retry: RetryPolicy | undefined, failedAttempt: number): number {
@@ -95,10 +94,20 @@ function toError (err: unknown): ExecutionError {
   return { message: (err as Error)?.message ?? String(err), code: 'STEP_FAILED' }
 }
 
+/** A run that records nothing for this long records what it has at the next step, even if pure. */
+const MAX_UNRECORDED_MS = 200
+
 /**
- * Runs one claimed execution step by step. Every write is fenced by the lease
- * epoch, and a step's result is written before the next step starts, so a run can
- * stop anywhere and another instance resumes it from the first unfinished step.
+ * Runs one claimed execution step by step. Every write is fenced by the lease epoch, so a
+ * run can stop anywhere and another instance resumes it from the first unrecorded step.
+ *
+ * What is recorded when: a step with side effects is recorded as started before it runs and
+ * as completed once it did, each before anything else happens. Pure steps (transform,
+ * condition) are recorded with the next write: the start of a step with side effects, the
+ * end of the run, or after MAX_UNRECORDED_MS. A run resumed after a crash computes them
+ * again from the same recorded inputs; only an expression that reads the clock or draws a
+ * random number can give another result then, and none of the first was ever seen (events
+ * are published once stored, after the record they follow).
  */
 export class Runner {
   constructor (
@@ -110,14 +119,37 @@ export class Runner {
   ) {}
 
   /** Resolves true when the run stopped on an unexpected failure (the database, a bug) and should be resumed. */
-  async run (doc: ExecutionDoc, lease: Lease, abort: AbortController): Promise<boolean> {
+  async run (doc: ExecutionDoc, lease: Lease, abort: AbortController, resumed: boolean): Promise<boolean> {
     const id = doc._id
-    let seq = doc.eventSeq
-    const emit = async (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
-      seq = await record(() => this.store.appendEvent(doc, type, data, stepId, seq + 1))
+    // The run as it is now; `unsaved` holds what is not recorded yet, `log` the events not stored yet.
+    const state: ExecutionDoc = { ...doc, lease, holder: lease.owner }
+    // (A run held for a slot here is still 'queued' in its record: the first write says it runs.)
+    let unsaved: Partial<ExecutionDoc> = {}
+    let written = false
+    const log: { seq: number, pending: NewEvent[] } = { seq: doc.eventSeq, pending: [] }
+    let recordedAt = Date.now()
+    /** Queues an event: it is stored (and published) after the record it follows. */
+    const emit = (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
+      log.pending.push({ type, data, ...(stepId === undefined ? {} : { stepId }) })
     }
-    const write = async (update: UpdateFilter<ExecutionDoc>, name = 'run') => {
-      if (!await record(() => this.store.recordRun(id, lease.epoch, { ...update, $set: { ...update.$set, eventSeq: seq } }, name))) throw new Stop('fenced')
+    const flushEvents = async () => {
+      if (log.pending.length > 0) await record(() => this.store.appendEvents(doc, log))
+      state.eventSeq = log.seq
+    }
+    /** Keeps a change for the next write. */
+    const change = (update: Partial<ExecutionDoc>) => {
+      Object.assign(state, update)
+      Object.assign(unsaved, update)
+    }
+    /** Records every change so far, then stores the events queued so far. */
+    const write = async (update: Partial<ExecutionDoc> = {}, name = 'run') => {
+      change(update)
+      const set = { ...unsaved, eventSeq: log.seq }
+      if (!await record(() => this.store.recordRun(id, lease.epoch, { $set: set }, name))) throw new Stop('fenced')
+      unsaved = {}
+      written = true
+      recordedAt = Date.now()
+      await flushEvents()
     }
 
     const heartbeat = this.startHeartbeat(id, lease, abort)
@@ -138,6 +170,7 @@ export class Runner {
     }
     const recordUsage = async (usage: TokenUsage) => {
       await record(() => this.store.recordRun(id, lease.epoch, { $inc: { 'usage.calls': 1, 'usage.promptTokens': usage.promptTokens, 'usage.completionTokens': usage.completionTokens } }, 'run.usage'))
+      state.usage = { calls: state.usage.calls + 1, promptTokens: state.usage.promptTokens + usage.promptTokens, completionTokens: state.usage.completionTokens + usage.completionTokens }
     }
     /** Splices a step's new steps in after it; returns the plan text to persist. */
     const expand = (i: number, step: WorkflowStep, added: WorkflowStep[]): string => {
@@ -151,19 +184,32 @@ export class Runner {
     }
     const scope = { trigger: decodeJson(doc.triggerJson), steps: outputs, execution: { id, workflowId: doc.workflowId, attempt: doc.attempt } }
     const startedAt = doc.startTime ?? new Date()
+    if (doc.status !== 'running') change({ status: 'running', startTime: startedAt })
     /**
      * Records the end of the run, then its final event, then it leaves the queue: a crash in
      * between leaves an ended run in the queue, whose final event the next claim writes.
      */
     const end = async (extra: Partial<ExecutionDoc> & { status: 'completed' | 'failed' | 'cancelled' }, data: Record<string, unknown>) => {
       const endTime = new Date()
-      await write({ $set: { ...extra, endTime, executionTime: endTime.getTime() - startedAt.getTime() } }, 'run.end')
-      await emit(`execution.${extra.status}`, data)
-      await record(() => this.store.dequeue(id))
+      emit(`execution.${extra.status}`, data)
+      change({ ...extra, holder: null, endTime, executionTime: endTime.getTime() - startedAt.getTime() })
+      // A run that wrote nothing yet (pure steps only, the common fast case) goes straight to
+      // the history, its events after, and leaves the open runs last: three writes that the
+      // group commits share among every run ending at the same time.
+      if (!written && await record(() => this.store.finish({ ...state, eventSeq: log.seq }))) {
+        await flushEvents()
+        await record(() => this.store.forget(id))
+      } else {
+        await write({}, 'run.end')
+        this.store.archive(state)
+      }
+      ended = state
     }
+    let ended: ExecutionDoc | undefined
 
     try {
-      await emit(doc.status === 'running' ? 'execution.resumed' : 'execution.started', { attempt: doc.attempt, epoch: lease.epoch, instance: this.opts.instanceId })
+      if (log.seq === 0 && !resumed) emit('execution.queued', queuedEventData(doc))
+      emit(resumed ? 'execution.resumed' : 'execution.started', { attempt: doc.attempt, epoch: lease.epoch, instance: this.opts.instanceId })
       if (doc.cancelRequested) throw new Stop('cancelled')
       let cursor = doc.cursor
       let stepRuns = 0
@@ -199,8 +245,8 @@ export class Runner {
             entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, ...(input === undefined ? {} : { inputJson: encodeJson(input) }) }
             steps[entryIndex] = entry
             if (handler.sideEffects) {
-              await write({ $set: { steps } })
-              await emit('step.started', { attempt, idempotencyKey }, step.id)
+              emit('step.started', { attempt, idempotencyKey }, step.id)
+              await write({ steps })
             }
             const running = step
             // Tokens are counted on the execution at once, and on the step's entry with its next write.
@@ -210,7 +256,7 @@ export class Runner {
             }
             let output = await withTimeout(signal => handler.run({
               executionId: id, ownerId: doc.ownerId, step: running, input, scope, attempt, idempotencyKey, signal, log: this.log,
-              emit: (type, data) => emit(type, data, running.id), recordUsage: countTokens
+              emit: async (type, data) => { emit(type, data, running.id); await flushEvents() }, recordUsage: countTokens
             }), running.timeoutMs, abort.signal)
             let planJson: string | undefined
             if (output instanceof Expand) {
@@ -226,10 +272,12 @@ export class Runner {
             const next = step.type === 'condition'
               ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
               : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : nextStepId(plan, i)
-            await write({ $set: { steps, cursor: next, diagnoses, ...(planJson === undefined ? {} : { planJson }) } })
+            emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
+            const completed = { steps, cursor: next, diagnoses, ...(planJson === undefined ? {} : { planJson }) }
+            if (handler.sideEffects || Date.now() - recordedAt >= MAX_UNRECORDED_MS) await write(completed)
+            else change(completed)
             outputs[step.id] = { output }
             lastOutput = output
-            await emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
             cursor = next
             break
           } catch (err) {
@@ -241,8 +289,8 @@ export class Runner {
               const delayMs = backoffDelay(step.retry, attempt)
               entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, error }
               steps[entryIndex] = entry
-              await write({ $set: { steps } })
-              await emit('step.retrying', { attempt, error, delayMs }, step.id)
+              emit('step.retrying', { attempt, error, delayMs }, step.id)
+              await write({ steps })
               await sleep(delayMs, abort.signal)
               attempt++
               continue
@@ -260,7 +308,7 @@ export class Runner {
             if (remedy !== undefined) {
               const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: remedy.retry === undefined ? 'not-applied' : 'pending', at: new Date().toISOString() }
               diagnoses.push(diagnosis)
-              await emit('step.diagnosed', { ...diagnosis }, step.id)
+              emit('step.diagnosed', { ...diagnosis }, step.id)
               if (remedy.retry !== undefined) {
                 let changedPlan: string | undefined
                 if (remedy.retry.step !== undefined) {
@@ -270,7 +318,7 @@ export class Runner {
                 }
                 entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, error }
                 steps[entryIndex] = entry
-                await write({ $set: { steps, diagnoses, ...(changedPlan === undefined ? {} : { planJson: changedPlan }) } })
+                await write({ steps, diagnoses, ...(changedPlan === undefined ? {} : { planJson: changedPlan }) })
                 await sleep(remedy.retry.delayMs, abort.signal)
                 attempt++
                 continue
@@ -280,12 +328,12 @@ export class Runner {
             const endedAt = new Date()
             entry = { ...entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
             steps[entryIndex] = entry
-            await emit('step.failed', { attempt, error }, step.id)
+            emit('step.failed', { attempt, error }, step.id)
             const target = gotoTarget(step.onError)
             if (step.onError === 'continue' || target !== undefined) {
               const next = target ?? nextStepId(plan, i)
               outputs[step.id] = { output: null, error }
-              await write({ $set: { steps, cursor: next, diagnoses } })
+              await write({ steps, cursor: next, diagnoses })
               cursor = next
               break
             }
@@ -302,8 +350,8 @@ export class Runner {
       return await this.stopped(err, id, lease, steps, end)
     } finally {
       clearInterval(heartbeat)
-      await this.opts.onEnded?.(id).catch((err: unknown) => this.log.warn({ err, executionId: id }, 'end hook failed'))
-      this.bus.emit('ended', id)
+      if (ended !== undefined) await this.opts.onEnded?.(ended).catch((err: unknown) => this.log.warn({ err, executionId: id }, 'end hook failed'))
+      this.bus.emit('ended', id, ended ?? null)
     }
   }
 
@@ -321,7 +369,7 @@ export class Runner {
         await end({ status: 'cancelled', steps, error }, { error })
       } else if (reason === 'shutdown') {
         // Leave it resumable: another instance may take it over at once.
-        await this.store.release(id)
+        await this.store.release(id, lease.epoch)
       } else if (reason !== 'fenced') {
         this.log.error({ err, executionId: id }, 'execution runner failed; it resumes from its record')
         return true

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Collection, Db, Filter, Sort, UpdateFilter } from 'mongodb'
+import { GroupBatch, GroupCommit, InsertFailed } from '../../lib/group-commit.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
 import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
-import { Conflict } from '../../schemas/errors.js'
+import { Conflict, NotFound } from '../../schemas/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
@@ -32,7 +33,7 @@ export interface StepRunDoc {
   tokens?: number
 }
 
-/** The holder of a running execution, recorded on it; whether the holder is alive is the instance registry's to say. */
+/** The holder's claim on a run, recorded on it; whether the holder is alive is the instance registry's to say. */
 export interface Lease { epoch: number, owner: string, claimedAt: Date }
 
 export interface ExecutionDoc extends OwnedDoc {
@@ -57,7 +58,10 @@ export interface ExecutionDoc extends OwnedDoc {
   error: ExecutionError | null
   attempt: number
   cancelRequested: boolean
+  /** The newest claim; its epoch fences every write of the run. */
   lease: Lease | null
+  /** The instance that holds the run (null: anyone may claim it). */
+  holder: string | null
   /** A lower bound of the last event's seq (kept by every write), so appending needs no scan of the log. */
   eventSeq: number
   createdAt: Date
@@ -67,27 +71,23 @@ export interface ExecutionDoc extends OwnedDoc {
 }
 
 interface EventDoc { _id: string, executionId: string, ownerId: string, seq: number, ts: Date, type: string, stepId?: string, dataJson: string }
-/**
- * One entry per unfinished execution: a small collection to poll, however long the history
- * grows. `holder` is the instance running it (null: claimable); it is alive while that
- * instance's heartbeat is (engines/runtime/instances.ts).
- */
-interface QueueDoc { _id: string, priority: number, createdAt: Date, holder: string | null, epoch: number }
 interface LeaseDoc { _id: string, executionId: string, epoch: number, owner: string, createdAt: Date }
 
-/** A queue entry as the worker sees it. */
-export interface QueueEntry { id: string, holder: string | null, createdAt: Date }
+/** What the worker needs to know of an unfinished run to decide whether to claim it. */
+export type QueueEntry = Pick<ExecutionDoc, '_id' | 'status' | 'holder' | 'lease' | 'priority' | 'createdAt' | 'endTime'>
+
+/** An event to append: its seq is given when it is written. */
+export interface NewEvent { type: string, data: Record<string, unknown>, stepId?: string }
 
 /** Test-only: called before each write of the run lifecycle with its name; throwing from it makes that write fail. */
 export type WriteFaults = (write: string) => void
 
 const OPEN: ExecutionStatus[] = ['queued', 'running', 'waiting']
-// FerretDB pushes a top-level equality down to PostgreSQL but scans every document in Go for
-// $in, $and and the like: queries of the big collections ask one status at a time.
-/** An entry younger than this may belong to a create or a retry still under way. */
-const ENTRY_GRACE_MS = 5000
-
 export const TERMINAL: ExecutionStatus[] = ['completed', 'failed', 'cancelled']
+
+/** Ended runs move to the history in batches: at most this often, or sooner once this many wait. */
+const ARCHIVE_MS = 100
+const ARCHIVE_BATCH = 200
 
 export function toStepRun (s: StepRunDoc): StepRun {
   return {
@@ -150,23 +150,45 @@ export interface NewExecution {
 }
 
 /**
- * Executions, their durable event log, their leases and the queue of unfinished ones. The
- * only code that writes these collections; events appended here go on the run event bus.
+ * How a new run is taken by the instance creating it: `start` runs it at once, `hold` keeps it
+ * queued for this instance's next free slot (others may take it once it has waited a lease).
+ */
+export interface Holding { instanceId: string, start: boolean }
+
+/**
+ * Executions, their durable event log and their claims. The only code that writes these
+ * collections; events appended here go on the run event bus.
+ *
+ * Built for what FerretDB does fast: an insert costs the same however big a collection is,
+ * while every read, update and delete scans it. So a run lives in `executions_open`, a
+ * collection as small as the number of unfinished runs, where its updates happen; once it
+ * ended it moves to the history, `executions`, in batches (one insertMany and one
+ * deleteMany for many runs). Events are appended through a group commit.
  */
 export class ExecutionStore {
-  private readonly executions: OwnedCollection<ExecutionDoc>
+  private readonly open: OwnedCollection<ExecutionDoc>
+  private readonly history: OwnedCollection<ExecutionDoc>
   private readonly events: Collection<EventDoc>
   private readonly leases: Collection<LeaseDoc>
-  private readonly queue: Collection<QueueDoc>
+  private readonly eventWriter: GroupCommit<EventDoc>
+  private readonly openWriter: GroupCommit<ExecutionDoc>
+  private readonly historyWriter: GroupCommit<ExecutionDoc>
+  private readonly openRemover: GroupBatch<string>
+  private toArchive = new Map<string, ExecutionDoc>()
+  private archiveTimer: NodeJS.Timeout | undefined
+  private archiving: Promise<void> = Promise.resolve()
 
-  constructor (db: Db, private readonly bus: RunEventBus, private readonly faults?: WriteFaults) {
-    this.executions = new OwnedCollection<ExecutionDoc>(db.collection('executions'), 'Execution')
+  constructor (private readonly db: Db, private readonly bus: RunEventBus, private readonly log: { warn: (obj: object, msg: string) => void }, private readonly faults?: WriteFaults) {
+    this.open = new OwnedCollection<ExecutionDoc>(db.collection('executions_open'), 'Execution')
+    this.history = new OwnedCollection<ExecutionDoc>(db.collection('executions'), 'Execution')
     this.events = db.collection('execution_events')
     this.leases = db.collection('execution_leases')
-    this.queue = db.collection('execution_queue')
+    this.eventWriter = new GroupCommit(this.events)
+    this.openWriter = new GroupCommit(this.open.collection)
+    this.historyWriter = new GroupCommit(this.history.collection)
+    // One delete statement per run in one command: FerretDB narrows each by _id in PostgreSQL, while $in would read every open run.
+    this.openRemover = new GroupBatch(ids => this.open.collection.bulkWrite(ids.map(_id => ({ deleteOne: { filter: { _id } } })), { ordered: false }))
   }
-
-  private get collection (): Collection<ExecutionDoc> { return this.executions.collection }
 
   /** Every write of the run lifecycle goes through here, so tests can fail any one of them. */
   private async write<T> (name: string, op: () => Promise<T>): Promise<T> {
@@ -175,28 +197,47 @@ export class ExecutionStore {
   }
 
   async init (): Promise<void> {
-    await this.collection.createIndex({ status: 1 })
-    await this.collection.createIndex({ ownerId: 1, createdAt: -1 })
-    await this.collection.createIndex({ workflowId: 1, createdAt: -1 })
-    await this.collection.createIndex({ endTime: 1 })
+    await this.history.collection.createIndex({ ownerId: 1, createdAt: -1 })
+    await this.history.collection.createIndex({ workflowId: 1, createdAt: -1 })
+    await this.history.collection.createIndex({ endTime: 1 })
     await this.events.createIndex({ executionId: 1, seq: 1 })
     await this.events.createIndex({ ts: 1 })
     await this.leases.createIndex({ executionId: 1 })
+    await this.migrate()
+  }
+
+  /** Installs from before the open/history split kept every run in `executions` and a separate queue. */
+  private async migrate (): Promise<void> {
+    if ((await this.db.listCollections({ name: 'execution_queue' }, { nameOnly: true }).toArray()).length === 0) return
+    for (const status of OPEN) {
+      for (const doc of await this.history.collection.find({ status }).toArray()) {
+        await this.open.collection.insertOne({ ...doc, holder: null }).catch((err: unknown) => { if (!isDuplicateKey(err)) throw err })
+        await this.history.collection.deleteOne({ _id: doc._id })
+      }
+    }
+    await this.db.dropCollection('execution_queue')
+  }
+
+  async close (): Promise<void> {
+    clearTimeout(this.archiveTimer)
+    this.archiveTimer = undefined
+    await this.archiving
+    await this.flushArchive()
   }
 
   /**
-   * Creates a queued execution. The queue entry and the first event are written before the
-   * execution itself, so an execution that exists is always claimable and its log starts at
-   * seq 1; what a crash leaves before that is an entry without execution, which the sweep
-   * removes. A duplicate id (a schedule tick two instances both saw) returns null.
+   * Creates an execution, queued, or held by the creating instance (see Holding). The run and
+   * its first event are written together; the run is what counts: if only the event failed, it
+   * goes on (its log then starts with the next event). A duplicate id (a schedule tick two
+   * instances both saw) returns null.
    */
-  async create (owner: Owner, spec: NewExecution): Promise<ExecutionDoc | null> {
+  async create (owner: Owner, spec: NewExecution, holding?: Holding): Promise<ExecutionDoc | null> {
     const now = new Date()
     const doc: ExecutionDoc = {
       _id: spec.id ?? `exe_${randomUUID()}`,
       ownerId: owner.id,
       type: spec.type,
-      status: 'queued',
+      status: holding?.start === true ? 'running' : 'queued',
       ...(spec.workflowId === undefined ? {} : { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion }),
       priority: spec.priority ?? 5,
       ...(spec.prompt === undefined ? {} : { prompt: spec.prompt }),
@@ -208,50 +249,72 @@ export class ExecutionStore {
       error: null,
       attempt: 1,
       cancelRequested: false,
-      lease: null,
-      eventSeq: 1,
+      lease: holding === undefined ? null : { epoch: 1, owner: holding.instanceId, claimedAt: now },
+      holder: holding?.instanceId ?? null,
+      eventSeq: 0,
       createdAt: now,
-      startTime: null,
+      startTime: holding?.start === true ? now : null,
       endTime: null,
       executionTime: null
     }
-    try {
-      await this.write('create.queue', () => this.queue.insertOne({ _id: doc._id, priority: doc.priority, createdAt: now, holder: null, epoch: 0 }))
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err
-      // Taken: by an execution that exists, or by a create that died before writing it.
-      if (await this.get(doc._id) !== null) return null
+    const event: EventDoc = { _id: `${doc._id}:1`, executionId: doc._id, ownerId: owner.id, seq: 1, ts: now, type: 'execution.queued', dataJson: JSON.stringify(queuedEventData(doc)) }
+    // A run this instance holds gets its first event with its first write (see Runner).
+    const insert = async () => {
+      try {
+        await this.write('create.execution', () => this.openWriter.insert([doc]))
+        return true
+      } catch (err) {
+        const cause = err instanceof InsertFailed ? err.cause : err
+        if (isDuplicateKey(cause)) return false
+        throw cause
+      }
     }
-    const event: EventDoc = { _id: `${doc._id}:1`, executionId: doc._id, ownerId: owner.id, seq: 1, ts: now, type: 'execution.queued', dataJson: JSON.stringify({ workflowId: spec.workflowId, workflowVersion: spec.workflowVersion, priority: doc.priority }) }
-    await this.write('create.event', () => this.events.insertOne(event)).catch((err: unknown) => { if (!isDuplicateKey(err)) throw err })
-    try {
-      await this.write('create.execution', () => this.collection.insertOne(doc))
-    } catch (err) {
-      if (isDuplicateKey(err)) return null
-      throw err
+    if (holding !== undefined) return await insert() ? doc : null
+    const [created, logged] = await Promise.allSettled([insert(), this.write('create.event', () => this.eventWriter.insert([event]))])
+    if (created.status === 'rejected') throw created.reason
+    if (!created.value) return null
+    if (logged.status === 'fulfilled') {
+      this.bus.emit('event', toEvent(event), owner.id)
+      return { ...doc, eventSeq: 1 }
     }
-    this.bus.emit('event', toEvent(event), owner.id)
+    this.log.warn({ err: logged.reason, executionId: doc._id }, 'the first event of a new execution could not be written; its log starts with the next one')
     return doc
   }
 
   /**
-   * Appends an event with the next seq. The unique _id (executionId:seq) keeps the log
-   * gap-free and duplicate-free with several writers: starting from a seq known to be
-   * free or taken (never beyond), a taken one moves to the next.
+   * Appends a run's events in order after `log.seq`, moving `log.seq` on and taking written
+   * events off `log.pending` as they are stored, so a caller that retries after a failure goes
+   * on where it stopped. The unique _id (executionId:seq) keeps the log gap-free and
+   * duplicate-free with several writers: starting from a seq known to be free or taken (never
+   * beyond), a taken one is skipped.
    */
-  async appendEvent (exec: { _id: string, ownerId: string, eventSeq?: number }, type: string, data: Record<string, unknown> = {}, stepId?: string, seqHint?: number): Promise<number> {
-    let seq = seqHint ?? (exec.eventSeq ?? 0) + 1
-    for (;;) {
-      const doc: EventDoc = { _id: `${exec._id}:${seq}`, executionId: exec._id, ownerId: exec.ownerId, seq, ts: new Date(), type, ...(stepId === undefined ? {} : { stepId }), dataJson: JSON.stringify(data) }
+  async appendEvents (exec: { _id: string, ownerId: string }, log: { seq: number, pending: NewEvent[] }): Promise<void> {
+    while (log.pending.length > 0) {
+      const ts = new Date()
+      const docs = log.pending.map((e, i): EventDoc => ({ _id: `${exec._id}:${log.seq + 1 + i}`, executionId: exec._id, ownerId: exec.ownerId, seq: log.seq + 1 + i, ts, type: e.type, ...(e.stepId === undefined ? {} : { stepId: e.stepId }), dataJson: JSON.stringify(e.data) }))
+      let written = docs.length
+      let failure: unknown
       try {
-        await this.write(`event:${type}`, () => this.events.insertOne(doc))
-        this.bus.emit('event', toEvent(doc), exec.ownerId)
-        return seq
+        for (const d of docs) this.faults?.(`event:${d.type}`)
+        await this.eventWriter.insert(docs)
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err
-        seq++
+        written = err instanceof InsertFailed ? err.written : 0
+        failure = err instanceof InsertFailed ? err.cause : err
       }
+      for (const d of docs.slice(0, written)) this.bus.emit('event', toEvent(d), exec.ownerId)
+      log.seq += written
+      log.pending.splice(0, written)
+      if (failure === undefined) continue
+      if (!isDuplicateKey(failure)) throw failure
+      log.seq++
     }
+  }
+
+  /** Appends one event; returns its seq. */
+  async appendEvent (exec: { _id: string, ownerId: string, eventSeq?: number }, type: string, data: Record<string, unknown> = {}, stepId?: string, seqHint?: number): Promise<number> {
+    const log = { seq: (seqHint ?? (exec.eventSeq ?? 0) + 1) - 1, pending: [{ type, data, ...(stepId === undefined ? {} : { stepId }) }] }
+    await this.appendEvents(exec, log)
+    return log.seq
   }
 
   async listEvents (executionId: string, since: number, limit: number): Promise<ExecutionEvent[]> {
@@ -260,15 +323,15 @@ export class ExecutionStore {
   }
 
   /**
-   * Claims an execution for this instance under the next lease epoch. Inserting the lease
-   * document `executionId:epoch` is the atomic step (a unique insert works the same on
-   * MongoDB and FerretDB); then the execution records the lease, then the queue entry its
-   * holder. A claim that died after its lease insert leaves an epoch above the recorded one:
-   * once older than `claimGraceMs` it is skipped. Returns null when another claim won or
-   * the run ended; throws when a write failed (nothing runs then, and the run stays claimable).
+   * Claims a run for this instance under the next lease epoch. Inserting the lease document
+   * `executionId:epoch` is the atomic step (a unique insert works the same on MongoDB and
+   * FerretDB); then the run records the lease. A claim that died after its lease insert leaves
+   * an epoch above the recorded one: once older than `claimGraceMs` it is skipped. Returns
+   * null when another claim won or the run ended; throws when a write failed (nothing runs
+   * then, and the run stays claimable).
    */
-  async claim (doc: ExecutionDoc, entry: { epoch: number }, owner: string, claimGraceMs: number): Promise<Lease | null> {
-    let epoch = Math.max(doc.lease?.epoch ?? 0, entry.epoch) + 1
+  async claim (doc: ExecutionDoc, owner: string, claimGraceMs: number): Promise<Lease | null> {
+    let epoch = (doc.lease?.epoch ?? 0) + 1
     for (let tries = 0; ; tries++) {
       try {
         await this.write('claim.lease', () => this.leases.insertOne({ _id: `${doc._id}:${epoch}`, executionId: doc._id, epoch, owner, createdAt: new Date() }))
@@ -281,162 +344,248 @@ export class ExecutionStore {
       }
     }
     const lease: Lease = { epoch, owner, claimedAt: new Date() }
-    const res = await this.write('claim.execution', () => this.collection.updateOne(
+    const res = await this.write('claim.execution', () => this.open.collection.updateOne(
       { _id: doc._id, status: { $in: OPEN }, $or: [{ lease: null }, { 'lease.epoch': { $lt: epoch } }] },
-      { $set: { status: 'running', lease, ...(doc.startTime === null ? { startTime: lease.claimedAt } : {}) } }
+      { $set: { status: 'running', lease, holder: owner, ...(doc.startTime === null ? { startTime: lease.claimedAt } : {}) } }
     ))
-    if (res.matchedCount === 0) return null
-    await this.write('claim.queue', () => this.queue.updateOne({ _id: doc._id }, { $set: { holder: owner, epoch } }))
-    return lease
+    return res.matchedCount === 0 ? null : lease
   }
 
   /** Records a change of a run under its lease; false when a newer lease holds the run (fenced). */
   async recordRun (id: string, epoch: number, update: UpdateFilter<ExecutionDoc>, write = 'run'): Promise<boolean> {
-    const res = await this.write(write, () => this.collection.updateOne({ _id: id, 'lease.epoch': epoch }, update))
+    const res = await this.write(write, () => this.open.collection.updateOne({ _id: id, 'lease.epoch': epoch }, update))
     return res.matchedCount > 0
   }
 
   /** What a running execution checks between steps: a cancel request, and whether its lease is still the newest. */
   async control (id: string): Promise<{ cancelRequested: boolean, epoch: number | undefined } | null> {
-    const doc = await this.collection.findOne({ _id: id }, { projection: { cancelRequested: 1, lease: 1 } })
+    const doc = await this.open.collection.findOne({ _id: id }, { projection: { cancelRequested: 1, lease: 1 } })
     return doc === null ? null : { cancelRequested: doc.cancelRequested, epoch: doc.lease?.epoch }
   }
 
-  /** A run that ended leaves the queue. */
-  async dequeue (id: string): Promise<void> {
-    await this.write('dequeue', () => this.queue.deleteOne({ _id: id }))
+  /**
+   * Records the end of a run that wrote nothing since it was created or claimed: straight into
+   * the history, which decides (false: the history has it already, from another holder or an
+   * earlier attempt). The open record goes once the events are stored (see `forget`).
+   */
+  async finish (doc: ExecutionDoc): Promise<boolean> {
+    try {
+      await this.write('run.end', () => this.historyWriter.insert([doc]))
+      return true
+    } catch (err) {
+      const cause = err instanceof InsertFailed ? err.cause : err
+      if (isDuplicateKey(cause)) return false
+      throw cause
+    }
+  }
+
+  /** Removes the open record of a run `finish` recorded. */
+  async forget (id: string): Promise<void> {
+    await this.write('run.forget', () => this.openRemover.add(id))
+  }
+
+  /** Whether the history has this run already (a holder that died between `finish` and `forget`). */
+  async inHistory (id: string): Promise<boolean> {
+    return await this.history.collection.findOne({ _id: id }, { projection: { _id: 1 } }) !== null
   }
 
   /** Lets another instance take over at once (this instance is closing). */
-  async release (id: string): Promise<void> {
-    await this.write('release', () => this.queue.updateOne({ _id: id }, { $set: { holder: null } }))
+  async release (id: string, epoch: number): Promise<void> {
+    await this.write('release', () => this.open.collection.updateOne({ _id: id, 'lease.epoch': epoch }, { $set: { holder: null } }))
   }
 
-  /** Unfinished executions, priority first, then age. */
-  async queued (limit: number): Promise<(QueueEntry & { epoch: number })[]> {
-    const entries = await this.queue.find().sort({ priority: -1, createdAt: 1 }).limit(limit).toArray()
-    return entries.map(e => ({ id: e._id, holder: e.holder, createdAt: e.createdAt, epoch: e.epoch ?? 0 }))
+  /** Unfinished runs (and ended ones still to move to the history), priority first, then age. */
+  async queued (limit: number): Promise<QueueEntry[]> {
+    return this.open.collection.find({}, { projection: { _id: 1, status: 1, holder: 1, lease: 1, priority: 1, createdAt: 1, endTime: 1 } })
+      .sort({ priority: -1, createdAt: 1 }).limit(limit).toArray()
   }
 
   /**
-   * Completes the log of a run that ended but is still queued (its holder died between its
-   * end and its final event): the final event, once, then the entry goes.
+   * Moves a run that ended to the history, soon (see ARCHIVE_MS); until then it is read from
+   * `executions_open` as any other.
    */
-  async closeLog (doc: ExecutionDoc, entry: QueueEntry): Promise<void> {
+  archive (doc: ExecutionDoc): void {
+    this.toArchive.set(`${doc._id}:${doc.attempt}`, doc)
+    if (this.toArchive.size >= ARCHIVE_BATCH) this.archiveSoon(0)
+    else this.archiveSoon(ARCHIVE_MS)
+  }
+
+  private archiveSoon (ms: number): void {
+    if (this.archiveTimer !== undefined && ms > 0) return
+    clearTimeout(this.archiveTimer)
+    this.archiveTimer = setTimeout(() => {
+      this.archiveTimer = undefined
+      this.archiving = this.archiving.then(() => this.flushArchive()).catch((err: unknown) => {
+        this.log.warn({ err }, 'moving ended executions to the history failed; trying again')
+        this.archiveSoon(1000)
+      })
+    }, ms)
+    this.archiveTimer.unref()
+  }
+
+  /** The history gets the ended runs (an older attempt there is replaced), then they leave `executions_open`. */
+  private async flushArchive (): Promise<void> {
+    const batch = [...this.toArchive.values()]
+    if (batch.length === 0) return
+    try {
+      await this.write('archive.history', () => this.history.collection.insertMany(batch, { ordered: false }))
+    } catch (err) {
+      const errors = (err as { writeErrors?: { index: number, code?: number }[] | { index: number, code?: number } }).writeErrors
+      const list = errors === undefined ? undefined : Array.isArray(errors) ? errors : [errors]
+      if (list === undefined || list.some(e => e.code !== 11000)) throw err
+      // Already there: moved before (a crash after the insert), or an earlier attempt of a retried run.
+      for (const e of list) {
+        const doc = batch[e.index] as ExecutionDoc
+        await this.history.collection.replaceOne({ _id: doc._id, attempt: { $lt: doc.attempt } }, doc)
+      }
+    }
+    // Only the attempt that was archived: a run retried meanwhile stays open.
+    await this.write('archive.open', () => this.open.collection.bulkWrite(batch.map(d => ({ deleteOne: { filter: { _id: d._id, attempt: d.attempt, status: d.status } } })), { ordered: false }))
+    for (const d of batch) if (this.toArchive.get(`${d._id}:${d.attempt}`) === d) this.toArchive.delete(`${d._id}:${d.attempt}`)
+  }
+
+  /**
+   * Completes the log of a run that ended but has no final event (its holder died between
+   * the two), once, and moves it to the history.
+   */
+  async closeLog (doc: ExecutionDoc): Promise<void> {
     const after = await this.listEvents(doc._id, doc.eventSeq, 1000)
     if (!after.some(e => e.type === `execution.${doc.status}`)) {
       const data = doc.status === 'completed' ? { result: decodeJson(doc.resultJson) } : { error: doc.error }
       await this.appendEvent(doc, `execution.${doc.status}`, data, undefined, doc.eventSeq + 1)
     }
-    await this.dropEntry(entry, true)
-  }
-
-  /** A queue entry that turned out to need nothing: its run ended, or it never got an execution. */
-  async dropEntry (entry: QueueEntry, exists: boolean): Promise<void> {
-    if (entry.createdAt.getTime() > Date.now() - ENTRY_GRACE_MS) return
-    await this.dequeue(entry.id)
-    if (!exists) await this.events.deleteMany({ executionId: entry.id })
+    this.archive(doc)
   }
 
   /**
-   * Makes sure every unfinished execution has a queue entry (a write that failed between a
-   * status change and its entry, or an entry deleted by mistake), and removes entries whose
-   * run ended or that never got an execution. Safe to run on every instance at once: each
-   * change is idempotent. Returns the number of executions put back in the queue.
+   * Moves to the history the ended runs left in `executions_open` by an instance that died
+   * before it moved them (completing their logs first). `mine` tells the runs this instance
+   * is still moving itself. Safe to run on every instance at once. Returns how many it moved.
    */
-  async sweep (orphanGraceMs: number): Promise<number> {
-    const open = (await Promise.all(OPEN.map(status => this.collection.find({ status }, { projection: { _id: 1, priority: 1, createdAt: 1, lease: 1 } }).toArray()))).flat()
-    const entries = await this.queue.find({}, { projection: { _id: 1, createdAt: 1 } }).toArray()
-    const queued = new Set(entries.map(e => e._id))
-    let requeued = 0
-    for (const d of open) {
-      if (queued.has(d._id)) continue
-      await this.write('sweep.requeue', () => this.queue.updateOne({ _id: d._id }, { $setOnInsert: { priority: d.priority, createdAt: d.createdAt, holder: null, epoch: d.lease?.epoch ?? 0 } }, { upsert: true }))
-      requeued++
+  async sweep (graceMs: number, holderGone: (holder: string) => boolean): Promise<number> {
+    const cutoff = Date.now() - graceMs
+    let moved = 0
+    for (const status of TERMINAL) {
+      for (const doc of await this.open.collection.find({ status }).toArray()) {
+        if (this.toArchive.has(`${doc._id}:${doc.attempt}`) || (doc.endTime?.getTime() ?? 0) > cutoff) continue
+        if (doc.holder !== null && !holderGone(doc.holder)) continue
+        await this.closeLog(doc)
+        moved++
+      }
     }
-    const openIds = new Set(open.map(d => d._id))
-    for (const e of entries.filter(e => !openIds.has(e._id))) {
-      const entry = { id: e._id, holder: null, createdAt: e.createdAt }
-      const doc = await this.get(e._id)
-      if (doc === null && e.createdAt.getTime() <= Date.now() - orphanGraceMs) await this.dropEntry(entry, false)
-      // (One that is not open but not ended either was created or retried since the first read.)
-      if (doc !== null && TERMINAL.includes(doc.status)) await this.closeLog(doc, entry)
-    }
-    return requeued
+    return moved
+  }
+
+  /** A run, wherever it is: open first, then the history (a run moves to the history before it leaves the open ones). */
+  private async locate (filter: Filter<ExecutionDoc>, owner?: Owner): Promise<{ doc: ExecutionDoc, open: boolean } | null> {
+    const scoped = (c: OwnedCollection<ExecutionDoc>) => owner === undefined ? filter : c.scope(owner, filter)
+    const open = await this.open.collection.findOne(scoped(this.open))
+    if (open !== null) return { doc: open, open: true }
+    const ended = await this.history.collection.findOne(scoped(this.history))
+    return ended === null ? null : { doc: ended, open: false }
   }
 
   async get (id: string): Promise<ExecutionDoc | null> {
-    return this.collection.findOne({ _id: id })
+    return (await this.locate({ _id: id }))?.doc ?? null
   }
 
   /** The user's execution, or a 404 (another user's is not found either). */
   async getOwned (owner: Owner, id: string): Promise<ExecutionDoc> {
-    return this.executions.get(owner, id)
+    const found = await this.locate({ _id: id }, owner)
+    if (found === null) throw new NotFound(`Execution ${id}`)
+    return found.doc
   }
 
+  /** Both collections, merged: a run in both (moving to the history right now) counts once. */
   async list (owner: Owner, filter: Filter<ExecutionDoc>, opts: { sort: Sort, limit: number }): Promise<ExecutionDoc[]> {
-    return this.executions.find(owner, filter, opts)
+    const [open, ended] = await Promise.all([this.open.find(owner, filter), this.history.find(owner, filter, opts)])
+    const seen = new Set(open.map(d => d._id))
+    return [...open, ...ended.filter(d => !seen.has(d._id))]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b._id < a._id ? -1 : b._id > a._id ? 1 : 0))
+      .slice(0, opts.limit)
   }
 
   async listOpen (owner: Owner, limit: number): Promise<ExecutionDoc[]> {
-    const docs = (await Promise.all(OPEN.map(status => this.executions.find(owner, { status }, { sort: { createdAt: -1 }, limit })))).flat()
+    const docs = (await this.open.find(owner)).filter(d => OPEN.includes(d.status))
     return docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
   }
 
   /** The runs of a workflow, for its analytics: status and steps only. */
-  async workflowRuns (owner: Owner, workflowId: string): Promise<Pick<ExecutionDoc, 'status' | 'steps'>[]> {
-    return this.collection.find({ workflowId, ownerId: owner.id }, { projection: { status: 1, steps: 1 } }).toArray()
+  async workflowRuns (owner: Owner, workflowId: string): Promise<Pick<ExecutionDoc, '_id' | 'status' | 'steps'>[]> {
+    const find = (c: OwnedCollection<ExecutionDoc>) => c.collection.find({ workflowId, ownerId: owner.id }, { projection: { status: 1, steps: 1 } }).toArray()
+    const [open, ended] = await Promise.all([find(this.open), find(this.history)])
+    const seen = new Set(open.map(d => d._id))
+    return [...open, ...ended.filter(d => !seen.has(d._id))]
   }
 
   async counts (): Promise<{ open: number, queued: number, total: number }> {
-    const [queued, running, waiting] = await Promise.all(OPEN.map(status => this.collection.countDocuments({ status })))
-    return { open: (queued ?? 0) + (running ?? 0) + (waiting ?? 0), queued: queued ?? 0, total: await this.collection.estimatedDocumentCount() }
+    const open = await this.open.collection.find({}, { projection: { status: 1 } }).toArray()
+    const unfinished = open.filter(d => OPEN.includes(d.status))
+    return {
+      open: unfinished.length,
+      queued: unfinished.filter(d => d.status === 'queued').length,
+      total: unfinished.length + await this.history.collection.estimatedDocumentCount()
+    }
   }
 
   /**
-   * Asks a run to stop. A queued one is cancelled here and leaves the queue; a running one
-   * stops at its next await point (its holder checks), or, if its holder is gone, as soon as
-   * another instance claims it.
+   * Asks a run to stop. A queued one is cancelled here; a running one stops at its next
+   * await point (its holder checks), or, if its holder is gone, as soon as another instance
+   * claims it.
    */
   async requestCancel (owner: Owner, id: string): Promise<ExecutionDoc> {
-    const doc = await this.executions.get(owner, id)
+    const found = await this.locate({ _id: id }, owner)
+    if (found === null) throw new NotFound(`Execution ${id}`)
+    const doc = found.doc
     if (TERMINAL.includes(doc.status)) throw new Conflict(`Execution ${id} has already ended (${doc.status})`)
-    await this.write('cancel.request', () => this.executions.update(owner, id, { $set: { cancelRequested: true } }))
+    await this.write('cancel.request', () => this.open.update(owner, id, { $set: { cancelRequested: true } }))
     const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
-    const queued = await this.write('cancel.queued', () => this.collection.updateOne({ _id: id, status: 'queued' }, { $set: { status: 'cancelled', error, endTime: new Date(), executionTime: 0 } }))
+    const ended = { status: 'cancelled' as const, error, endTime: new Date(), executionTime: 0, holder: null }
+    const queued = await this.write('cancel.queued', () => this.open.collection.updateOne({ _id: id, status: 'queued' }, { $set: ended }))
     if (queued.modifiedCount === 1) {
-      await this.appendEvent(doc, 'execution.cancelled', { error })
-      await this.dequeue(id)
+      const eventSeq = await this.appendEvent(doc, 'execution.cancelled', { error })
+      this.archive({ ...doc, ...ended, cancelRequested: true, eventSeq })
     }
-    return this.executions.get(owner, id)
+    return this.getOwned(owner, id)
   }
 
-  /** Queues a failed or cancelled run again, from the step that stopped it (the entry first, so the run is never left unqueued). */
+  /** Queues a failed or cancelled run again, from the step that stopped it. */
   async requeue (owner: Owner, id: string): Promise<ExecutionDoc> {
-    const doc = await this.executions.get(owner, id)
+    const found = await this.locate({ _id: id }, owner)
+    if (found === null) throw new NotFound(`Execution ${id}`)
+    const doc = found.doc
     if (doc.status !== 'failed' && doc.status !== 'cancelled') throw new Conflict(`Execution ${id} is ${doc.status}; only failed or cancelled runs can be retried`)
-    await this.write('retry.queue', () => this.queue.updateOne({ _id: id }, { $set: { priority: doc.priority, createdAt: new Date(), holder: null, epoch: doc.lease?.epoch ?? 0 } }, { upsert: true }))
-    const res = await this.write('retry.execution', () => this.collection.updateOne({ _id: id, status: doc.status, attempt: doc.attempt }, {
-      $set: { status: 'queued', error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1, lease: null }
-    }))
-    if (res.modifiedCount === 0) throw new Conflict(`Execution ${id} changed meanwhile; reload it and try again`)
+    const again = { status: 'queued' as const, error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1, holder: null }
+    const changed = new Conflict(`Execution ${id} changed meanwhile; reload it and try again`)
+    if (found.open) {
+      const res = await this.write('retry.execution', () => this.open.collection.updateOne({ _id: id, status: doc.status, attempt: doc.attempt }, { $set: again }))
+      if (res.modifiedCount === 0) throw changed
+    } else {
+      // Open first, so the run is never in neither; readers prefer the open one meanwhile.
+      await this.write('retry.execution', () => this.open.collection.insertOne({ ...doc, ...again })).catch((err: unknown) => { throw isDuplicateKey(err) ? changed : err })
+      await this.history.collection.deleteOne({ _id: id, attempt: doc.attempt })
+    }
     await this.appendEvent(doc, 'execution.retried', { attempt: doc.attempt + 1, fromStep: doc.cursor })
-    return this.executions.get(owner, id)
+    return this.getOwned(owner, id)
   }
 
   /** Deletes ended executions older than the cutoff with their events and leases. */
   async prune (olderThan: Date): Promise<number> {
     let pruned = 0
     for (;;) {
-      const batch = await this.collection.find({ status: { $in: TERMINAL }, endTime: { $lt: olderThan } }, { projection: { _id: 1 } }).limit(500).toArray()
+      const batch = await this.history.collection.find({ endTime: { $lt: olderThan } }, { projection: { _id: 1 } }).limit(500).toArray()
       if (batch.length === 0) return pruned
       const ids = batch.map(d => d._id)
       await this.events.deleteMany({ executionId: { $in: ids } })
       await this.leases.deleteMany({ executionId: { $in: ids } })
-      await this.queue.deleteMany({ _id: { $in: ids } })
-      pruned += (await this.collection.deleteMany({ _id: { $in: ids } })).deletedCount
+      pruned += (await this.history.collection.deleteMany({ _id: { $in: ids } })).deletedCount
     }
   }
+}
+
+/** What the first event of a run says. */
+export function queuedEventData (doc: ExecutionDoc): Record<string, unknown> {
+  return { workflowId: doc.workflowId, workflowVersion: doc.workflowVersion, priority: doc.priority }
 }
 
 function toEvent (d: EventDoc): ExecutionEvent {

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { Stop, type Runner } from './runner.js'
 import type { Instances } from './instances.js'
-import { TERMINAL, type ExecutionStore } from './store.js'
+import { TERMINAL, type ExecutionDoc, type ExecutionStore, type Holding, type Lease, type QueueEntry } from './store.js'
 
 export interface WorkerOptions {
   instanceId: string
@@ -9,24 +9,31 @@ export interface WorkerOptions {
   /** Poll interval while there is work; doubles up to idlePollMs while there is none. */
   pollMs: number
   idlePollMs: number
-  /** A claim that died after its lease insert blocks that epoch this long. */
+  /** A claim that died after its lease insert blocks that epoch this long; a held run waits this long before others may take it. */
   claimGraceMs: number
   sweepMs: number
-  /** A queue entry without execution (its create died) is removed after this long. */
+  /** An ended run still in the open ones this long after its end is moved to the history by the sweep. */
   orphanGraceMs: number
 }
 
 /** How soon this instance takes up again a run it stopped on an unexpected failure (a busy or failing-over database, say). */
 const RESUME_AFTER_FAILURE_MS = 1000
+/** Runs an instance holds for its next free slot, per slot of concurrency. */
+const HELD_PER_SLOT = 4
 
 /**
- * Claims unfinished executions and runs them, at most `concurrency` at a time, in order of
- * priority then age: queued ones, ones whose holder is gone (its instance's heartbeat went
- * silent), and ones this instance holds but no longer runs. A periodic sweep puts back in the
- * queue any unfinished execution that lost its entry, so none is ever stranded.
+ * Runs executions, at most `concurrency` at a time. A run created on this instance starts at
+ * once when a slot is free, or is held for the next free slot (no poll, no claim round trip
+ * then); the rest are claimed from the database in order of priority then age: queued ones
+ * nobody holds, held ones that waited a lease, and ones whose holder is gone (its instance's
+ * heartbeat went silent).
  */
 export class Worker {
   readonly active = new Map<string, { abort: AbortController, done: Promise<void> }>()
+  /** Runs this instance holds for its next free slot, priority first, then age. */
+  private held: ExecutionDoc[] = []
+  /** Slots promised to runs being created or claimed right now. */
+  private reserved = 0
   /** Runs of this instance that stopped on an unexpected failure: claimed again from this time on. */
   private readonly notBefore = new Map<string, number>()
   /** Runs held by an instance this one has not seen in the registry yet, and since when. */
@@ -38,6 +45,8 @@ export class Worker {
   private delay: number
   private polling = false
   private again = false
+  /** The last poll found more to claim than it had slots for. */
+  private backlog = false
   private stopping = false
 
   constructor (
@@ -65,12 +74,41 @@ export class Worker {
     this.schedule(0)
   }
 
+  /**
+   * How this instance takes a run it is about to create: at once (a slot is reserved until
+   * `adopt`), held for its next slot, or not at all (any instance's poll claims it).
+   */
+  reserve (): Holding | undefined {
+    if (this.stopping || this.instances.state(this.opts.instanceId) !== 'live') return undefined
+    if (this.active.size + this.reserved < this.opts.concurrency) {
+      this.reserved++
+      return { instanceId: this.opts.instanceId, start: true }
+    }
+    if (this.held.length < this.opts.concurrency * HELD_PER_SLOT) return { instanceId: this.opts.instanceId, start: false }
+    return undefined
+  }
+
+  /** Takes the run created under `reserve()`'s answer (null: none was created). */
+  adopt (doc: ExecutionDoc | null, holding: Holding | undefined): void {
+    if (holding?.start === true) this.reserved--
+    if (doc === null || holding === undefined || this.stopping) { this.kick(); return }
+    if (holding.start) {
+      this.launch(doc, doc.lease as Lease, false)
+      return
+    }
+    this.held.push(doc)
+    this.held.sort((a, b) => b.priority - a.priority || a.createdAt.getTime() - b.createdAt.getTime())
+    this.next()
+  }
+
   /** Stops claiming, stops the runs in flight at their next await point, and leaves them resumable. */
   async stop (): Promise<void> {
     this.stopping = true
     clearTimeout(this.timer)
     clearInterval(this.sweepTimer)
     this.abortAll('shutdown')
+    // Held runs are left as they are: others take them over once this instance is marked stopped.
+    this.held = []
     await this.inFlightPoll
     await this.inFlightSweep
     await Promise.all([...this.active.values()].map(r => r.done))
@@ -83,7 +121,13 @@ export class Worker {
 
   /** Cancels a run of this instance at once (other instances notice within a heartbeat). */
   cancelLocal (executionId: string): void {
+    this.held = this.held.filter(d => d._id !== executionId)
     this.active.get(executionId)?.abort.abort(new Stop('cancelled'))
+  }
+
+  /** Whether the run is running or held here. */
+  isLocal (executionId: string): boolean {
+    return this.active.has(executionId) || this.held.some(d => d._id === executionId)
   }
 
   private schedule (ms: number): void {
@@ -91,27 +135,54 @@ export class Worker {
     this.timer = setTimeout(() => { this.inFlightPoll = this.poll() }, ms)
   }
 
+  private launch (doc: ExecutionDoc, lease: Lease, resumed: boolean): void {
+    const abort = new AbortController()
+    const done = this.runner.run(doc, lease, abort, resumed)
+      .then(resume => { if (resume) this.notBefore.set(doc._id, Date.now() + RESUME_AFTER_FAILURE_MS) })
+      .catch(err => this.log.error({ err, executionId: doc._id }, 'run crashed'))
+      .finally(() => { this.active.delete(doc._id); this.next() })
+    this.active.set(doc._id, { abort, done })
+  }
+
+  /** A slot freed up: the next held run starts (it holds its lease already), else the queue is polled if it had more. */
+  private next (): void {
+    if (this.stopping) return
+    while (this.held.length > 0 && this.active.size + this.reserved < this.opts.concurrency) {
+      const doc = this.held.shift() as ExecutionDoc
+      this.launch(doc, doc.lease as Lease, false)
+    }
+    if (this.held.length === 0 && this.backlog) this.kick()
+  }
+
+  /** Held runs that waited a lease are let go, so that any instance with a free slot takes them. */
+  private async releaseStale (now: number): Promise<void> {
+    const stale = this.held.filter(d => (d.lease?.claimedAt.getTime() ?? 0) <= now - this.opts.claimGraceMs)
+    if (stale.length === 0) return
+    this.held = this.held.filter(d => !stale.includes(d))
+    for (const doc of stale) await this.store.release(doc._id, 1)
+    this.log.info({ released: stale.length }, 'runs held for a slot here waited a lease; any instance may take them now')
+  }
+
   private async sweep (): Promise<void> {
     if (this.stopping) return
     try {
-      const requeued = await this.store.sweep(this.opts.orphanGraceMs)
-      if (requeued > 0) {
-        this.log.warn({ requeued }, 'sweep: unfinished executions without a queue entry were queued again')
-        this.kick()
-      }
+      const moved = await this.store.sweep(this.opts.orphanGraceMs, holder => this.instances.state(holder) === 'dead')
+      if (moved > 0) this.log.warn({ moved }, 'sweep: ended executions an instance left behind were moved to the history')
     } catch (err) {
       this.log.warn({ err }, 'sweep failed; trying again at the next one')
     }
   }
 
-  private claimable (entry: { id: string, holder: string | null }, now: number): boolean {
-    if (this.active.has(entry.id) || (this.notBefore.get(entry.id) ?? 0) > now) return false
-    return entry.holder === null || this.holderGone(entry.id, entry.holder, now)
+  private claimable (entry: QueueEntry, now: number): boolean {
+    if (TERMINAL.includes(entry.status) || this.isLocal(entry._id) || (this.notBefore.get(entry._id) ?? 0) > now) return false
+    if (entry.holder === null) return true
+    // Held here but neither running nor held any more (it stopped on a failure, or is being created right now): once it waited a lease.
+    if (entry.holder === this.opts.instanceId) return this.notBefore.has(entry._id) || (entry.lease?.claimedAt.getTime() ?? 0) <= now - this.opts.claimGraceMs
+    return this.holderGone(entry._id, entry.holder, now)
   }
 
-  /** Whether the instance holding a run is gone (this one counts as gone for a run it holds but no longer runs). */
+  /** Whether the instance holding a run is gone. */
   private holderGone (id: string, holder: string, now: number): boolean {
-    if (holder === this.opts.instanceId) return true
     const state = this.instances.state(holder)
     if (state !== 'unknown') { this.unknownHolder.delete(id); return state === 'dead' }
     // A holder that registered after this instance last read the registry, or one silent so long it was forgotten: a lease tells them apart.
@@ -126,31 +197,26 @@ export class Worker {
     let found = false
     try {
       // An instance that could not write its heartbeat for a lease claims nothing: others may be taking its runs.
-      if (this.active.size < this.opts.concurrency && this.instances.state(this.opts.instanceId) === 'live') {
+      await this.releaseStale(Date.now())
+      if (this.active.size + this.reserved < this.opts.concurrency && this.instances.state(this.opts.instanceId) === 'live') {
         const now = Date.now()
         const entries = await this.store.queued(1000)
-        const listed = new Set(entries.map(e => e.id))
+        const listed = new Set(entries.map(e => e._id))
         for (const map of [this.notBefore, this.unknownHolder]) for (const id of map.keys()) if (!listed.has(id)) map.delete(id)
         const candidates = entries.filter(e => this.claimable(e, now))
         found = candidates.length > 0
+        this.backlog = candidates.length > this.opts.concurrency - this.active.size - this.reserved
         for (const entry of candidates) {
-          if (this.stopping || this.active.size >= this.opts.concurrency) break
-          const doc = await this.store.get(entry.id)
-          // No execution yet (a create under way, or one that died: the sweep removes it), or one that ended.
-          if (doc === null) continue
-          if (TERMINAL.includes(doc.status)) { this.notBefore.delete(entry.id); await this.store.closeLog(doc, entry); continue }
-          // The queue entry is written last by a claim: the lease recorded on the run is the word on who holds it.
-          if (doc.lease !== null && !this.holderGone(entry.id, doc.lease.owner, now)) continue
-          const lease = await this.store.claim(doc, entry, this.opts.instanceId, this.opts.claimGraceMs)
+          if (this.stopping || this.active.size + this.reserved >= this.opts.concurrency) break
+          const doc = await this.store.get(entry._id)
+          if (doc === null || TERMINAL.includes(doc.status)) continue
+          // A holder that died between recording the end in the history and removing the open record.
+          if (doc.status === 'running' && await this.store.inHistory(doc._id)) { await this.store.forget(doc._id); continue }
+          const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.claimGraceMs)
           // (Kept until the claim got an answer, so a database still failing is tried again at a later poll.)
-          this.notBefore.delete(entry.id)
-          if (lease === null) continue
-          const abort = new AbortController()
-          const done = this.runner.run(doc, lease, abort)
-            .then(resume => { if (resume) this.notBefore.set(doc._id, Date.now() + RESUME_AFTER_FAILURE_MS) })
-            .catch(err => this.log.error({ err, executionId: doc._id }, 'run crashed'))
-            .finally(() => { this.active.delete(doc._id); this.kick() })
-          this.active.set(doc._id, { abort, done })
+          this.notBefore.delete(entry._id)
+          if (lease === null || this.stopping) continue
+          this.launch(doc, lease, doc.status === 'running')
         }
       }
     } catch (err) {
@@ -159,7 +225,7 @@ export class Worker {
     } finally {
       this.polling = false
       // Idle: back off, so an instance with nothing to do costs next to nothing (kick() wakes it).
-      this.delay = found || this.active.size > 0 || this.notBefore.size > 0 ? this.opts.pollMs : Math.min(this.delay * 2, this.opts.idlePollMs)
+      this.delay = found || this.active.size > 0 || this.held.length > 0 || this.notBefore.size > 0 ? this.opts.pollMs : Math.min(this.delay * 2, this.opts.idlePollMs)
       if (!this.stopping) this.schedule(this.again ? 0 : this.delay)
       this.again = false
     }

@@ -38,6 +38,8 @@ export function toWorkflow (d: WorkflowDoc): Workflow {
   }
 }
 
+/** How long a webhook lookup is kept (changes on other instances apply within it). */
+const HOOK_CACHE_MS = 1000
 const newHookId = () => `hook_${randomBytes(24).toString('base64url')}`
 
 /** Workflows with every version kept, and the webhook ids that start them. */
@@ -47,7 +49,10 @@ export class WorkflowStore {
   private readonly hooks: Collection<HookDoc>
 
   /** `changed` is called after every create, update and delete here (the scheduler rereads its list). */
-  constructor (db: Db, private readonly changed: () => void = () => {}) {
+  /** Webhook ids recently looked up, with their workflow: a webhook call costs no read (see byHook). */
+  private readonly hookCache = new Map<string, { doc: WorkflowDoc, at: number }>()
+
+  constructor (db: Db, private readonly onChange: () => void = () => {}) {
     this.workflows = new OwnedCollection<WorkflowDoc>(db.collection('workflows'), 'Workflow')
     this.versions = new OwnedCollection<VersionDoc>(db.collection('workflow_versions'), 'Workflow version')
     this.hooks = db.collection('workflow_hooks')
@@ -139,16 +144,30 @@ export class WorkflowStore {
     const hookId = newHookId()
     await this.hooks.insertOne({ _id: hookId, workflowId: id, ownerId: owner.id })
     await this.workflows.update(owner, id, { $set: { hookId } })
+    this.changed()
     await this.hooks.deleteOne({ _id: current.hookId })
     return { ...current, hookId }
   }
 
-  /** The workflow a webhook id starts, with its owner; null for an unknown or rotated id. */
+  private changed (): void {
+    this.hookCache.clear()
+    this.onChange()
+  }
+
+  /**
+   * The workflow a webhook id starts, with its owner; null for an unknown or rotated id. Kept
+   * for HOOK_CACHE_MS: a change made on this instance applies at once, one made on another
+   * instance within that time.
+   */
   async byHook (hookId: string): Promise<WorkflowDoc | null> {
-    const hook = await this.hooks.findOne({ _id: hookId })
-    if (hook === null) return null
-    const doc = await this.workflows.collection.findOne({ _id: hook.workflowId })
-    return doc?.hookId === hookId ? doc : null
+    const cached = this.hookCache.get(hookId)
+    if (cached !== undefined && Date.now() - cached.at < HOOK_CACHE_MS) return cached.doc
+    // One read: the workflow carries its current hook id (the hooks collection keeps them unique).
+    const doc = await this.workflows.collection.findOne({ hookId })
+    if (doc === null) return null
+    if (this.hookCache.size >= 10_000) this.hookCache.clear()
+    this.hookCache.set(hookId, { doc, at: Date.now() })
+    return doc
   }
 
   /** A workflow as it is now, whoever owns it (null once deleted): for the scheduler. */
