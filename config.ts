@@ -14,7 +14,7 @@ export const EnvSchema = Type.Object({
   R3SN_DB_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 100, description: 'How long to wait for the database before boot fails or /ready answers 503.' }),
   R3SN_DATA_DIR: Type.String({ default: './data', minLength: 1, description: 'Folder for the embedded database (kept across restarts).' }),
   R3SN_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, description: 'Fixed admin API key (at least 24 characters). Unset: the first start creates one and prints it once.' })),
-  R3SN_CONCURRENCY: Type.Integer({ default: 8, minimum: 1, maximum: 1000, description: 'Executions one instance runs at a time.' }),
+  R3SN_CONCURRENCY: Type.Integer({ default: 32, minimum: 1, maximum: 1000, description: 'Executions one instance runs at a time (a run waiting on the database or an HTTP call holds its slot).' }),
   R3SN_LEASE_MS: Type.Integer({ default: 3000, minimum: 500, description: 'How long an instance may stay silent (no heartbeat, written every quarter of this, at most each second) before other instances take over its running executions.' }),
   R3SN_POLL_MS: Type.Integer({ default: 500, minimum: 10, description: 'How often an instance looks for executions to claim while there is work.' }),
   R3SN_IDLE_POLL_MS: Type.Integer({ default: 5000, minimum: 10, description: 'Longest pause between looks for executions while idle (the pause doubles from R3SN_POLL_MS; new local work wakes it at once).' }),

@@ -27,7 +27,7 @@ const history = Number(process.env.BENCH_HISTORY ?? 50_000)
 
 const given = process.env.MONGODB_URI
 const dir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
-const embedded = given === undefined || given === '' ? await startEmbeddedDb(dir, { throwaway: false }) : undefined
+const embedded = given === undefined || given === '' ? await startEmbeddedDb(dir, { throwaway: process.env.BENCH_NO_FSYNC === '1' }) : undefined
 const uri = embedded?.uri ?? given as string
 const dbPids = embedded === undefined ? {} : (() => {
   const holder = JSON.parse(readFileSync(join(dir, 'embedded-db.json'), 'utf8')) as { postgresPid: number, ferretdbPid: number }
@@ -37,7 +37,7 @@ const dbPids = embedded === undefined ? {} : (() => {
 // Command monitoring lets the benchmark count what the service asks of the database.
 const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`
 const adminKey = 'bench-admin-key-0123456789abcdef'
-const config = { ...loadConfig({}), mongodbUri: monitored, mongoDb: `bench_${Date.now()}`, adminKey, logLevel: 'warn' as const, port: 0 }
+const config = { ...loadConfig({ ...(process.env.R3SN_CONCURRENCY === undefined ? {} : { R3SN_CONCURRENCY: process.env.R3SN_CONCURRENCY }) }), mongodbUri: monitored, mongoDb: `bench_${Date.now()}`, adminKey, logLevel: 'warn' as const, port: 0 }
 const app = buildApp(config)
 await app.listen({ host: '127.0.0.1', port: 0 })
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`

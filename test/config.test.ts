@@ -6,7 +6,7 @@ import { renderConfigTable } from '../scripts/config-table.js'
 t.test('defaults apply when the environment is empty', async t => {
   t.match(loadConfig({}), {
     host: '127.0.0.1', port: 3000, mongodbUri: undefined, mongoDb: 'r3sn', dbTimeoutMs: 5000,
-    dataDir: './data', adminKey: undefined, logLevel: 'info', concurrency: 8, leaseMs: 3000, httpAllowedHosts: ['*']
+    dataDir: './data', adminKey: undefined, logLevel: 'info', concurrency: 32, leaseMs: 3000, httpAllowedHosts: ['*']
   })
   t.same(loadConfig({ R3SN_HTTP_ALLOWED_HOSTS: ' API.example.com, 127.0.0.1:8080 ,' }).httpAllowedHosts, ['api.example.com', '127.0.0.1:8080'])
   t.match(loadConfig({ PORT: '8080', MONGODB_URI: 'mongodb://h/' }), { port: 8080, mongodbUri: 'mongodb://h/' })

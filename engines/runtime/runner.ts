@@ -124,7 +124,6 @@ export class Runner {
     // The run as it is now; `unsaved` holds what is not recorded yet, `log` the events not stored yet.
     const state: ExecutionDoc = { ...doc, lease, holder: lease.owner }
     // (A run held for a slot here is still 'queued' in its record: the first write says it runs.)
-    let unsaved: Partial<ExecutionDoc> = {}
     let written = false
     const log: { seq: number, pending: NewEvent[] } = { seq: doc.eventSeq, pending: [] }
     let recordedAt = Date.now()
@@ -137,16 +136,11 @@ export class Runner {
       state.eventSeq = log.seq
     }
     /** Keeps a change for the next write. */
-    const change = (update: Partial<ExecutionDoc>) => {
-      Object.assign(state, update)
-      Object.assign(unsaved, update)
-    }
-    /** Records every change so far, then stores the events queued so far. */
+    const change = (update: Partial<ExecutionDoc>) => { Object.assign(state, update) }
+    /** Records the run with every change so far, then stores the events queued so far. */
     const write = async (update: Partial<ExecutionDoc> = {}, name = 'run') => {
       change(update)
-      const set = { ...unsaved, eventSeq: log.seq }
-      if (!await record(() => this.store.recordRun(id, lease.epoch, { $set: set }, name))) throw new Stop('fenced')
-      unsaved = {}
+      if (!await record(() => this.store.recordRun({ ...state, eventSeq: log.seq }, lease.epoch, name))) throw new Stop('fenced')
       written = true
       recordedAt = Date.now()
       await flushEvents()
@@ -157,6 +151,8 @@ export class Runner {
     let index = new Map(plan.map((s, i) => [s.id, i]))
     const steps: StepRunDoc[] = [...doc.steps]
     const diagnoses: Diagnosis[] = [...(doc.diagnoses ?? [])]
+    state.steps = steps
+    state.diagnoses = diagnoses
     /** Settles what self-debugging is still waiting to hear about this step. */
     const settle = (stepId: string, outcome: 'recovered' | 'failed') => {
       for (const [k, d] of diagnoses.entries()) if (d.stepId === stepId && d.outcome === 'pending') diagnoses[k] = { ...d, outcome }
@@ -169,8 +165,8 @@ export class Runner {
       if (s.status === 'failed') outputs[s.stepId] = { output: null, ...(s.error === undefined ? {} : { error: s.error }) }
     }
     const recordUsage = async (usage: TokenUsage) => {
-      await record(() => this.store.recordRun(id, lease.epoch, { $inc: { 'usage.calls': 1, 'usage.promptTokens': usage.promptTokens, 'usage.completionTokens': usage.completionTokens } }, 'run.usage'))
-      state.usage = { calls: state.usage.calls + 1, promptTokens: state.usage.promptTokens + usage.promptTokens, completionTokens: state.usage.completionTokens + usage.completionTokens }
+      const used = state.usage
+      await write({ usage: { calls: used.calls + 1, promptTokens: used.promptTokens + usage.promptTokens, completionTokens: used.completionTokens + usage.completionTokens } }, 'run.usage')
     }
     /** Splices a step's new steps in after it; returns the plan text to persist. */
     const expand = (i: number, step: WorkflowStep, added: WorkflowStep[]): string => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Collection, Db, Filter, Sort, UpdateFilter } from 'mongodb'
+import type { Collection, Db, Filter, Sort } from 'mongodb'
 import { GroupBatch, GroupCommit, InsertFailed } from '../../lib/group-commit.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
 import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
@@ -68,6 +68,42 @@ export interface ExecutionDoc extends OwnedDoc {
   startTime: Date | null
   endTime: Date | null
   executionTime: number | null
+}
+
+/**
+ * An execution as stored: what is queried, filtered or changed by others (a cancel request,
+ * a claim) as fields of its own, the rest as one JSON text. FerretDB's cost per document
+ * grows with its number of fields (a run's step records made it the dearest part of a run),
+ * and nothing ever queries inside the rest. Records written before this form (no
+ * `bodyJson`) are read as they are.
+ */
+interface StoredExecution extends OwnedDoc {
+  type: ExecutionDoc['type']
+  status: ExecutionStatus
+  workflowId?: string
+  priority: number
+  attempt: number
+  cancelRequested: boolean
+  lease: Lease | null
+  holder: string | null
+  createdAt: Date
+  startTime: Date | null
+  endTime: Date | null
+  bodyJson: string
+}
+
+/** The stored form of a run. `cancelRequested` is left out when the caller must not overwrite another's request. */
+function encode (doc: ExecutionDoc): StoredExecution {
+  const { _id, ownerId, type, status, workflowId, priority, attempt, cancelRequested, lease, holder, createdAt, startTime, endTime, ...body } = doc
+  return { _id, ownerId, type, status, ...(workflowId === undefined ? {} : { workflowId }), priority, attempt, cancelRequested, lease, holder, createdAt, startTime, endTime, bodyJson: JSON.stringify(body) }
+}
+
+function decode (stored: StoredExecution): ExecutionDoc {
+  if (stored.bodyJson === undefined) return stored as unknown as ExecutionDoc
+  const { bodyJson, ...fields } = stored
+  const body = JSON.parse(bodyJson) as Omit<ExecutionDoc, keyof StoredExecution> & { steps: (Omit<StepRunDoc, 'startedAt' | 'endedAt'> & { startedAt: string, endedAt?: string })[] }
+  const steps = body.steps.map(s => ({ ...s, startedAt: new Date(s.startedAt), ...(s.endedAt === undefined ? {} : { endedAt: new Date(s.endedAt) }) }))
+  return { ...fields, ...body, steps } as ExecutionDoc
 }
 
 interface EventDoc { _id: string, executionId: string, ownerId: string, seq: number, ts: Date, type: string, stepId?: string, dataJson: string }
@@ -166,21 +202,21 @@ export interface Holding { instanceId: string, start: boolean }
  * deleteMany for many runs). Events are appended through a group commit.
  */
 export class ExecutionStore {
-  private readonly open: OwnedCollection<ExecutionDoc>
-  private readonly history: OwnedCollection<ExecutionDoc>
+  private readonly open: OwnedCollection<StoredExecution>
+  private readonly history: OwnedCollection<StoredExecution>
   private readonly events: Collection<EventDoc>
   private readonly leases: Collection<LeaseDoc>
   private readonly eventWriter: GroupCommit<EventDoc>
-  private readonly openWriter: GroupCommit<ExecutionDoc>
-  private readonly historyWriter: GroupCommit<ExecutionDoc>
+  private readonly openWriter: GroupCommit<StoredExecution>
+  private readonly historyWriter: GroupCommit<StoredExecution>
   private readonly openRemover: GroupBatch<string>
   private toArchive = new Map<string, ExecutionDoc>()
   private archiveTimer: NodeJS.Timeout | undefined
   private archiving: Promise<void> = Promise.resolve()
 
   constructor (private readonly db: Db, private readonly bus: RunEventBus, private readonly log: { warn: (obj: object, msg: string) => void }, private readonly faults?: WriteFaults) {
-    this.open = new OwnedCollection<ExecutionDoc>(db.collection('executions_open'), 'Execution')
-    this.history = new OwnedCollection<ExecutionDoc>(db.collection('executions'), 'Execution')
+    this.open = new OwnedCollection<StoredExecution>(db.collection('executions_open'), 'Execution')
+    this.history = new OwnedCollection<StoredExecution>(db.collection('executions'), 'Execution')
     this.events = db.collection('execution_events')
     this.leases = db.collection('execution_leases')
     this.eventWriter = new GroupCommit(this.events)
@@ -197,12 +233,16 @@ export class ExecutionStore {
   }
 
   async init (): Promise<void> {
-    await this.history.collection.createIndex({ ownerId: 1, createdAt: -1 })
-    await this.history.collection.createIndex({ workflowId: 1, createdAt: -1 })
-    await this.history.collection.createIndex({ endTime: 1 })
-    await this.events.createIndex({ executionId: 1, seq: 1 })
-    await this.events.createIndex({ ts: 1 })
-    await this.leases.createIndex({ executionId: 1 })
+    // FerretDB 1.24 uses no secondary index for a query (see README), so there they would only make every insert dearer.
+    const info = await this.db.admin().command({ buildInfo: 1 })
+    if (info.ferretdbVersion === undefined) {
+      await this.history.collection.createIndex({ ownerId: 1, createdAt: -1 })
+      await this.history.collection.createIndex({ workflowId: 1, createdAt: -1 })
+      await this.history.collection.createIndex({ endTime: 1 })
+      await this.events.createIndex({ executionId: 1, seq: 1 })
+      await this.events.createIndex({ ts: 1 })
+      await this.leases.createIndex({ executionId: 1 })
+    }
     await this.migrate()
   }
 
@@ -211,7 +251,7 @@ export class ExecutionStore {
     if ((await this.db.listCollections({ name: 'execution_queue' }, { nameOnly: true }).toArray()).length === 0) return
     for (const status of OPEN) {
       for (const doc of await this.history.collection.find({ status }).toArray()) {
-        await this.open.collection.insertOne({ ...doc, holder: null }).catch((err: unknown) => { if (!isDuplicateKey(err)) throw err })
+        await this.open.collection.insertOne(encode({ ...decode(doc), holder: null })).catch((err: unknown) => { if (!isDuplicateKey(err)) throw err })
         await this.history.collection.deleteOne({ _id: doc._id })
       }
     }
@@ -261,7 +301,7 @@ export class ExecutionStore {
     // A run this instance holds gets its first event with its first write (see Runner).
     const insert = async () => {
       try {
-        await this.write('create.execution', () => this.openWriter.insert([doc]))
+        await this.write('create.execution', () => this.openWriter.insert([encode(doc)]))
         return true
       } catch (err) {
         const cause = err instanceof InsertFailed ? err.cause : err
@@ -351,9 +391,10 @@ export class ExecutionStore {
     return res.matchedCount === 0 ? null : lease
   }
 
-  /** Records a change of a run under its lease; false when a newer lease holds the run (fenced). */
-  async recordRun (id: string, epoch: number, update: UpdateFilter<ExecutionDoc>, write = 'run'): Promise<boolean> {
-    const res = await this.write(write, () => this.open.collection.updateOne({ _id: id, 'lease.epoch': epoch }, update))
+  /** Records the run as its holder has it now (a cancel request stays as it is); false when a newer lease holds the run (fenced). */
+  async recordRun (doc: ExecutionDoc, epoch: number, write = 'run'): Promise<boolean> {
+    const { _id, ownerId, cancelRequested, ...fields } = encode(doc)
+    const res = await this.write(write, () => this.open.collection.updateOne({ _id, 'lease.epoch': epoch }, { $set: fields }))
     return res.matchedCount > 0
   }
 
@@ -370,7 +411,7 @@ export class ExecutionStore {
    */
   async finish (doc: ExecutionDoc): Promise<boolean> {
     try {
-      await this.write('run.end', () => this.historyWriter.insert([doc]))
+      await this.write('run.end', () => this.historyWriter.insert([encode(doc)]))
       return true
     } catch (err) {
       const cause = err instanceof InsertFailed ? err.cause : err
@@ -428,7 +469,7 @@ export class ExecutionStore {
     const batch = [...this.toArchive.values()]
     if (batch.length === 0) return
     try {
-      await this.write('archive.history', () => this.history.collection.insertMany(batch, { ordered: false }))
+      await this.write('archive.history', () => this.history.collection.insertMany(batch.map(encode), { ordered: false }))
     } catch (err) {
       const errors = (err as { writeErrors?: { index: number, code?: number }[] | { index: number, code?: number } }).writeErrors
       const list = errors === undefined ? undefined : Array.isArray(errors) ? errors : [errors]
@@ -436,7 +477,7 @@ export class ExecutionStore {
       // Already there: moved before (a crash after the insert), or an earlier attempt of a retried run.
       for (const e of list) {
         const doc = batch[e.index] as ExecutionDoc
-        await this.history.collection.replaceOne({ _id: doc._id, attempt: { $lt: doc.attempt } }, doc)
+        await this.history.collection.replaceOne({ _id: doc._id, attempt: { $lt: doc.attempt } }, encode(doc))
       }
     }
     // Only the attempt that was archived: a run retried meanwhile stays open.
@@ -466,7 +507,7 @@ export class ExecutionStore {
     const cutoff = Date.now() - graceMs
     let moved = 0
     for (const status of TERMINAL) {
-      for (const doc of await this.open.collection.find({ status }).toArray()) {
+      for (const doc of (await this.open.collection.find({ status }).toArray()).map(decode)) {
         if (this.toArchive.has(`${doc._id}:${doc.attempt}`) || (doc.endTime?.getTime() ?? 0) > cutoff) continue
         if (doc.holder !== null && !holderGone(doc.holder)) continue
         await this.closeLog(doc)
@@ -478,11 +519,11 @@ export class ExecutionStore {
 
   /** A run, wherever it is: open first, then the history (a run moves to the history before it leaves the open ones). */
   private async locate (filter: Filter<ExecutionDoc>, owner?: Owner): Promise<{ doc: ExecutionDoc, open: boolean } | null> {
-    const scoped = (c: OwnedCollection<ExecutionDoc>) => owner === undefined ? filter : c.scope(owner, filter)
+    const scoped = (c: OwnedCollection<StoredExecution>) => (owner === undefined ? filter : c.scope(owner, filter as Filter<StoredExecution>)) as Filter<StoredExecution>
     const open = await this.open.collection.findOne(scoped(this.open))
-    if (open !== null) return { doc: open, open: true }
+    if (open !== null) return { doc: decode(open), open: true }
     const ended = await this.history.collection.findOne(scoped(this.history))
-    return ended === null ? null : { doc: ended, open: false }
+    return ended === null ? null : { doc: decode(ended), open: false }
   }
 
   async get (id: string): Promise<ExecutionDoc | null> {
@@ -498,24 +539,25 @@ export class ExecutionStore {
 
   /** Both collections, merged: a run in both (moving to the history right now) counts once. */
   async list (owner: Owner, filter: Filter<ExecutionDoc>, opts: { sort: Sort, limit: number }): Promise<ExecutionDoc[]> {
-    const [open, ended] = await Promise.all([this.open.find(owner, filter), this.history.find(owner, filter, opts)])
+    const stored = filter as Filter<StoredExecution>
+    const [open, ended] = await Promise.all([this.open.find(owner, stored), this.history.find(owner, stored, opts)])
     const seen = new Set(open.map(d => d._id))
-    return [...open, ...ended.filter(d => !seen.has(d._id))]
+    return [...open, ...ended.filter(d => !seen.has(d._id))].map(decode)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b._id < a._id ? -1 : b._id > a._id ? 1 : 0))
       .slice(0, opts.limit)
   }
 
   async listOpen (owner: Owner, limit: number): Promise<ExecutionDoc[]> {
-    const docs = (await this.open.find(owner)).filter(d => OPEN.includes(d.status))
+    const docs = (await this.open.find(owner)).filter(d => OPEN.includes(d.status)).map(decode)
     return docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
   }
 
   /** The runs of a workflow, for its analytics: status and steps only. */
   async workflowRuns (owner: Owner, workflowId: string): Promise<Pick<ExecutionDoc, '_id' | 'status' | 'steps'>[]> {
-    const find = (c: OwnedCollection<ExecutionDoc>) => c.collection.find({ workflowId, ownerId: owner.id }, { projection: { status: 1, steps: 1 } }).toArray()
+    const find = (c: OwnedCollection<StoredExecution>) => c.collection.find({ workflowId, ownerId: owner.id }).toArray()
     const [open, ended] = await Promise.all([find(this.open), find(this.history)])
     const seen = new Set(open.map(d => d._id))
-    return [...open, ...ended.filter(d => !seen.has(d._id))]
+    return [...open, ...ended.filter(d => !seen.has(d._id))].map(decode)
   }
 
   async counts (): Promise<{ open: number, queued: number, total: number }> {
@@ -540,11 +582,11 @@ export class ExecutionStore {
     if (TERMINAL.includes(doc.status)) throw new Conflict(`Execution ${id} has already ended (${doc.status})`)
     await this.write('cancel.request', () => this.open.update(owner, id, { $set: { cancelRequested: true } }))
     const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
-    const ended = { status: 'cancelled' as const, error, endTime: new Date(), executionTime: 0, holder: null }
-    const queued = await this.write('cancel.queued', () => this.open.collection.updateOne({ _id: id, status: 'queued' }, { $set: ended }))
+    const cancelled: ExecutionDoc = { ...doc, status: 'cancelled', error, endTime: new Date(), executionTime: 0, holder: null, cancelRequested: true }
+    const queued = await this.write('cancel.queued', () => this.open.collection.updateOne({ _id: id, status: 'queued' }, { $set: encode(cancelled) }))
     if (queued.modifiedCount === 1) {
       const eventSeq = await this.appendEvent(doc, 'execution.cancelled', { error })
-      this.archive({ ...doc, ...ended, cancelRequested: true, eventSeq })
+      this.archive({ ...cancelled, eventSeq })
     }
     return this.getOwned(owner, id)
   }
@@ -555,14 +597,14 @@ export class ExecutionStore {
     if (found === null) throw new NotFound(`Execution ${id}`)
     const doc = found.doc
     if (doc.status !== 'failed' && doc.status !== 'cancelled') throw new Conflict(`Execution ${id} is ${doc.status}; only failed or cancelled runs can be retried`)
-    const again = { status: 'queued' as const, error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1, holder: null }
+    const again: ExecutionDoc = { ...doc, status: 'queued', error: null, cancelRequested: false, endTime: null, executionTime: null, attempt: doc.attempt + 1, holder: null }
     const changed = new Conflict(`Execution ${id} changed meanwhile; reload it and try again`)
     if (found.open) {
-      const res = await this.write('retry.execution', () => this.open.collection.updateOne({ _id: id, status: doc.status, attempt: doc.attempt }, { $set: again }))
+      const res = await this.write('retry.execution', () => this.open.collection.updateOne({ _id: id, status: doc.status, attempt: doc.attempt }, { $set: encode(again) }))
       if (res.modifiedCount === 0) throw changed
     } else {
       // Open first, so the run is never in neither; readers prefer the open one meanwhile.
-      await this.write('retry.execution', () => this.open.collection.insertOne({ ...doc, ...again })).catch((err: unknown) => { throw isDuplicateKey(err) ? changed : err })
+      await this.write('retry.execution', () => this.open.collection.insertOne(encode(again))).catch((err: unknown) => { throw isDuplicateKey(err) ? changed : err })
       await this.history.collection.deleteOne({ _id: id, attempt: doc.attempt })
     }
     await this.appendEvent(doc, 'execution.retried', { attempt: doc.attempt + 1, fromStep: doc.cursor })
