@@ -121,7 +121,7 @@ export class Runner {
   /** Resolves true when the run stopped on an unexpected failure (the database, a bug) and should be resumed. */
   async run (doc: ExecutionDoc, lease: Lease, abort: AbortController, resumed: boolean): Promise<boolean> {
     const id = doc._id
-    // The run as it is now; `unsaved` holds what is not recorded yet, `log` the events not stored yet.
+    // The run as it is now (recorded by the next write), and its events not stored yet.
     const state: ExecutionDoc = { ...doc, lease, holder: lease.owner }
     // (A run held for a slot here is still 'queued' in its record: the first write says it runs.)
     let written = false
@@ -182,8 +182,8 @@ export class Runner {
     const startedAt = doc.startTime ?? new Date()
     if (doc.status !== 'running') change({ status: 'running', startTime: startedAt })
     /**
-     * Records the end of the run, then its final event, then it leaves the queue: a crash in
-     * between leaves an ended run in the queue, whose final event the next claim writes.
+     * Records the end of the run, then its final event, then it leaves the open runs: a crash
+     * in between leaves an ended run open, which the sweep (or a takeover) completes.
      */
     const end = async (extra: Partial<ExecutionDoc> & { status: 'completed' | 'failed' | 'cancelled' }, data: Record<string, unknown>) => {
       const endTime = new Date()

@@ -186,8 +186,8 @@ export interface NewExecution {
 }
 
 /**
- * How a new run is taken by the instance creating it: `start` runs it at once, `hold` keeps it
- * queued for this instance's next free slot (others may take it once it has waited a lease).
+ * How a new run is taken by the instance creating it: `start` runs it at once; otherwise it is
+ * held, queued, for this instance's next free slot (and let go for anyone after a lease).
  */
 export interface Holding { instanceId: string, start: boolean }
 
@@ -213,6 +213,8 @@ export class ExecutionStore {
   private toArchive = new Map<string, ExecutionDoc>()
   private archiveTimer: NodeJS.Timeout | undefined
   private archiving: Promise<void> = Promise.resolve()
+  /** The server is FerretDB (set by init). */
+  private ferretdb = false
 
   constructor (private readonly db: Db, private readonly bus: RunEventBus, private readonly log: { warn: (obj: object, msg: string) => void }, private readonly faults?: WriteFaults) {
     this.open = new OwnedCollection<StoredExecution>(db.collection('executions_open'), 'Execution')
@@ -235,7 +237,8 @@ export class ExecutionStore {
   async init (): Promise<void> {
     // FerretDB 1.24 uses no secondary index for a query (see README), so there they would only make every insert dearer.
     const info = await this.db.admin().command({ buildInfo: 1 })
-    if (info.ferretdbVersion === undefined) {
+    this.ferretdb = info.ferretdbVersion !== undefined
+    if (!this.ferretdb) {
       await this.history.collection.createIndex({ ownerId: 1, createdAt: -1 })
       await this.history.collection.createIndex({ workflowId: 1, createdAt: -1 })
       await this.history.collection.createIndex({ endTime: 1 })
@@ -425,9 +428,9 @@ export class ExecutionStore {
     await this.write('run.forget', () => this.openRemover.add(id))
   }
 
-  /** Whether the history has this run already (a holder that died between `finish` and `forget`). */
-  async inHistory (id: string): Promise<boolean> {
-    return await this.history.collection.findOne({ _id: id }, { projection: { _id: 1 } }) !== null
+  /** Whether the history has this attempt of the run already (a holder that died between `finish` and `forget`). */
+  async inHistory (doc: ExecutionDoc): Promise<boolean> {
+    return await this.history.collection.findOne({ _id: doc._id, attempt: doc.attempt }, { projection: { _id: 1 } }) !== null
   }
 
   /** Lets another instance take over at once (this instance is closing). */
@@ -500,8 +503,8 @@ export class ExecutionStore {
 
   /**
    * Moves to the history the ended runs left in `executions_open` by an instance that died
-   * before it moved them (completing their logs first). `mine` tells the runs this instance
-   * is still moving itself. Safe to run on every instance at once. Returns how many it moved.
+   * before it moved them (completing their logs first); runs this instance is still moving
+   * are left to it. Safe to run on every instance at once. Returns how many it moved.
    */
   async sweep (graceMs: number, holderGone: (holder: string) => boolean): Promise<number> {
     const cutoff = Date.now() - graceMs
@@ -566,8 +569,15 @@ export class ExecutionStore {
     return {
       open: unfinished.length,
       queued: unfinished.filter(d => d.status === 'queued').length,
-      total: unfinished.length + await this.history.collection.estimatedDocumentCount()
+      total: unfinished.length + await this.historySize()
     }
+  }
+
+  /** About how many runs the history holds: FerretDB counts by reading every document, so there PostgreSQL's estimate is asked (collStats). */
+  private async historySize (): Promise<number> {
+    if (!this.ferretdb) return this.history.collection.estimatedDocumentCount()
+    const stats = await this.db.command({ collStats: 'executions' }).catch(() => ({ count: 0 }))
+    return Math.max(0, Number(stats.count ?? 0))
   }
 
   /**

@@ -211,7 +211,7 @@ export class Worker {
           const doc = await this.store.get(entry._id)
           if (doc === null || TERMINAL.includes(doc.status)) continue
           // A holder that died between recording the end in the history and removing the open record.
-          if (doc.status === 'running' && await this.store.inHistory(doc._id)) { await this.store.forget(doc._id); continue }
+          if (doc.holder !== null && await this.store.inHistory(doc)) { await this.store.forget(doc._id); continue }
           const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.claimGraceMs)
           // (Kept until the claim got an answer, so a database still failing is tried again at a later poll.)
           this.notBefore.delete(entry._id)
