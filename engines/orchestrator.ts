@@ -205,7 +205,8 @@ export class Orchestrator {
 
   /** Asks a run to stop; a queued one is cancelled at once, a running one within a heartbeat (or a lease, if its holder is gone). */
   async cancel (owner: Owner, id: string): Promise<ExecutionDoc> {
-    const doc = await this.store.requestCancel(owner, id)
+    // A queued run nobody holds, or held here and not started (cancelLocal drops it), ends at once.
+    const doc = await this.store.requestCancel(owner, id, holder => holder === null || (holder === this.instanceId && !this.worker.cancelLocal(id)))
     this.worker.cancelLocal(id)
     this.worker.kick()
     return doc

@@ -301,17 +301,8 @@ export class ExecutionStore {
       executionTime: null
     }
     const event: EventDoc = { _id: `${doc._id}:1`, executionId: doc._id, ownerId: owner.id, seq: 1, ts: now, type: 'execution.queued', dataJson: JSON.stringify(queuedEventData(doc)) }
+    const insert = () => this.insertNew('create.execution', this.openWriter, doc)
     // A run this instance holds gets its first event with its first write (see Runner).
-    const insert = async () => {
-      try {
-        await this.write('create.execution', () => this.openWriter.insert([encode(doc)]))
-        return true
-      } catch (err) {
-        const cause = err instanceof InsertFailed ? err.cause : err
-        if (isDuplicateKey(cause)) return false
-        throw cause
-      }
-    }
     if (holding !== undefined) return await insert() ? doc : null
     const [created, logged] = await Promise.allSettled([insert(), this.write('create.event', () => this.eventWriter.insert([event]))])
     if (created.status === 'rejected') throw created.reason
@@ -413,8 +404,13 @@ export class ExecutionStore {
    * earlier attempt). The open record goes once the events are stored (see `forget`).
    */
   async finish (doc: ExecutionDoc): Promise<boolean> {
+    return this.insertNew('run.end', this.historyWriter, doc)
+  }
+
+  /** Inserts a run through a group commit; false when one with its id is there already. */
+  private async insertNew (write: string, writer: GroupCommit<StoredExecution>, doc: ExecutionDoc): Promise<boolean> {
     try {
-      await this.write('run.end', () => this.historyWriter.insert([encode(doc)]))
+      await this.write(write, () => writer.insert([encode(doc)]))
       return true
     } catch (err) {
       const cause = err instanceof InsertFailed ? err.cause : err
@@ -581,11 +577,11 @@ export class ExecutionStore {
   }
 
   /**
-   * Asks a run to stop. A queued one is cancelled here; a running one stops at its next
-   * await point (its holder checks), or, if its holder is gone, as soon as another instance
-   * claims it.
+   * Asks a run to stop. A queued one is cancelled here when `endsQueued` says its holder
+   * will not start it; a running one stops at its next await point (its holder checks), or,
+   * if its holder is gone, as soon as another instance claims it.
    */
-  async requestCancel (owner: Owner, id: string): Promise<ExecutionDoc> {
+  async requestCancel (owner: Owner, id: string, endsQueued: (holder: string | null) => boolean): Promise<ExecutionDoc> {
     const found = await this.locate({ _id: id }, owner)
     if (found === null) throw new NotFound(`Execution ${id}`)
     const doc = found.doc
@@ -593,6 +589,8 @@ export class ExecutionStore {
     await this.write('cancel.request', () => this.open.update(owner, id, { $set: { cancelRequested: true } }))
     const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
     const cancelled: ExecutionDoc = { ...doc, status: 'cancelled', error, endTime: new Date(), executionTime: 0, holder: null, cancelRequested: true }
+    // (A queued run held by an instance may be starting there right now: that instance stops it.)
+    if (doc.status !== 'queued' || !endsQueued(doc.holder)) return this.getOwned(owner, id)
     const queued = await this.write('cancel.queued', () => this.open.collection.updateOne({ _id: id, status: 'queued' }, { $set: encode(cancelled) }))
     if (queued.modifiedCount === 1) {
       const eventSeq = await this.appendEvent(doc, 'execution.cancelled', { error })

@@ -119,10 +119,12 @@ export class Worker {
     for (const run of this.active.values()) run.abort.abort(new Stop(reason))
   }
 
-  /** Cancels a run of this instance at once (other instances notice within a heartbeat). */
-  cancelLocal (executionId: string): void {
+  /** Cancels a run of this instance at once (other instances notice within a heartbeat); true when it was running here. */
+  cancelLocal (executionId: string): boolean {
     this.held = this.held.filter(d => d._id !== executionId)
-    this.active.get(executionId)?.abort.abort(new Stop('cancelled'))
+    const run = this.active.get(executionId)
+    run?.abort.abort(new Stop('cancelled'))
+    return run !== undefined
   }
 
   /** Whether the run is running or held here. */
