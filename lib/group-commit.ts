@@ -12,7 +12,7 @@ export class InsertFailed extends Error {
 /** Not written because an earlier document of the same caller failed. */
 const SKIPPED = new Error('not written: an earlier document of the same call failed')
 
-/** The most documents one insertMany carries. */
+/** About the most documents one insertMany carries (a caller's documents are never split). */
 const MAX_BATCH = 500
 
 /**
@@ -48,6 +48,9 @@ export class GroupCommit<T extends Document> {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH)
+        // A caller's documents are never split between two batches (they must stay a prefix).
+        const last = batch.at(-1)?.caller
+        while (this.queue[0] !== undefined && this.queue[0].caller === last) batch.push(this.queue.shift() as Pending<T>)
         await this.send(batch)
       }
     } finally {

@@ -195,6 +195,9 @@ export class Runner {
       if (!written && await record(() => this.store.finish({ ...state, eventSeq: log.seq }))) {
         await flushEvents()
         await record(() => this.store.forget(id))
+      } else if (!written && await record(() => this.store.closeFinished(state))) {
+        // Another holder of this attempt ended it first.
+        throw new Stop('fenced')
       } else {
         await write({}, 'run.end')
         this.store.archive(state)
@@ -204,9 +207,11 @@ export class Runner {
     let ended: ExecutionDoc | undefined
 
     try {
-      if (log.seq === 0 && !resumed) emit('execution.queued', queuedEventData(doc))
+      // A run created held by its instance has no first event yet (see ExecutionStore.create).
+      if (log.seq === 0 && !resumed && doc.holder !== null && doc.lease?.epoch === 1 && doc.lease.owner === lease.owner) emit('execution.queued', queuedEventData(doc))
       emit(resumed ? 'execution.resumed' : 'execution.started', { attempt: doc.attempt, epoch: lease.epoch, instance: this.opts.instanceId })
-      if (doc.cancelRequested) throw new Stop('cancelled')
+      // (A run held here for a slot may have been asked to stop on another instance meanwhile.)
+      if (doc.cancelRequested || (doc.status === 'queued' && (await this.store.control(id))?.cancelRequested === true)) throw new Stop('cancelled')
       let cursor = doc.cursor
       let stepRuns = 0
       while (cursor !== null) {

@@ -424,9 +424,16 @@ export class ExecutionStore {
     await this.write('run.forget', () => this.openRemover.add(id))
   }
 
-  /** Whether the history has this attempt of the run already (a holder that died between `finish` and `forget`). */
-  async inHistory (doc: ExecutionDoc): Promise<boolean> {
-    return await this.history.collection.findOne({ _id: doc._id, attempt: doc.attempt }, { projection: { _id: 1 } }) !== null
+  /**
+   * Whether the history has this attempt of the run already: its holder died between `finish`
+   * and `forget`. Then its log gets its final event if it has none, and the open record goes.
+   */
+  async closeFinished (doc: ExecutionDoc): Promise<boolean> {
+    const stored = await this.history.collection.findOne({ _id: doc._id, attempt: doc.attempt })
+    if (stored === null) return false
+    await this.completeLog(decode(stored))
+    await this.forget(doc._id)
+    return true
   }
 
   /** Lets another instance take over at once (this instance is closing). */
@@ -489,12 +496,16 @@ export class ExecutionStore {
    * the two), once, and moves it to the history.
    */
   async closeLog (doc: ExecutionDoc): Promise<void> {
-    const after = await this.listEvents(doc._id, doc.eventSeq, 1000)
-    if (!after.some(e => e.type === `execution.${doc.status}`)) {
-      const data = doc.status === 'completed' ? { result: decodeJson(doc.resultJson) } : { error: doc.error }
-      await this.appendEvent(doc, `execution.${doc.status}`, data, undefined, doc.eventSeq + 1)
-    }
+    await this.completeLog(doc)
     this.archive(doc)
+  }
+
+  /** Appends the final event of an ended run unless its log has it after the recorded seq. */
+  private async completeLog (doc: ExecutionDoc): Promise<void> {
+    const after = await this.listEvents(doc._id, doc.eventSeq, 1000)
+    if (after.some(e => e.type === `execution.${doc.status}`)) return
+    const data = doc.status === 'completed' ? { result: decodeJson(doc.resultJson) } : { error: doc.error }
+    await this.appendEvent(doc, `execution.${doc.status}`, data, undefined, doc.eventSeq + 1)
   }
 
   /**

@@ -148,7 +148,8 @@ export class Worker {
 
   /** A slot freed up: the next held run starts (it holds its lease already), else the queue is polled if it had more. */
   private next (): void {
-    if (this.stopping) return
+    // (An instance whose heartbeat went silent starts nothing: others may be taking its runs.)
+    if (this.stopping || this.instances.state(this.opts.instanceId) !== 'live') return
     while (this.held.length > 0 && this.active.size + this.reserved < this.opts.concurrency) {
       const doc = this.held.shift() as ExecutionDoc
       this.launch(doc, doc.lease as Lease, false)
@@ -211,10 +212,12 @@ export class Worker {
         for (const entry of candidates) {
           if (this.stopping || this.active.size + this.reserved >= this.opts.concurrency) break
           const doc = await this.store.get(entry._id)
-          if (doc === null || TERMINAL.includes(doc.status)) continue
+          // (Read again: another instance may have claimed it since the list was read.)
+          if (doc === null || !this.claimable(doc, Date.now())) continue
           // A holder that died between recording the end in the history and removing the open record.
-          if (doc.holder !== null && await this.store.inHistory(doc)) { await this.store.forget(doc._id); continue }
-          const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.claimGraceMs)
+          if (doc.holder !== null && await this.store.closeFinished(doc)) continue
+          this.reserved++
+          const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.claimGraceMs).finally(() => { this.reserved-- })
           // (Kept until the claim got an answer, so a database still failing is tried again at a later poll.)
           this.notBefore.delete(entry._id)
           if (lease === null || this.stopping) continue

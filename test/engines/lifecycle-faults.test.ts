@@ -59,3 +59,23 @@ t.test('an ended run its instance left in the open runs (it died before moving i
   t.same(log.map(e => e.seq), log.map((_, i) => i + 1), 'gap-free')
   t.equal((await call('GET', `/api/executions/${run.executionId}/status`)).body.execution.status, 'completed')
 })
+
+t.test('a run whose holder died between recording its end in the history and removing its open record is closed, not run again', async t => {
+  const { app, baseUrl, adminKey } = await build(t, fastRecovery)
+  const call = caller(baseUrl, adminKey)
+  const quick = (await call('POST', '/api/workflows', { name: 'quick', steps: [{ id: 'one', type: 'transform', expression: '1' }] })).body.workflow.id as string
+  const run = (await call('POST', `/api/workflows/${quick}/execute`, {})).body
+  t.equal(run.status, 'completed')
+  const history = app.mongo.db.collection<{ _id: string }>('executions')
+  const open = app.mongo.db.collection<{ _id: string, [field: string]: unknown }>('executions_open')
+  const events = app.mongo.db.collection<{ executionId: string, type: string }>('execution_events')
+  await eventually(async () => await open.countDocuments({ _id: run.executionId }) === 0 ? true : undefined, 10_000, 'the run to leave the open runs')
+  // What a holder that died right after its history insert leaves: the open record as created (running, its lease), no events after it.
+  const ended = await history.findOne({ _id: run.executionId }) as Record<string, unknown>
+  await open.insertOne({ ...ended, _id: run.executionId, status: 'running', endTime: null, holder: 'gone:1:dead', lease: { epoch: 1, owner: 'gone:1:dead', claimedAt: new Date(Date.now() - 60_000) } })
+  await events.deleteMany({ executionId: run.executionId, type: { $ne: 'execution.queued' } })
+  await eventually(async () => await open.countDocuments({ _id: run.executionId }) === 0 ? true : undefined, 20_000, 'a poll to close it')
+  const log = (await call('GET', `/api/executions/${run.executionId}/events`)).body.events as { seq: number, type: string }[]
+  t.same(log.map(e => e.type), ['execution.queued', 'execution.completed'], 'its log gets its final event, once, and the run did not run again')
+  t.equal((await call('GET', `/api/executions/${run.executionId}/status`)).body.execution.status, 'completed')
+})
