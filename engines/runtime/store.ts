@@ -513,13 +513,12 @@ export class ExecutionStore {
    * before it moved them (completing their logs first); runs this instance is still moving
    * are left to it. Safe to run on every instance at once. Returns how many it moved.
    */
-  async sweep (graceMs: number, holderGone: (holder: string) => boolean): Promise<number> {
+  async sweep (graceMs: number): Promise<number> {
     const cutoff = Date.now() - graceMs
     let moved = 0
     for (const status of TERMINAL) {
       for (const doc of (await this.open.collection.find({ status }).toArray()).map(decode)) {
         if (this.toArchive.has(`${doc._id}:${doc.attempt}`) || (doc.endTime?.getTime() ?? 0) > cutoff) continue
-        if (doc.holder !== null && !holderGone(doc.holder)) continue
         await this.closeLog(doc)
         moved++
       }

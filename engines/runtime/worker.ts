@@ -169,7 +169,7 @@ export class Worker {
   private async sweep (): Promise<void> {
     if (this.stopping) return
     try {
-      const moved = await this.store.sweep(this.opts.orphanGraceMs, holder => this.instances.state(holder) === 'dead')
+      const moved = await this.store.sweep(this.opts.orphanGraceMs)
       if (moved > 0) this.log.warn({ moved }, 'sweep: ended executions an instance left behind were moved to the history')
     } catch (err) {
       this.log.warn({ err }, 'sweep failed; trying again at the next one')
