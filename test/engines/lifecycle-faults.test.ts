@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { build, caller, eventually } from '../helper.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { settled, start, workflow } from '../fixtures/run-checks.js'
@@ -38,16 +38,22 @@ t.test('a failing write at any position of the run lifecycle never strands or re
   }
 })
 
-t.test('an ended run its instance left in the open runs (it died before moving it) is completed and moved by the sweep', async t => {
+/** A run that completed and moved to the history, with the collections a test takes it apart in. */
+async function endedRun (t: Test) {
   const { app, baseUrl, adminKey } = await build(t, fastRecovery)
   const call = caller(baseUrl, adminKey)
   const quick = (await call('POST', '/api/workflows', { name: 'quick', steps: [{ id: 'one', type: 'transform', expression: '1' }] })).body.workflow.id as string
   const run = (await call('POST', `/api/workflows/${quick}/execute`, {})).body
   t.equal(run.status, 'completed')
   const history = app.mongo.db.collection<{ _id: string }>('executions')
-  const open = app.mongo.db.collection<{ _id: string, endTime?: Date }>('executions_open')
+  const open = app.mongo.db.collection<{ _id: string, [field: string]: unknown }>('executions_open')
   const events = app.mongo.db.collection<{ executionId: string, type: string }>('execution_events')
   await eventually(async () => await open.countDocuments({ _id: run.executionId }) === 0 ? true : undefined, 10_000, 'the run to leave the open runs')
+  return { call, run: run as { executionId: string }, history, open, events }
+}
+
+t.test('an ended run its instance left in the open runs (it died before moving it) is completed and moved by the sweep', async t => {
+  const { call, run, history, open, events } = await endedRun(t)
   // What a holder that died right after its end write leaves: the ended run still open, no final event.
   const ended = await history.findOne({ _id: run.executionId })
   await open.insertOne({ ...ended, _id: run.executionId, endTime: new Date(Date.now() - 60_000) })
@@ -61,15 +67,7 @@ t.test('an ended run its instance left in the open runs (it died before moving i
 })
 
 t.test('a run whose holder died between recording its end in the history and removing its open record is closed, not run again', async t => {
-  const { app, baseUrl, adminKey } = await build(t, fastRecovery)
-  const call = caller(baseUrl, adminKey)
-  const quick = (await call('POST', '/api/workflows', { name: 'quick', steps: [{ id: 'one', type: 'transform', expression: '1' }] })).body.workflow.id as string
-  const run = (await call('POST', `/api/workflows/${quick}/execute`, {})).body
-  t.equal(run.status, 'completed')
-  const history = app.mongo.db.collection<{ _id: string }>('executions')
-  const open = app.mongo.db.collection<{ _id: string, [field: string]: unknown }>('executions_open')
-  const events = app.mongo.db.collection<{ executionId: string, type: string }>('execution_events')
-  await eventually(async () => await open.countDocuments({ _id: run.executionId }) === 0 ? true : undefined, 10_000, 'the run to leave the open runs')
+  const { call, run, history, open, events } = await endedRun(t)
   // What a holder that died right after its history insert leaves: the open record as created (running, its lease), no events after it.
   const ended = await history.findOne({ _id: run.executionId }) as Record<string, unknown>
   await open.insertOne({ ...ended, _id: run.executionId, status: 'running', endTime: null, holder: 'gone:1:dead', lease: { epoch: 1, owner: 'gone:1:dead', claimedAt: new Date(Date.now() - 60_000) } })
