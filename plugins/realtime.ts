@@ -35,7 +35,8 @@ const PEERS_SETTLE_MS = 2500
 const GENERATION_WAIT_MS = 15 * 60_000
 
 const frameCheck = TypeCompiler.Compile(Frame)
-const payloadChecks = Object.fromEntries(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema, sharedSchemas)])) as Record<string, TypeCheck<TSchema>>
+// A Map: an event name from a client ("__proto__", "toString") must never reach Object.prototype.
+const payloadChecks = new Map<string, TypeCheck<TSchema>>(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema, sharedSchemas)]))
 
 class FrameError extends Error {
   constructor (readonly code: string, message: string) { super(message) }
@@ -160,7 +161,7 @@ export class Realtime {
       id = frame.id
       frameEvent = frame.event
       const data = frame.data ?? {}
-      const check = payloadChecks[frame.event]
+      const check = payloadChecks.get(frame.event)
       if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${frame.event}"`)
       if (!check.Check(data)) throw new FrameError('R3SN_VALIDATION', `${frame.event}: ${firstError(check, data)}`)
       if (frame.event === 'auth') return await this.authenticate(client, (data as { token: string }).token, id)

@@ -42,6 +42,10 @@ t.test('malformed frames, unknown events and bad payloads get an error and the c
   t.match(await c.waitFor(f => f.event === 'error' && /frame/.test(f.data.message) && f.data.message !== c.frames[1]?.data.message), { data: { code: 'R3SN_BAD_FRAME' } })
   c.send('teleport', {}, 'u')
   t.match(await c.waitFor(f => f.id === 'u'), { event: 'error', data: { code: 'R3SN_UNKNOWN_EVENT', message: 'unknown event "teleport"' } })
+  for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    c.send(name, {}, `proto-${name}`)
+    t.match(await c.waitFor(f => f.id === `proto-${name}`), { event: 'error', data: { code: 'R3SN_UNKNOWN_EVENT', message: `unknown event "${name}"` } }, `"${name}" is an unknown event, not a member of Object.prototype`)
+  }
   c.send('execution:subscribe', { executionId: 42 }, 'v')
   t.match(await c.waitFor(f => f.id === 'v'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /execution:subscribe: data\/executionId/ } })
   c.send('plugin:generate', { appName: 'x' }, 'w')
