@@ -1,7 +1,9 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AjvCompiler } from '@fastify/ajv-compiler'
-import { describeError, errorBody } from './lib/errors.js'
+import { clientErrorCode, clip, describeError, errorBody, type ErrorShape } from './lib/errors.js'
 import type { Config } from './config.js'
 import db from './plugins/db.js'
 import auth from './plugins/auth.js'
@@ -70,7 +72,58 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
       }
     },
     bodyLimit: 1024 * 1024,
-    forceCloseConnections: true
+    // As long as the longest id a schema accepts (IdParams), so a long id is a 404, not a 414.
+    routerOptions: { maxParamLength: 200 },
+    // A URL the router cannot decode (400) or a path segment over maxParamLength (414).
+    frameworkErrors: (err, req, reply) => {
+      const statusCode = err.statusCode ?? 400
+      req.log.info({ code: err.code }, 'request refused by the router')
+      return (reply as unknown as FastifyReply).code(statusCode).send(errorBody(statusCode, clientErrorCode(statusCode, err.code), clip(err.message), { cause: err.code }))
+    },
+    // What Node's HTTP parser refuses never reaches Fastify (headers too large, a malformed
+    // request line, a header timeout): answered here, in the same shape, before the socket closes.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return
+      const statusCode = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+      const message = statusCode === 431 ? 'The request headers are too large' : statusCode === 408 ? 'The request took too long to arrive' : 'The request is not valid HTTP'
+      writeRawError(socket, errorBody(statusCode, clientErrorCode(statusCode), message, err.code === undefined ? undefined : { cause: err.code }))
+      socket.destroy()
+    }
+  }
+}
+
+/** Answers on a socket no Fastify reply owns (a refused HTTP parse or WebSocket handshake). */
+function writeRawError (socket: Duplex, body: ErrorShape, headers: Record<string, string> = {}) {
+  if (!socket.writable) return
+  const text = JSON.stringify(body)
+  const lines = Object.entries({ ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)), connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  socket.write(`HTTP/1.1 ${body.statusCode} ${STATUS_CODES[body.statusCode] ?? 'Error'}\r\n${lines}\r\n${text}`)
+}
+
+/** Whether a serialized payload already is an error body (the error and not-found handlers wrote it). */
+function isErrorShape (payload: unknown): boolean {
+  return typeof payload === 'string' && payload.startsWith('{"success":false,"statusCode":')
+}
+
+/**
+ * Routes as patterns, so a path that exists for other methods answers 405 with Allow
+ * instead of 404. Filled by onRoute; ":param" matches one segment, "*" the rest.
+ */
+class RouteTable {
+  private readonly routes: { pattern: RegExp, methods: Set<string> }[] = []
+  add (url: string, methods: string[]) {
+    const source = url.split('/').map(part => part.startsWith(':') ? '[^/]+' : part === '*' ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('/')
+    const known = this.routes.find(r => r.pattern.source === `^${source}/?$`)
+    if (known !== undefined) { for (const m of methods) known.methods.add(m); return }
+    this.routes.push({ pattern: new RegExp(`^${source}/?$`), methods: new Set(methods) })
+  }
+
+  /** The methods a path answers to (empty when no route matches it). */
+  allowed (path: string): string[] {
+    const methods = new Set<string>()
+    for (const r of this.routes) if (r.pattern.test(path)) for (const m of r.methods) methods.add(m)
+    return [...methods].sort()
   }
 }
 
@@ -95,18 +148,36 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   const app = Fastify(fastifyOptions(config, opts)).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation !== undefined) {
-      const details = err.validation.map(v => ({ path: `${err.validationContext ?? ''}${v.instancePath}`, message: v.message ?? 'is invalid' }))
-      return reply.code(400).send(errorBody(400, 'R3SN_VALIDATION', err.message, details))
-    }
     const { body, retryAfterSeconds, log } = describeError(err, req.id)
     if (log === 'warn') req.log.warn({ err }, 'database unavailable')
     if (log === 'error') req.log.error({ err }, 'request failed')
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds))
     return reply.code(body.statusCode).send(body)
   })
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send(errorBody(404, 'R3SN_ROUTE_NOT_FOUND', `Route ${req.method} ${req.url.split('?')[0]} not found`)))
+
+  const routeTable = new RouteTable()
+  const websocketRoutes = new Set<string>()
+  app.addHook('onRoute', route => {
+    routeTable.add(route.url, Array.isArray(route.method) ? route.method : [route.method])
+    if ((route as { websocket?: boolean }).websocket === true) websocketRoutes.add(route.url)
+  })
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/'
+    const allowed = routeTable.allowed(path)
+    if (allowed.length > 0) {
+      return reply.code(405).header('allow', allowed.join(', '))
+        .send(errorBody(405, 'R3SN_METHOD_NOT_ALLOWED', `Route ${req.method} ${clip(path)} not found; ${clip(path)} answers ${allowed.join(', ')}`))
+    }
+    return reply.code(404).send(errorBody(404, 'R3SN_ROUTE_NOT_FOUND', `Route ${req.method} ${clip(path)} not found`))
+  })
+  // A last guard for answers that bypass both handlers (a plugin's bare reply.code(404).send(),
+  // such as a plain GET on a WebSocket route): every error leaves in the one shape.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode < 400 || isErrorShape(payload)) return payload
+    reply.removeHeader('content-length')
+    reply.type('application/json; charset=utf-8')
+    return JSON.stringify(shapeBareError(req.routeOptions.url, req.method, reply, websocketRoutes))
+  })
 
   // The plugin graph, in order. Each engine names what it depends on, so a wrong order fails at boot.
   app.register(db, { config })
@@ -123,7 +194,33 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(selfDebugging, { config })
   app.register(orchestrator, { config, faults: opts.faults })
   app.register(realtime, { config })
+  app.after(() => { shapeWebSocketRefusals(app) })
   app.register(openapi)
   app.register(routes)
   return app
+}
+
+/** The error body for an answer a plugin sent without one. */
+function shapeBareError (url: string | undefined, method: string, reply: FastifyReply, websocketRoutes: Set<string>): ErrorShape {
+  if (url !== undefined && websocketRoutes.has(url) && reply.statusCode === 404 && method === 'GET') {
+    // @fastify/websocket answers a plain GET on its routes with an empty 404.
+    reply.code(426).header('upgrade', 'websocket')
+    return errorBody(426, 'R3SN_UPGRADE_REQUIRED', `${url} is a WebSocket endpoint: send an upgrade request (Connection: Upgrade, Upgrade: websocket)`)
+  }
+  return errorBody(reply.statusCode, reply.statusCode >= 500 ? 'R3SN_INTERNAL' : clientErrorCode(reply.statusCode), STATUS_CODES[reply.statusCode] ?? 'Error')
+}
+
+/**
+ * The ws library refuses a bad handshake (a missing or malformed Sec-WebSocket-Key, an
+ * unsupported version) by writing text/html to the socket; with a wsClientError listener
+ * it leaves the answer to us.
+ */
+function shapeWebSocketRefusals (app: FastifyInstance) {
+  if (!app.hasDecorator('websocketServer')) return
+  app.websocketServer.on('wsClientError', (err: Error, socket: Duplex) => {
+    const statusCode = /method/i.test(err.message) ? 405 : 400
+    const headers: Record<string, string> = /Sec-WebSocket-Version/i.test(err.message) ? { 'sec-websocket-version': '13, 8' } : {}
+    writeRawError(socket, errorBody(statusCode, statusCode === 405 ? 'R3SN_METHOD_NOT_ALLOWED' : 'R3SN_BAD_UPGRADE', `WebSocket handshake refused: ${err.message}`), headers)
+    socket.destroy()
+  })
 }

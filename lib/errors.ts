@@ -44,24 +44,106 @@ export function isTransientDbError (err: unknown): boolean {
 export interface Described { body: ErrorShape, retryAfterSeconds?: number, log?: 'warn' | 'error' }
 
 /**
+ * Codes for the framework's own client errors (Fastify's FST_*, Node's HTTP parser, the
+ * WebSocket handshake), by status: a client sees only R3SN_* codes, whoever refused it.
+ */
+const CLIENT_CODES: Record<number, string> = {
+  400: 'R3SN_BAD_REQUEST',
+  401: 'R3SN_UNAUTHORIZED',
+  403: 'R3SN_FORBIDDEN',
+  404: 'R3SN_NOT_FOUND',
+  405: 'R3SN_METHOD_NOT_ALLOWED',
+  406: 'R3SN_NOT_ACCEPTABLE',
+  408: 'R3SN_REQUEST_TIMEOUT',
+  409: 'R3SN_CONFLICT',
+  411: 'R3SN_LENGTH_REQUIRED',
+  413: 'R3SN_BODY_TOO_LARGE',
+  414: 'R3SN_URI_TOO_LONG',
+  415: 'R3SN_UNSUPPORTED_MEDIA_TYPE',
+  422: 'R3SN_UNPROCESSABLE',
+  426: 'R3SN_UPGRADE_REQUIRED',
+  429: 'R3SN_RATE_LIMITED',
+  431: 'R3SN_HEADERS_TOO_LARGE'
+}
+
+/** Fastify codes whose meaning is narrower than their status. */
+const FASTIFY_CODES = new Map<string, string>([
+  ['FST_ERR_CTP_INVALID_JSON_BODY', 'R3SN_BAD_JSON'],
+  ['FST_ERR_CTP_EMPTY_JSON_BODY', 'R3SN_BAD_JSON'],
+  ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'R3SN_BAD_CONTENT_LENGTH'],
+  ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'R3SN_UNSUPPORTED_MEDIA_TYPE'],
+  ['FST_ERR_CTP_BODY_TOO_LARGE', 'R3SN_BODY_TOO_LARGE'],
+  ['FST_ERR_BAD_URL', 'R3SN_BAD_URL'],
+  ['FST_ERR_MAX_PARAM_LENGTH', 'R3SN_URI_TOO_LONG'],
+  ['FST_ERR_NOT_FOUND', 'R3SN_ROUTE_NOT_FOUND']
+])
+
+/** The R3SN code for a client error the framework raised (status in 400-499). */
+export function clientErrorCode (statusCode: number, frameworkCode?: string): string {
+  return (frameworkCode === undefined ? undefined : FASTIFY_CODES.get(frameworkCode)) ?? CLIENT_CODES[statusCode] ?? 'R3SN_BAD_REQUEST'
+}
+
+/** One failed schema rule as Ajv reports it (the fields used here). */
+export interface SchemaFailure { instancePath: string, keyword?: string, message?: string, params?: Record<string, unknown> }
+/** One entry of `details` of an R3SN_VALIDATION answer. */
+export interface ValidationDetail { path: string, message: string, keyword?: string, property?: string }
+
+/**
+ * Schema failures as details a client can act on: `path` points at the offending value
+ * (for an unknown or a missing property: that property, e.g. body/foo), and `property` names it.
+ */
+export function validationDetails (failures: readonly SchemaFailure[], context = ''): ValidationDetail[] {
+  return failures.map(f => {
+    const at = `${context}${f.instancePath}`
+    const keyword = typeof f.keyword === 'string' ? f.keyword : undefined
+    const message = f.message ?? 'is invalid'
+    const extra = f.params?.additionalProperty
+    if (keyword === 'additionalProperties' && typeof extra === 'string') {
+      return { path: `${at}/${extra}`, message: 'is not allowed (must NOT have additional properties)', keyword, property: extra }
+    }
+    const missing = f.params?.missingProperty
+    if (keyword === 'required' && typeof missing === 'string') {
+      return { path: `${at}/${missing}`, message: `is required (${message})`, keyword, property: missing }
+    }
+    return { path: at, message, ...(keyword === undefined ? {} : { keyword }) }
+  })
+}
+
+/** The text of a validation answer: each failure as "<path> <message>". */
+export function validationMessage (details: readonly ValidationDetail[]): string {
+  return details.map(d => `${d.path} ${d.message}`).join(', ')
+}
+
+/**
  * Shapes any thrown value for a client. Our own errors (code R3SN_*) are written for users and
- * keep their message at any status; database trouble is 503 when transient; anything else at
- * 5xx is internal: the client gets only an id to quote, and the original is logged once.
+ * keep their message at any status; schema failures are R3SN_VALIDATION with one detail each;
+ * database trouble is 503 when transient; the framework's client errors get an R3SN_* code
+ * (the original code in details); anything else at 5xx is internal: the client gets only an
+ * id to quote, and the original is logged once.
  */
 export function describeError (err: unknown, requestId: string): Described {
-  const e = (err ?? {}) as { code?: unknown, statusCode?: unknown, message?: unknown, details?: unknown }
+  const e = (err ?? {}) as { code?: unknown, statusCode?: unknown, message?: unknown, details?: unknown, validation?: unknown, validationContext?: unknown }
   const code = typeof e.code === 'string' ? e.code : undefined
   if (code?.startsWith('R3SN_') === true) {
     const statusCode = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500
     return { body: errorBody(statusCode, code, String(e.message), e.details), ...(statusCode === 503 ? { retryAfterSeconds: 5 } : {}) }
+  }
+  if (Array.isArray(e.validation)) {
+    const details = validationDetails(e.validation as SchemaFailure[], typeof e.validationContext === 'string' ? e.validationContext : '')
+    return { body: errorBody(400, 'R3SN_VALIDATION', details.length > 0 ? validationMessage(details) : String(e.message), details) }
   }
   if (isTransientDbError(err)) {
     return { body: errorBody(503, 'R3SN_UNAVAILABLE', 'The database cannot take this request right now; try again shortly'), retryAfterSeconds: 5, log: 'warn' }
   }
   const statusCode = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 500
   if (statusCode < 500 && !(err instanceof MongoError)) {
-    // Fastify's own client errors (FST_*: a bad content type, a body too large...).
-    return { body: errorBody(statusCode, code ?? 'R3SN_ERROR', String(e.message)) }
+    // Fastify's own client errors (FST_*: a bad content type, a body too large...) and other libraries'.
+    return { body: errorBody(statusCode, clientErrorCode(statusCode, code), clip(String(e.message)), code === undefined ? undefined : { cause: code }) }
   }
   return { body: errorBody(500, 'R3SN_INTERNAL', `Internal error; quote request id ${requestId}`, { requestId }), log: 'error' }
+}
+
+/** Framework messages may quote the request (a whole URL); a client needs no more than a line of it. */
+export function clip (text: string, max = 300): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`
 }

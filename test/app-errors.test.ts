@@ -2,6 +2,8 @@ import t, { type Test } from 'tap'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import net from 'node:net'
+import { STATUS_CODES } from 'node:http'
 import pg from 'pg'
 import { build, caller, eventually } from './helper.js'
 import { wsConnect } from './fixtures/ws-client.js'
@@ -67,4 +69,102 @@ t.test('a database error that is not transient is a 500 with a request id, never
     body: { success: false, statusCode: 500, code: 'R3SN_INTERNAL', error: 'Internal Server Error', message: 'Internal error; quote request id req-1', details: { requestId: 'req-1' } },
     log: 'error'
   })
+})
+
+/** Sends bytes as they are (for requests fetch will not make) and reads the whole answer until the server closes. */
+function rawHttp (baseUrl: string, request: string): Promise<{ status: number, headers: string, body: any }> {
+  const { hostname, port } = new URL(baseUrl)
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.end(request))
+    let text = ''
+    socket.on('data', chunk => { text += chunk.toString() })
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n', 2)
+      resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]), headers: head, body: JSON.parse(body) })
+    })
+  })
+}
+
+const shape = (statusCode: number, code: string) => ({ success: false, statusCode, code, error: STATUS_CODES[statusCode], message: String })
+
+t.test("the framework's own refusals answer in the one error shape with an R3SN_* code", async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const auth = { authorization: `Bearer ${adminKey}` }
+  const json = { ...auth, 'content-type': 'application/json' }
+  const answer = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, init)
+    return { status: res.status, headers: res.headers, body: await res.json() as any }
+  }
+
+  const longId = await answer(`/api/workflows/${'a'.repeat(201)}`, { headers: auth })
+  t.match(longId, { status: 414, body: { ...shape(414, 'R3SN_URI_TOO_LONG'), details: { cause: 'FST_ERR_MAX_PARAM_LENGTH' } } }, '414: a path segment longer than any id')
+  t.ok(longId.body.message.length < 400, 'the message quotes only the start of the path')
+  t.match(await answer(`/api/workflows/${'a'.repeat(200)}`, { headers: auth }), { status: 404, body: shape(404, 'R3SN_NOT_FOUND') }, 'the longest id a schema accepts is looked up')
+
+  t.match(await rawHttp(baseUrl, 'GET /api/workflows/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+    { status: 400, body: { ...shape(400, 'R3SN_BAD_URL'), details: { cause: 'FST_ERR_BAD_URL' } } }, '400: a URL that cannot be decoded')
+  t.match(await rawHttp(baseUrl, `GET /api/workflows HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`),
+    { status: 431, body: { ...shape(431, 'R3SN_HEADERS_TOO_LARGE'), details: { cause: 'HPE_HEADER_OVERFLOW' } } }, '431: headers over the limit (refused by the HTTP parser)')
+  t.match(await rawHttp(baseUrl, 'NOT-HTTP\r\n\r\n'), { status: 400, body: shape(400, 'R3SN_BAD_REQUEST') }, '400: not HTTP at all')
+
+  const wrongMethod = await answer('/api/workflows', { method: 'PATCH', headers: auth })
+  t.match(wrongMethod, { status: 405, body: shape(405, 'R3SN_METHOD_NOT_ALLOWED') }, '405: the path exists for other methods')
+  t.equal(wrongMethod.headers.get('allow'), 'GET, HEAD, POST')
+  t.match(await answer(`/api/workflows/wf_1/hook/rotate`, { method: 'DELETE', headers: auth }), { status: 405, body: { message: /answers POST/ } })
+  t.match(await answer('/api/nope', { headers: auth }), { status: 404, body: shape(404, 'R3SN_ROUTE_NOT_FOUND') })
+
+  t.match(await answer('/api/workflows', { method: 'POST', headers: json, body: JSON.stringify({ name: 'x'.repeat(1_100_000) }) }),
+    { status: 413, body: { ...shape(413, 'R3SN_BODY_TOO_LARGE'), details: { cause: 'FST_ERR_CTP_BODY_TOO_LARGE' } } })
+  t.match(await answer('/api/workflows', { method: 'POST', headers: { ...auth, 'content-type': 'application/xml' }, body: '<a/>' }),
+    { status: 415, body: { ...shape(415, 'R3SN_UNSUPPORTED_MEDIA_TYPE'), details: { cause: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' } } })
+  t.match(await answer('/api/workflows', { method: 'POST', headers: json, body: '{"name":' }), { status: 400, body: shape(400, 'R3SN_BAD_JSON') })
+  t.match(await answer('/api/workflows', { method: 'POST', headers: json, body: '' }), { status: 400, body: shape(400, 'R3SN_BAD_JSON') })
+  t.match(await answer('/api/workflows', { method: 'POST', headers: json, body: '{"name":"w","__proto__":{"admin":true}}' }), { status: 400, body: shape(400, 'R3SN_BAD_JSON') })
+})
+
+t.test('a refused WebSocket upgrade answers in the error shape', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const upgrade = (headers: string) => rawHttp(baseUrl, `GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${headers}\r\n`)
+  const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+
+  const plain = await fetch(`${baseUrl}/ws`)
+  t.equal(plain.status, 426, 'a plain GET /ws is told to upgrade')
+  t.equal(plain.headers.get('upgrade'), 'websocket')
+  t.match(await plain.json(), shape(426, 'R3SN_UPGRADE_REQUIRED'))
+
+  t.match(await upgrade(`Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n`), { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Key/ } }, 'a malformed key')
+  const version = await upgrade(`Sec-WebSocket-Version: 99\r\n${key}`)
+  t.match(version, { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Version/ } }, 'an unsupported version')
+  t.match(version.headers, /sec-websocket-version: 13, 8/i, 'names the versions it speaks')
+  t.match(await upgrade(`Sec-WebSocket-Version: 13\r\n${key}Authorization: Bearer not-a-key\r\n`), { status: 401, body: shape(401, 'R3SN_UNAUTHORIZED') }, 'a bad API key')
+
+  const ws = await wsConnect(baseUrl, adminKey)
+  await ws.waitFor(f => f.event === 'auth:ok')
+  ws.ws.close()
+  t.pass('a good upgrade still opens')
+})
+
+t.test('a validation failure names the offending field in its message and details', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  const extra = await call('POST', '/api/keys', { user: 'ok', foo: 1 })
+  t.match(extra, { status: 400, body: { ...shape(400, 'R3SN_VALIDATION'), message: 'body/foo is not allowed (must NOT have additional properties)' } })
+  t.same(extra.body.details, [{ path: 'body/foo', message: 'is not allowed (must NOT have additional properties)', keyword: 'additionalProperties', property: 'foo' }])
+
+  const nested = await call('POST', '/api/workflows', { name: 'w', steps: [{ id: 'a', type: 'transform', expression: '1', colour: 'red' }] })
+  t.match(nested, { status: 400, body: { code: 'R3SN_VALIDATION', message: /colour/ } }, 'a nested unknown field is named too')
+  t.ok((nested.body.details as { property?: string, path: string }[]).some(d => d.property === 'colour' && d.path.startsWith('body/steps/0')), JSON.stringify(nested.body.details))
+
+  const missing = await call('POST', '/api/credentials', { type: 'http', data: { token: 't' } })
+  t.match(missing, { status: 400, body: { message: "body/name is required (must have required property 'name')", details: [{ path: 'body/name', keyword: 'required', property: 'name' }] } })
+})
+
+t.test('describeError gives framework and library client errors an R3SN_* code', async t => {
+  t.match(describeError(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), 'r').body,
+    { statusCode: 415, code: 'R3SN_UNSUPPORTED_MEDIA_TYPE', details: { cause: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' } })
+  t.match(describeError(Object.assign(new Error('nope'), { statusCode: 409 }), 'r').body, { statusCode: 409, code: 'R3SN_CONFLICT' }, 'no code at all')
+  t.match(describeError(Object.assign(new Error('odd'), { statusCode: 418, code: 'SOME_LIB' }), 'r').body, { statusCode: 418, code: 'R3SN_BAD_REQUEST', details: { cause: 'SOME_LIB' } })
+  t.match(describeError(Object.assign(new Error('x'), { validation: [{ instancePath: '/a', keyword: 'type', message: 'must be string', params: {} }], validationContext: 'body' }), 'r').body,
+    { statusCode: 400, code: 'R3SN_VALIDATION', message: 'body/a must be string', details: [{ path: 'body/a', message: 'must be string' }] })
 })
