@@ -38,6 +38,8 @@ export const EnvSchema = Type.Object({
   R3SN_LLM_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 10, description: 'Retries of an LLM call answered 429 or 5xx (exponential backoff, Retry-After honoured).' }),
   R3SN_LLM_TIMEOUT_MS: Type.Integer({ default: 60000, minimum: 100, description: 'Timeout of one LLM call.' }),
   R3SN_SLACK_BASE_URL: Type.String({ default: 'https://slack.com/api', pattern: '^https?://', description: 'Base URL of the Slack Web API used by slack.postMessage.' }),
+  R3SN_SANDBOX_WORKERS: Type.Integer({ default: 0, minimum: 0, maximum: 256, description: 'Worker threads that run plugin code, off the event loop (0: one per CPU core but one, at least 1). Each takes up to 4 runs at once, interleaved at their awaits.' }),
+  R3SN_SANDBOX_MAX_QUEUE: Type.Integer({ default: 1000, minimum: 0, description: 'Plugin runs that may wait, in order, for a free sandbox worker; past this a run fails at once with R3SN_SANDBOX_BUSY (503, retryable).' }),
   R3SN_PLUGIN_REPAIR_ROUNDS: Type.Integer({ default: 2, minimum: 0, maximum: 10, description: 'Times a generated plugin that fails its sandbox checks is sent back to the LLM with the failures before it is refused.' }),
   R3SN_LEARN_REUSE_PLANS: Type.Boolean({ default: true, description: 'Answer a repeated prompt with its proven plan instead of a planning call.' }),
   R3SN_LEARN_MIN_SUCCESSES: Type.Integer({ default: 1, minimum: 1, description: 'Successful runs a plan needs before it is reused.' }),
@@ -86,6 +88,8 @@ export interface Config {
   llmMaxRetries: number
   llmTimeoutMs: number
   slackBaseUrl: string
+  sandboxWorkers: number
+  sandboxMaxQueue: number
   pluginRepairRounds: number
   learnReusePlans: boolean
   learnMinSuccesses: number
@@ -156,6 +160,8 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     llmMaxRetries: e.R3SN_LLM_MAX_RETRIES,
     llmTimeoutMs: e.R3SN_LLM_TIMEOUT_MS,
     slackBaseUrl: e.R3SN_SLACK_BASE_URL.replace(/\/+$/, ''),
+    sandboxWorkers: e.R3SN_SANDBOX_WORKERS,
+    sandboxMaxQueue: e.R3SN_SANDBOX_MAX_QUEUE,
     pluginRepairRounds: e.R3SN_PLUGIN_REPAIR_ROUNDS,
     learnReusePlans: e.R3SN_LEARN_REUSE_PLANS,
     learnMinSuccesses: e.R3SN_LEARN_MIN_SUCCESSES,

@@ -1,13 +1,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import {
-  newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC,
-  type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule
-} from 'quickjs-emscripten'
+import { availableParallelism } from 'node:os'
+import { Worker } from 'node:worker_threads'
 import type { Config } from '../config.js'
-import { checkEgress, credentialHeaders, egressDispatcher, HEADER_NAME, HEADER_VALUE, setHeader } from '../engines/integrations/http.js'
 import { StepError } from '../engines/runtime/steps.js'
 
 export interface SandboxLimits {
@@ -39,62 +37,46 @@ export interface SandboxRun {
 export interface SandboxResult { output: unknown, durationMs: number, cpuMs: number, fetches: number, logs: string[] }
 
 export type SandboxErrorCode = 'R3SN_PLUGIN_COMPILE' | 'R3SN_PLUGIN_EXPORT' | 'R3SN_PLUGIN_ERROR' | 'R3SN_SANDBOX_CPU' | 'R3SN_SANDBOX_MEMORY' |
-  'R3SN_SANDBOX_OUTPUT' | 'R3SN_SANDBOX_TIMEOUT' | 'R3SN_EGRESS_DENIED' | 'R3SN_BAD_INPUT'
-
-/** A failed sandbox run. Only a timeout is retryable: a slow server may answer next time, the same code hits the same limit again. */
-export class SandboxError extends StepError {
-  declare readonly code: SandboxErrorCode
-  constructor (message: string, code: SandboxErrorCode) {
-    super(message, code, code === 'R3SN_SANDBOX_TIMEOUT')
-    this.name = 'SandboxError'
-  }
-}
-
-// The emscripten build declares a 16 MiB memory (about 11 MiB of it free heap); it refuses a smaller one.
-const BASE_PAGES = 256
-const PAGE_BYTES = 65536
-// The wasm frames live on Node's own stack: past roughly 1 MiB of QuickJS stack V8 overflows first and the host throws.
-const MAX_STACK_BYTES = 256 * 1024
-const MAX_IDLE_MODULES = 4
-// An instance whose heap grew past this keeps that memory committed; it is dropped rather than pooled.
-const MAX_POOLED_BYTES = 64 * 1024 * 1024
-const MAX_FETCHES = 100
-const MAX_RESPONSE_BYTES = 5 * 1024 * 1024
-const MAX_LOG_LINES = 100
-const MAX_LOG_CHARS = 1000
-const MAX_STACK_CHARS = 2000
+  'R3SN_SANDBOX_OUTPUT' | 'R3SN_SANDBOX_TIMEOUT' | 'R3SN_SANDBOX_BUSY' | 'R3SN_EGRESS_DENIED' | 'R3SN_BAD_INPUT'
 
 /**
- * Runs inside every context before the plugin. It holds JSON and the host functions in a
- * closure, so the plugin sees only `ctx` and cannot swap JSON.parse under the host.
+ * A failed sandbox run. Only a timeout and a full queue are retryable: a slow server may answer
+ * next time and a busy pool may have room, the same code hits the same limit again.
  */
-const BOOTSTRAP = `(hostFetch, hostLog) => {
-  'use strict'
-  const { parse, stringify } = JSON
-  const { keys, freeze } = Object
-  const text = v => {
-    if (typeof v === 'string') return v
-    try { const s = stringify(v); return s === undefined ? String(v) : s } catch { return String(v) }
+export class SandboxError extends StepError {
+  declare readonly code: SandboxErrorCode
+  /** The HTTP status when the error reaches a client: 503 for a full queue (a plugin's own failures are not HTTP errors). */
+  readonly statusCode: number | undefined
+  constructor (message: string, code: SandboxErrorCode) {
+    super(message, code, code === 'R3SN_SANDBOX_TIMEOUT' || code === 'R3SN_SANDBOX_BUSY')
+    this.name = 'SandboxError'
+    this.statusCode = code === 'R3SN_SANDBOX_BUSY' ? 503 : undefined
   }
-  const ctx = freeze({
-    fetch: async (url, init) => {
-      const res = parse(await hostFetch(stringify({ url: String(url), init: init ?? {} })))
-      let json = null
-      try { json = parse(res.body) } catch {}
-      return { status: res.status, headers: res.headers, body: res.body, json }
-    },
-    log: (...args) => { hostLog(args.map(text).join(' ').slice(0, ${MAX_LOG_CHARS})) }
-  })
-  return freeze({
-    call: async (fn, input) => fn(parse(input), ctx),
-    encode: value => value === undefined ? 'null' : stringify(value),
-    exports: ns => stringify(keys(ns).filter(k => typeof ns[k] === 'function'))
-  })
-}`
-
-function byteSize (n: number): string {
-  return n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : n >= 1024 ? `${+(n / 1024).toFixed(1)} KiB` : `${n} bytes`
 }
+
+// ---- what crosses between the main thread and a worker (plugins/sandbox-worker.ts) ----
+
+export interface WorkerInit { wasmModule: object, allowedHosts: string[] }
+interface TaskFields { id: number, code: string, limits: SandboxLimits, egress: string[], credential?: Record<string, string>, cancelled: SharedArrayBuffer }
+export type WorkerTask = TaskFields & ({ kind: 'run', action: string, input: string } | { kind: 'exports' })
+export type ToWorker = (WorkerTask & { type: 'run' }) | { type: 'abort', id: number }
+/** A run's result with its output still JSON text (parsed on the main thread). */
+export interface WireResult { output: string, durationMs: number, cpuMs: number, fetches: number, logs: string[] }
+export type WireError = { kind: 'sandbox', code: SandboxErrorCode, message: string } | { kind: 'aborted' } | { kind: 'error', name: string, message: string, stack?: string }
+type NewTask = WorkerTask extends infer T ? T extends WorkerTask ? Omit<T, 'id' | 'cancelled'> : never : never
+type FromWorker = { type: 'ready' } | { type: 'beat' } | { type: 'done', id: number, ok: true, result: WireResult } | { type: 'done', id: number, ok: false, error: WireError }
+
+/** Runs a worker interleaves at their await points; a run that computes holds the thread until its next await. */
+export const RUNS_PER_WORKER = 4
+/**
+ * A worker silent (no heartbeat) for longer than the CPU budgets of all its runs plus this is
+ * stuck in something QuickJS's interrupt handler does not reach: it is terminated and replaced.
+ */
+const STUCK_GRACE_MS = 5000
+const WATCHDOG_MS = 1000
+
+// lib is ES2023 without DOM, so the WebAssembly global has no types here; this is all we use of it.
+const wasm = (globalThis as unknown as { WebAssembly: { compile (bytes: Uint8Array): Promise<object> } }).WebAssembly
 
 /** Where the release-sync wasm file is, found from quickjs-emscripten (which depends on it). */
 function wasmPath (): string {
@@ -102,385 +84,105 @@ function wasmPath (): string {
   return createRequire(require.resolve('quickjs-emscripten/package.json')).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')
 }
 
-type Phase = 'load' | 'run' | 'output'
-
-// lib is ES2023 without DOM, so the WebAssembly global has no types here; this is all we use of it.
-interface WasmApi {
-  compile (bytes: Uint8Array): Promise<object>
-  Memory: new (descriptor: { initial: number, maximum: number }) => object
-  RuntimeError: new () => Error
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly
-
-interface Dumped { name?: string, message?: string, stack?: string }
-
-/** An error thrown inside QuickJS, read out as plain data. */
-function describe (value: unknown): { name: string, message: string, stack: string } {
-  if (value !== null && typeof value === 'object' && 'message' in value) {
-    const e = value as Dumped
-    // The bootstrap's frames are the host's business, not the plugin author's.
-    const stack = String(e.stack ?? '').split('\n').filter(l => !l.includes('r3sn:bootstrap')).join('\n')
-    return { name: String(e.name ?? 'Error'), message: String(e.message), stack: stack.slice(0, MAX_STACK_CHARS).trimEnd() }
-  }
-  let text: string
-  try { text = JSON.stringify(value) ?? String(value) } catch { text = String(value) }
-  return { name: 'thrown value', message: text.slice(0, MAX_STACK_CHARS), stack: '' }
-}
-
-/** A fetch that failed on the host side: it rejects inside the plugin with this name and message. */
-class FetchFailure extends Error {
-  override name = 'FetchError'
-}
-
 /**
- * One run: a fresh QuickJS runtime and context on a wasm instance the run has to itself.
- * Everything QuickJS allocates for the run is disposed in `close()`.
+ * A worker thread on plugins/sandbox-worker: the compiled file next to this one under dist/,
+ * or, when this file runs as TypeScript (tsx: tests, dev), the .ts source with tsx's loader
+ * registered inside the worker (Node 20 does not pass the parent's module hooks to workers).
  */
-class Session {
-  readonly runtime: QuickJSRuntime
-  readonly context: QuickJSContext
-  readonly logs: string[] = []
-  fetches = 0
-  cpuMs = 0
-  /** After an out-of-memory or a host exception the wasm instance is not reused. */
-  tainted = false
-  /** The first refused fetch; a run that then fails reports R3SN_EGRESS_DENIED with it. */
-  denied: string | undefined
-  private droppedLogs = 0
-  private sliceStart: number | undefined
-  private stop: 'cpu' | 'timeout' | 'abort' | undefined
-  private readonly deadline: number
-  private readonly owned: QuickJSHandle[] = []
-  private readonly inFlight = new Map<QuickJSDeferredPromise, string>()
-  private readonly completions: (() => void)[] = []
-  private readonly controller = new AbortController()
-  private wake: (() => void) | undefined
-  private readonly onAbort = () => this.wake?.()
-  private closed = false
-  private helpers: QuickJSHandle | undefined
+function startWorker (workerData: WorkerInit): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sandbox-worker.js', import.meta.url), { workerData })
+  const source = new URL('./sandbox-worker.ts', import.meta.url).href
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(tsx => { tsx.register(); return import(${JSON.stringify(source)}) })`
+  return new Worker(boot, { eval: true, workerData })
+}
 
-  constructor (module: QuickJSWASMModule, readonly req: Omit<SandboxRun, 'code' | 'action' | 'input'>, private readonly allowedHosts: string[], readonly started: number) {
-    this.deadline = started + req.limits.timeoutMs
-    this.runtime = module.newRuntime()
-    this.runtime.setMemoryLimit(req.limits.memoryBytes)
-    this.runtime.setMaxStackSize(MAX_STACK_BYTES)
-    this.runtime.setInterruptHandler(() => this.shouldInterrupt())
-    this.context = this.runtime.newContext()
-    req.signal?.addEventListener('abort', this.onAbort)
-  }
+/** The pool size R3SN_SANDBOX_WORKERS asks for: 0 means one per core but one (the event loop keeps a core), at least 1. */
+export function sandboxPoolSize (configured: number): number {
+  return configured > 0 ? configured : Math.max(1, availableParallelism() - 1)
+}
 
-  private shouldInterrupt (): boolean {
-    if (this.stop !== undefined) return true
-    const now = performance.now()
-    if (this.sliceStart !== undefined && this.cpuMs + now - this.sliceStart > this.req.limits.cpuMs) this.stop = 'cpu'
-    else if (now > this.deadline) this.stop = 'timeout'
-    else if (this.req.signal?.aborted === true) this.stop = 'abort'
-    return this.stop !== undefined
-  }
+interface Task {
+  id: number
+  message: ToWorker & { type: 'run' }
+  limits: SandboxLimits
+  label: string
+  signal: AbortSignal | undefined
+  cancelled: Int32Array
+  queuedAt: number
+  resolve: (result: WireResult) => void
+  reject: (err: unknown) => void
+  onAbort?: () => void
+  /** Set once the caller has been answered (a cancelled run keeps its worker slot until the worker lets go). */
+  settled: boolean
+}
 
-  /** Runs fn inside QuickJS and charges its time to the CPU budget. */
-  slice<T> (fn: () => T): T {
-    this.sliceStart = performance.now()
-    try {
-      return fn()
-    } finally {
-      this.cpuMs += performance.now() - this.sliceStart
-      this.sliceStart = undefined
-    }
-  }
+interface PoolWorker {
+  thread: Worker
+  tasks: Map<number, Task>
+  ready: Promise<void>
+  heardAt: number
+  retired: boolean
+}
 
-  own (handle: QuickJSHandle): QuickJSHandle {
-    this.owned.push(handle)
-    return handle
-  }
-
-  /** The run's limits and cancellation, checked between slices. */
-  checkStop (): void {
-    const now = performance.now()
-    if (this.stop === undefined) {
-      if (this.req.signal?.aborted === true) this.stop = 'abort'
-      else if (now >= this.deadline) this.stop = 'timeout'
-      else if (this.cpuMs > this.req.limits.cpuMs) this.stop = 'cpu'
-    }
-    if (this.stop !== undefined) throw this.stopError()
-  }
-
-  private stopError (): unknown {
-    const { limits } = this.req
-    if (this.stop === 'abort') return this.req.signal?.reason
-    if (this.stop === 'cpu') return new SandboxError(`the plugin used more than its ${limits.cpuMs} ms of CPU time (an endless loop?)`, 'R3SN_SANDBOX_CPU')
-    const waiting = [...new Set(this.inFlight.values())]
-    return new SandboxError(`the run exceeded its ${limits.timeoutMs} ms wall-clock limit${waiting.length > 0 ? ` while waiting for ${waiting.join(', ')}` : ''}`, 'R3SN_SANDBOX_TIMEOUT')
-  }
-
-  /**
-   * An exception from the host side of the wasm (V8's own stack limit, a trap, a heap too full
-   * for the host to copy a string in) leaves the instance unusable: it is not reused.
-   */
-  explainHostFailure (err: unknown): unknown {
-    if (err instanceof SandboxError || (this.req.signal?.aborted === true && err === this.req.signal.reason)) return err
-    this.tainted = true
-    if (err instanceof RangeError && /call stack/i.test(err.message)) return new SandboxError('the plugin overflowed the host\'s call stack (endless recursion?)', 'R3SN_SANDBOX_MEMORY')
-    if (err instanceof HeapExhausted || err instanceof wasm.RuntimeError) {
-      return new SandboxError(`the plugin ran out of memory (limit ${byteSize(this.req.limits.memoryBytes)}): ${(err as Error).message}`, 'R3SN_SANDBOX_MEMORY')
-    }
-    return err
-  }
-
-  /** Turns an exception from QuickJS (the handle is consumed) into the error the run ends with. */
-  fail (handle: QuickJSHandle, phase: Phase, action?: string): unknown {
-    const err = describe(this.context.dump(handle))
-    handle.dispose()
-    if (this.stop !== undefined) return this.stopError()
-    if (/out of memory/i.test(err.message)) {
-      this.tainted = true
-      return new SandboxError(`the plugin ran out of memory (limit ${byteSize(this.req.limits.memoryBytes)})`, 'R3SN_SANDBOX_MEMORY')
-    }
-    if (err.name === 'InternalError' && /stack overflow/i.test(err.message)) {
-      return new SandboxError(`the plugin overflowed its ${byteSize(MAX_STACK_BYTES)} call stack (endless recursion?)`, 'R3SN_SANDBOX_MEMORY')
-    }
-    if (phase === 'output') return new SandboxError(`the output of ${action ?? 'the action'} is not JSON: ${err.name}: ${err.message}`, 'R3SN_SANDBOX_OUTPUT')
-    const detail = `${err.name}: ${err.message}${err.stack === '' ? '' : `\n${err.stack}`}`
-    if (phase === 'load' && (err.name === 'SyntaxError' || /could not load module/.test(err.message))) {
-      return new SandboxError(`the plugin does not compile: ${detail}${/could not load module/.test(err.message) ? '\n(the sandbox provides no modules to import)' : ''}`, 'R3SN_PLUGIN_COMPILE')
-    }
-    if (this.denied !== undefined) {
-      return new SandboxError(this.denied === err.message ? this.denied : `${this.denied} (the plugin then failed with ${err.name}: ${err.message})`, 'R3SN_EGRESS_DENIED')
-    }
-    return new SandboxError(phase === 'load' ? `the plugin threw while loading: ${detail}` : `the plugin's ${action ?? 'action'} threw ${detail}`, 'R3SN_PLUGIN_ERROR')
-  }
-
-  /** The bootstrap's helpers (call, encode, exports), with ctx.fetch and ctx.log wired to the host. */
-  boot (): QuickJSHandle {
-    const { context } = this
-    const fetchFn = this.own(context.newFunction('fetch', spec => this.startFetch(context.getString(spec))))
-    const logFn = this.own(context.newFunction('log', line => { this.log(context.getString(line)) }))
-    const factory = this.slice(() => context.evalCode(BOOTSTRAP, 'r3sn:bootstrap', { type: 'global', strict: true }))
-    if (factory.error !== undefined) throw this.fail(factory.error, 'run')
-    this.own(factory.value)
-    const helpers = this.slice(() => context.callFunction(factory.value, context.undefined, fetchFn, logFn))
-    if (helpers.error !== undefined) throw this.fail(helpers.error, 'run')
-    this.helpers = this.own(helpers.value)
-    return helpers.value
-  }
-
-  /** Calls helpers[name](...args) inside QuickJS; the result handle is owned by the session. */
-  callHelper (name: string, args: QuickJSHandle[], phase: Phase, action?: string): QuickJSHandle {
-    const helpers = this.helpers as QuickJSHandle
-    const fn = this.own(this.context.getProp(helpers, name))
-    const result = this.slice(() => this.context.callFunction(fn, this.context.undefined, ...args))
-    if (result.error !== undefined) throw this.fail(result.error, phase, action)
-    return this.own(result.value)
-  }
-
-  /** Evaluates the plugin module and returns its namespace. */
-  async load (code: string): Promise<QuickJSHandle> {
-    const result = this.slice(() => this.context.evalCode(code, 'plugin.js', { type: 'module', strict: true }))
-    if (result.error !== undefined) throw this.fail(result.error, 'load')
-    // A module with top-level await evaluates to a promise of its namespace.
-    return this.settle(this.own(result.value), 'load')
-  }
-
-  /**
-   * Drives QuickJS until the promise settles: applies finished host work, runs pending
-   * jobs, and otherwise waits (not counted as CPU) for a fetch, the deadline or cancellation.
-   */
-  async settle (promise: QuickJSHandle, phase: Phase, action?: string): Promise<QuickJSHandle> {
-    for (;;) {
-      this.slice(() => {
-        for (let done = this.completions.shift(); done !== undefined; done = this.completions.shift()) done()
-        const jobs = this.runtime.executePendingJobs()
-        if (jobs.error !== undefined) throw this.fail(jobs.error, phase, action)
-      })
-      const state = this.context.getPromiseState(promise)
-      if (state.type === 'fulfilled') return state.notAPromise === true ? promise : this.own(state.value)
-      if (state.type === 'rejected') throw this.fail(state.error, phase, action)
-      this.checkStop()
-      if (this.inFlight.size === 0 && this.completions.length === 0) {
-        throw new SandboxError(phase === 'load'
-          ? 'the plugin module never finishes loading: its top-level await waits for something nothing will resolve'
-          : `the plugin's ${action ?? 'action'} never settles: it awaits something nothing will resolve`, 'R3SN_PLUGIN_ERROR')
-      }
-      if (this.completions.length === 0) {
-        await new Promise<void>(resolve => {
-          const timer = setTimeout(resolve, Math.max(0, this.deadline - performance.now()))
-          this.wake = () => { clearTimeout(timer); resolve() }
-        })
-      }
-      this.wake = undefined
-      this.checkStop()
-    }
-  }
-
-  private log (line: string): void {
-    if (this.logs.length < MAX_LOG_LINES) this.logs.push(line.slice(0, MAX_LOG_CHARS))
-    else this.droppedLogs++
-  }
-
-  /** ctx.fetch's host side: returns the QuickJS promise at once and settles it when the host work ends. */
-  private startFetch (spec: string): QuickJSHandle {
-    const deferred = this.context.newPromise()
-    let host = 'an invalid URL'
-    const work = (async () => {
-      const { url: text, init } = JSON.parse(spec) as { url: string, init: Record<string, unknown> }
-      if (++this.fetches > MAX_FETCHES) throw new FetchFailure(`ctx.fetch: a run may make at most ${MAX_FETCHES} requests`)
-      let url: URL
-      try { url = new URL(text) } catch { throw new FetchFailure(`ctx.fetch: invalid URL ${JSON.stringify(text.slice(0, 200))}`) }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new FetchFailure(`ctx.fetch: only http and https URLs can be fetched, not ${url.protocol}`)
-      host = url.host
-      await this.checkHost(url)
-      return this.exchange(url, init)
-    })()
-    this.inFlight.set(deferred, host)
-    work.then(
-      answer => this.complete(deferred, () => {
-        const text = this.context.newString(JSON.stringify(answer))
-        deferred.resolve(text)
-        text.dispose()
-      }),
-      (err: Error) => this.complete(deferred, () => {
-        const error = this.context.newError({ name: err.name === 'EgressDenied' ? err.name : 'FetchError', message: err.message })
-        deferred.reject(error)
-        error.dispose()
-      }))
-    return deferred.handle
-  }
-
-  /** Queues a settled fetch for the next slice; after the run has ended it is dropped. */
-  private complete (deferred: QuickJSDeferredPromise, settle: () => void): void {
-    if (this.closed) return
-    this.completions.push(() => {
-      try {
-        settle()
-      } finally {
-        this.inFlight.delete(deferred)
-        deferred.dispose()
-      }
-    })
-    this.wake?.()
-  }
-
-  /** The plugin's egress allowlist first, then the operator's policy (private addresses need R3SN_HTTP_ALLOWED_HOSTS). */
-  private async checkHost (url: URL): Promise<void> {
-    const hostname = url.hostname.toLowerCase()
-    const bare = hostname.replace(/^\[|\]$/g, '')
-    const port = url.port === '' ? (url.protocol === 'https:' ? '443' : '80') : url.port
-    const egress = this.req.egress.map(h => h.trim().toLowerCase())
-    const listed = [hostname, bare, `${hostname}:${port}`, `${bare}:${port}`].some(h => egress.includes(h))
-    if (!listed) {
-      this.denied ??= `ctx.fetch: ${bare} is not in the plugin's egress allowlist (${egress.length === 0 ? 'empty' : egress.join(', ')})`
-      throw Object.assign(new FetchFailure(this.denied), { name: 'EgressDenied' })
-    }
-    try {
-      await checkEgress(url, this.allowedHosts)
-    } catch (err) {
-      if (!(err instanceof StepError) || err.code !== 'R3SN_EGRESS_DENIED') throw new FetchFailure(`ctx.fetch: ${(err as Error).message}`)
-      this.denied ??= `ctx.fetch: ${bare} is refused by the server's egress policy: ${err.message}`
-      throw Object.assign(new FetchFailure(this.denied), { name: 'EgressDenied' })
-    }
-  }
-
-  private async exchange (url: URL, init: Record<string, unknown>) {
-    const headers: Record<string, string> = {}
-    if (init.headers !== undefined) {
-      if (init.headers === null || typeof init.headers !== 'object' || Array.isArray(init.headers)) throw new FetchFailure('ctx.fetch: headers must be an object of strings')
-      for (const [k, v] of Object.entries(init.headers)) {
-        if (typeof v !== 'string' || !HEADER_NAME.test(k) || !HEADER_VALUE.test(v)) throw new FetchFailure(`ctx.fetch: header ${JSON.stringify(k.slice(0, 100))} must be a valid name with a string value`)
-        setHeader(headers, k, v)
-      }
-    }
-    let body: string | undefined
-    if (init.body !== undefined && init.body !== null) {
-      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
-      if (typeof init.body !== 'string' && !Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
-    }
-    if (init.credential === true) {
-      if (this.req.credential === undefined) throw new FetchFailure('ctx.fetch: credential: true, but this run has no credential')
-      // The credential overrides headers of the same name the plugin set.
-      for (const [k, v] of Object.entries(credentialHeaders(this.req.credential, 'ctx.fetch'))) setHeader(headers, k, v)
-    }
-    const method = typeof init.method === 'string' ? init.method.toUpperCase() : 'GET'
-    const remaining = Math.max(1, this.deadline - performance.now())
-    const own = typeof init.timeoutMs === 'number' && init.timeoutMs > 0 && init.timeoutMs < remaining ? init.timeoutMs : undefined
-    // Past the run's own deadline the run fails with R3SN_SANDBOX_TIMEOUT; a shorter timeout the plugin asks for rejects inside it.
-    const signal = own === undefined ? this.controller.signal : AbortSignal.any([this.controller.signal, AbortSignal.timeout(own)])
-    let res: Response
-    try {
-      res = await fetch(url, { method, headers, body, signal, redirect: 'manual', dispatcher: egressDispatcher(this.allowedHosts) } as RequestInit)
-    } catch (err) {
-      if (signal.aborted && !this.controller.signal.aborted) throw new FetchFailure(`ctx.fetch: ${url.host} did not answer within ${own} ms`)
-      const cause = (err as Error).cause
-      // Refused at connect time: the name now resolves to a private address (DNS rebinding).
-      if (cause instanceof StepError && cause.code === 'R3SN_EGRESS_DENIED') {
-        this.denied ??= `ctx.fetch: ${url.hostname} is refused by the server's egress policy: ${cause.message}`
-        throw Object.assign(new FetchFailure(this.denied), { name: 'EgressDenied' })
-      }
-      throw new FetchFailure(`ctx.fetch: request to ${url.host} failed: ${cause instanceof Error ? cause.message : (err as Error).message}`)
-    }
-    const cap = Math.min(MAX_RESPONSE_BYTES, Math.floor(this.req.limits.memoryBytes / 4))
-    const chunks: Uint8Array[] = []
-    let size = 0
-    if (res.body !== null) {
-      const reader = res.body.getReader()
-      try {
-        for (let r = await reader.read(); !r.done; r = await reader.read()) {
-          size += r.value.byteLength
-          if (size > cap) {
-            await reader.cancel().catch(() => {})
-            throw new FetchFailure(`ctx.fetch: the answer from ${url.host} is larger than ${byteSize(cap)}`)
-          }
-          chunks.push(r.value)
-        }
-      } catch (err) {
-        if (err instanceof FetchFailure) throw err
-        throw new FetchFailure(`ctx.fetch: reading the answer from ${url.host} failed: ${(err as Error).message}`)
-      }
-    }
-    return { status: res.status, headers: Object.fromEntries(res.headers), body: Buffer.concat(chunks).toString('utf8') }
-  }
-
-  get collectedLogs (): string[] {
-    return this.droppedLogs === 0 ? this.logs : [...this.logs, `... ${this.droppedLogs} more log lines dropped`]
-  }
-
-  /** Disposes everything; false when QuickJS could not be torn down cleanly (the wasm instance is then discarded). */
-  close (): boolean {
-    this.closed = true
-    this.req.signal?.removeEventListener('abort', this.onAbort)
-    this.controller.abort()
-    try {
-      for (const deferred of this.inFlight.keys()) deferred.dispose()
-      for (const handle of this.owned.reverse()) if (handle.alive) handle.dispose()
-      this.context.dispose()
-      this.runtime.dispose()
-      return true
-    } catch {
-      return false
-    }
-  }
+export type SandboxPoolStatus = {
+  initialized: boolean
+  /** Worker threads the pool may start (R3SN_SANDBOX_WORKERS). */
+  poolSize: number
+  /** Worker threads started so far (they start on demand and stay). */
+  workers: number
+  runsPerWorker: number
+  /** Workers running at least one run. */
+  busy: number
+  /** Runs inside workers now. */
+  running: number
+  /** Runs waiting for a worker, in order. */
+  queued: number
+  maxQueued: number
+  /** How long the oldest queued run has waited. */
+  oldestQueuedMs: number
+  /** Runs since start that had to wait for a worker, and the longest wait. */
+  waitedRuns: number
+  maxWaitMs: number
+  /** Runs refused because the queue was full (R3SN_SANDBOX_BUSY). */
+  refusedRuns: number
+  /** Workers terminated and replaced because they stopped answering. */
+  restarts: number
+  runs: number
+  failures: number
 }
 
 /**
- * Runs AI-generated plugin code in WebAssembly QuickJS. Each run gets a fresh runtime and
- * context on a wasm instance it has to itself, whose linear memory has a hard maximum:
- * QuickJS's own memory limit cannot see most allocations in the emscripten build
- * (malloc_usable_size is unavailable), so the WebAssembly memory is what really bounds a run.
- * Instances are pooled by size and reused only after a clean run.
+ * Runs AI-generated plugin code in WebAssembly QuickJS, on a pool of worker threads so that a
+ * plugin that computes never holds the event loop. Each run gets a fresh runtime and context
+ * on a wasm instance it has to itself, whose linear memory has a hard maximum (QuickJS's own
+ * memory limit cannot see most allocations in the emscripten build). A worker takes up to
+ * RUNS_PER_WORKER runs, preferring an idle or new worker; when every slot is taken, runs wait
+ * in a FIFO queue of at most R3SN_SANDBOX_MAX_QUEUE, past which a run fails at once with
+ * R3SN_SANDBOX_BUSY. Time in the queue is not charged to a run's limits.
  */
 export class Sandbox {
   stats = { runs: 0, failures: 0 }
+  readonly poolSize: number
+  readonly maxQueued: number
   private compiled: object | undefined
   private loading: Promise<void> | undefined
-  private readonly idle: { pages: number, module: QuickJSWASMModule }[] = []
+  private readonly workers: PoolWorker[] = []
+  private readonly queue: Task[] = []
+  private nextId = 1
+  private closed = false
+  private watchdog: NodeJS.Timeout | undefined
+  private readonly counts = { waitedRuns: 0, maxWaitMs: 0, refusedRuns: 0, restarts: 0 }
 
-  constructor (private readonly config: Config) {}
+  constructor (private readonly config: Config, private readonly log?: FastifyBaseLogger) {
+    this.poolSize = sandboxPoolSize(config.sandboxWorkers)
+    this.maxQueued = config.sandboxMaxQueue
+  }
 
-  /** Reads and compiles the wasm once and warms one instance for the default limits. */
+  /** Reads and compiles the wasm once (workers share the compiled module) and starts one warm worker. */
   async init (): Promise<void> {
     this.loading ??= (async () => {
       this.compiled = await wasm.compile(await readFile(wasmPath()))
-      const pages = pagesFor(DEFAULT_LIMITS.memoryBytes)
-      this.release(pages, await this.instantiate(pages))
+      if (this.workers.length === 0) await this.spawn().ready
     })().catch((err: unknown) => {
       this.loading = undefined
       throw err
@@ -500,10 +202,36 @@ export class Sandbox {
 
   /** Evaluates the module in a fresh context with the default limits and lists its exported function names. */
   async exportsOf (code: string): Promise<string[]> {
-    return this.session({ limits: DEFAULT_LIMITS, egress: [] }, async session => {
-      const ns = await session.load(code)
-      return JSON.parse(session.context.getString(session.callHelper('exports', [ns], 'load'))) as string[]
-    })
+    const result = await this.submit({ kind: 'exports', code, limits: DEFAULT_LIMITS, egress: [] }, 'exports', undefined)
+    return JSON.parse(result.output) as string[]
+  }
+
+  status (): SandboxPoolStatus {
+    const running = this.workers.reduce((n, w) => n + w.tasks.size, 0)
+    const oldest = this.queue[0]
+    return {
+      initialized: this.compiled !== undefined,
+      poolSize: this.poolSize,
+      workers: this.workers.length,
+      runsPerWorker: RUNS_PER_WORKER,
+      busy: this.workers.filter(w => w.tasks.size > 0).length,
+      running,
+      queued: this.queue.length,
+      maxQueued: this.maxQueued,
+      oldestQueuedMs: oldest === undefined ? 0 : Math.round(performance.now() - oldest.queuedAt),
+      ...this.counts,
+      maxWaitMs: Math.round(this.counts.maxWaitMs),
+      ...this.stats
+    }
+  }
+
+  /** Fails what is queued and running, and stops the workers. */
+  async close (): Promise<void> {
+    this.closed = true
+    clearInterval(this.watchdog)
+    const err = new Error('the sandbox is shutting down')
+    for (const task of this.queue.splice(0)) this.answer(task, err)
+    await Promise.all([...this.workers].map(w => this.retire(w, err)))
   }
 
   private async execute (req: SandboxRun): Promise<SandboxResult> {
@@ -513,103 +241,154 @@ export class Sandbox {
     } catch (err) {
       throw new SandboxError(`the input is not JSON: ${(err as Error).message}`, 'R3SN_BAD_INPUT')
     }
-    return this.session(req, async session => {
-      const { context } = session
-      const ns = await session.load(req.code)
-      const fn = session.own(context.getProp(ns, req.action))
-      if (context.typeof(fn) !== 'function') {
-        const names = JSON.parse(context.getString(session.callHelper('exports', [ns], 'load'))) as string[]
-        throw new SandboxError(`the plugin does not export a function "${req.action}"; it exports ${names.length === 0 ? 'no functions' : names.join(', ')}`, 'R3SN_PLUGIN_EXPORT')
+    const result = await this.submit({ kind: 'run', code: req.code, action: req.action, input, limits: req.limits, egress: req.egress, credential: req.credential }, req.action, req.signal)
+    return { ...result, output: JSON.parse(result.output) as unknown }
+  }
+
+  /** Queues a run (FIFO) and hands it to a worker as soon as one has a free slot. */
+  private async submit (fields: NewTask, label: string, signal: AbortSignal | undefined): Promise<WireResult> {
+    checkLimits(fields.limits)
+    signal?.throwIfAborted()
+    await this.init()
+    signal?.throwIfAborted()
+    if (this.closed) throw new Error('the sandbox is shutting down')
+    if (this.queue.length >= this.maxQueued && this.freeWorker() === undefined) {
+      this.counts.refusedRuns++
+      this.log?.warn({ queued: this.queue.length, poolSize: this.poolSize }, 'sandbox queue full: a plugin run was refused')
+      throw new SandboxError(`the sandbox is busy: all ${this.poolSize * RUNS_PER_WORKER} run slots are taken and ${this.queue.length} runs are waiting (R3SN_SANDBOX_MAX_QUEUE); try again shortly`, 'R3SN_SANDBOX_BUSY')
+    }
+    const id = this.nextId++
+    const cancelled = new SharedArrayBuffer(4)
+    return new Promise<WireResult>((resolve, reject) => {
+      const task: Task = {
+        id, label, signal, limits: fields.limits, cancelled: new Int32Array(cancelled), queuedAt: performance.now(), resolve, reject, settled: false,
+        message: { ...fields, id, cancelled, type: 'run' } as ToWorker & { type: 'run' }
       }
-      const promise = session.callHelper('call', [fn, session.own(context.newString(input))], 'run', req.action)
-      const value = await session.settle(promise, 'run', req.action)
-      const encoded = session.callHelper('encode', [value], 'output', req.action)
-      if (context.typeof(encoded) !== 'string') throw new SandboxError(`the output of ${req.action} is not JSON (a ${context.typeof(value)})`, 'R3SN_SANDBOX_OUTPUT')
-      const json = context.getString(encoded)
-      const bytes = Buffer.byteLength(json)
-      if (bytes > req.limits.maxOutputBytes) {
-        throw new SandboxError(`the output of ${req.action} is ${byteSize(bytes)} as JSON, more than the ${byteSize(req.limits.maxOutputBytes)} allowed`, 'R3SN_SANDBOX_OUTPUT')
+      if (signal !== undefined) {
+        task.onAbort = () => this.cancel(task)
+        signal.addEventListener('abort', task.onAbort, { once: true })
       }
-      return {
-        output: JSON.parse(json) as unknown,
-        durationMs: +(performance.now() - session.started).toFixed(3),
-        cpuMs: +session.cpuMs.toFixed(3),
-        fetches: session.fetches,
-        logs: session.collectedLogs
-      }
+      this.queue.push(task)
+      this.dispatch()
     })
   }
 
-  /** One session on a pooled wasm instance; the instance goes back to the pool only if the session ended cleanly. */
-  private async session<T> (req: Omit<SandboxRun, 'code' | 'action' | 'input'>, body: (session: Session) => Promise<T>): Promise<T> {
-    checkLimits(req.limits)
-    req.signal?.throwIfAborted()
-    const started = performance.now()
-    await this.init()
-    const pages = pagesFor(req.limits.memoryBytes)
-    const module = await this.acquire(pages)
-    const session = new Session(module, req, this.config.httpAllowedHosts, started)
-    try {
-      session.boot()
-      return await body(session)
-    } catch (err) {
-      throw session.explainHostFailure(err)
-    } finally {
-      if (session.close() && !session.tainted && exhausted.get(module) !== true) this.release(pages, module)
+  /** A worker with a free slot: an idle one, else a new one while the pool has room, else the least busy. */
+  private freeWorker (): PoolWorker | undefined {
+    const live = this.workers.filter(w => !w.retired)
+    const idle = live.find(w => w.tasks.size === 0)
+    if (idle !== undefined) return idle
+    if (live.length < this.poolSize) return this.spawn()
+    let best: PoolWorker | undefined
+    for (const w of live) if (w.tasks.size < RUNS_PER_WORKER && (best === undefined || w.tasks.size < best.tasks.size)) best = w
+    return best
+  }
+
+  private dispatch (): void {
+    while (this.queue.length > 0 && !this.closed) {
+      const worker = this.freeWorker()
+      if (worker === undefined) return
+      const task = this.queue.shift() as Task
+      const waited = performance.now() - task.queuedAt
+      if (worker.tasks.size === 0) {
+        worker.thread.ref()
+        worker.heardAt = performance.now()
+      }
+      worker.tasks.set(task.id, task)
+      worker.thread.postMessage(task.message)
+      if (waited >= 1) {
+        this.counts.waitedRuns++
+        this.counts.maxWaitMs = Math.max(this.counts.maxWaitMs, waited)
+        this.log?.info({ action: task.label, waitedMs: Math.round(waited), queued: this.queue.length, poolSize: this.poolSize }, 'sandbox run started after waiting for a free worker')
+      }
     }
   }
 
-  private async instantiate (pages: number): Promise<QuickJSWASMModule> {
-    const wasmModule = this.compiled as object
-    const wasmMemory = new wasm.Memory({ initial: BASE_PAGES, maximum: pages })
-    return guardMalloc(await newQuickJSWASMModuleFromVariant(newVariant(RELEASE_SYNC, { wasmModule, wasmMemory })))
-  }
-
-  private async acquire (pages: number): Promise<QuickJSWASMModule> {
-    const i = this.idle.findIndex(m => m.pages === pages)
-    if (i >= 0) return this.idle.splice(i, 1)[0]!.module
-    return this.instantiate(pages)
-  }
-
-  private release (pages: number, module: QuickJSWASMModule): void {
-    if (module.getWasmMemory().buffer.byteLength > MAX_POOLED_BYTES) return
-    this.idle.push({ pages, module })
-    if (this.idle.length > MAX_IDLE_MODULES) this.idle.shift()
-  }
-}
-
-/** Instances whose heap ran full under the host: they are not reused. */
-const exhausted = new WeakMap<QuickJSWASMModule, boolean>()
-
-class HeapExhausted extends Error {
-  constructor () {
-    super('the wasm heap is full')
-  }
-}
-
-/**
- * quickjs-emscripten copies host strings into the wasm heap with an unchecked malloc: on a
- * full heap it writes through a null pointer and corrupts the instance. This makes it throw.
- * (`module` is a protected field of QuickJSWASMModule; without it the traps still end the run.)
- */
-function guardMalloc (module: QuickJSWASMModule): QuickJSWASMModule {
-  const em = (module as unknown as { module?: { _malloc?: (size: number) => number } }).module
-  const malloc = em?._malloc
-  if (em === undefined || typeof malloc !== 'function') return module
-  em._malloc = (size: number) => {
-    const ptr = malloc(size)
-    if (ptr === 0) {
-      exhausted.set(module, true)
-      throw new HeapExhausted()
+  /** A cancelled run: dropped from the queue, or told to stop (its worker slot is freed once the worker lets go). */
+  private cancel (task: Task): void {
+    const i = this.queue.indexOf(task)
+    if (i >= 0) this.queue.splice(i, 1)
+    else {
+      Atomics.store(task.cancelled, 0, 1)
+      this.workers.find(w => w.tasks.has(task.id))?.thread.postMessage({ type: 'abort', id: task.id } satisfies ToWorker)
     }
-    return ptr
+    this.answer(task, task.signal?.reason)
   }
-  return module
-}
 
-/** The wasm memory maximum for a run: the build's 16 MiB base plus the plugin's allowance. */
-function pagesFor (memoryBytes: number): number {
-  return BASE_PAGES + Math.ceil(memoryBytes / PAGE_BYTES)
+  /** Answers the caller once. */
+  private answer (task: Task, err: unknown, result?: WireResult): void {
+    if (task.settled) return
+    task.settled = true
+    if (task.onAbort !== undefined) task.signal?.removeEventListener('abort', task.onAbort)
+    if (result !== undefined) task.resolve(result)
+    else task.reject(err)
+  }
+
+  private spawn (): PoolWorker {
+    const thread = startWorker({ wasmModule: this.compiled as object, allowedHosts: this.config.httpAllowedHosts })
+    thread.unref()
+    let ready!: { resolve: () => void, reject: (err: unknown) => void }
+    const worker: PoolWorker = { thread, tasks: new Map(), heardAt: performance.now(), retired: false, ready: new Promise((resolve, reject) => { ready = { resolve, reject } }) }
+    worker.ready.catch(() => {}) // a worker that fails to start fails its runs instead
+    thread.on('message', (message: FromWorker) => {
+      worker.heardAt = performance.now()
+      if (message.type === 'ready') ready.resolve()
+      else if (message.type === 'done') this.done(worker, message)
+    })
+    thread.on('error', err => {
+      ready.reject(err)
+      this.log?.error({ err }, 'a sandbox worker failed')
+      void this.retire(worker, new Error(`the sandbox worker failed: ${err.message}`))
+    })
+    thread.on('exit', code => {
+      const err = new Error(`the sandbox worker exited (code ${code})`)
+      ready.reject(err)
+      void this.retire(worker, err)
+    })
+    this.workers.push(worker)
+    this.watchdog ??= setInterval(() => this.checkStuck(), WATCHDOG_MS).unref()
+    return worker
+  }
+
+  private done (worker: PoolWorker, message: FromWorker & { type: 'done' }): void {
+    const task = worker.tasks.get(message.id)
+    if (task === undefined) return
+    worker.tasks.delete(message.id)
+    if (worker.tasks.size === 0) worker.thread.unref()
+    if (message.ok) this.answer(task, undefined, message.result)
+    else this.answer(task, this.fromWire(message.error, task))
+    this.dispatch()
+  }
+
+  private fromWire (error: WireError, task: Task): unknown {
+    if (error.kind === 'sandbox') return new SandboxError(error.message, error.code)
+    if (error.kind === 'aborted') return task.signal?.reason ?? new Error('the run was cancelled')
+    return Object.assign(new Error(error.message), { name: error.name, stack: error.stack })
+  }
+
+  /** Terminates a worker (if it still runs) and fails its runs; the queue moves on to the others or a new one. */
+  private async retire (worker: PoolWorker, err: unknown): Promise<void> {
+    if (worker.retired) return
+    worker.retired = true
+    this.workers.splice(this.workers.indexOf(worker), 1)
+    for (const task of worker.tasks.values()) this.answer(task, err)
+    worker.tasks.clear()
+    this.dispatch()
+    await worker.thread.terminate()
+  }
+
+  /** A worker busy past every CPU budget it holds (plus a grace) is stuck outside the interrupt handler's reach. */
+  private checkStuck (): void {
+    const now = performance.now()
+    for (const worker of [...this.workers]) {
+      if (worker.tasks.size === 0) continue
+      const budget = [...worker.tasks.values()].reduce((sum, t) => sum + t.limits.cpuMs, STUCK_GRACE_MS)
+      if (now - worker.heardAt <= budget) continue
+      this.counts.restarts++
+      this.log?.error({ silentMs: Math.round(now - worker.heardAt), runs: worker.tasks.size }, 'a sandbox worker stopped answering; it is replaced')
+      void this.retire(worker, new SandboxError(`the sandbox worker running this stopped answering for ${Math.round(now - worker.heardAt)} ms and was replaced`, 'R3SN_SANDBOX_TIMEOUT'))
+    }
+  }
 }
 
 function checkLimits (limits: SandboxLimits): void {
@@ -625,9 +404,11 @@ declare module 'fastify' {
 }
 
 async function sandbox (app: FastifyInstance, opts: { config: Config }) {
-  const box = new Sandbox(opts.config)
+  const box = new Sandbox(opts.config, app.log.child({ plugin: 'sandbox' }))
   await box.init()
   app.decorate('sandbox', box)
+  app.engines.register('sandbox', () => box.status())
+  app.addHook('onClose', () => box.close())
 }
 
-export default fp(sandbox, { name: 'sandbox' })
+export default fp(sandbox, { name: 'sandbox', dependencies: ['engines'] })

@@ -10,7 +10,7 @@ t.test('engine status lists exactly the engines that registered a status functio
   await app.ready()
   const headers = { authorization: `Bearer ${config.adminKey}` }
   const none = await app.inject({ url: '/api/engines/status', headers })
-  t.same(Object.keys(none.json().engines).sort(), ['agentEngine', 'integrationHub', 'orchestrator', 'pluginFactory', 'realtimeEngine', 'selfDebuggingEngine', 'selfEvolvingEngine', 'universalExecutor'], 'the engines that exist, and only those')
+  t.same(Object.keys(none.json().engines).sort(), ['agentEngine', 'integrationHub', 'orchestrator', 'pluginFactory', 'realtimeEngine', 'sandbox', 'selfDebuggingEngine', 'selfEvolvingEngine', 'universalExecutor'], 'the engines that exist, and only those')
   t.match(none.json().engines.orchestrator, { initialized: true, activeExecutions: 0, historySize: 0 })
   t.match(none.json().engines.universalExecutor, { initialized: true, planner: 'offline', model: null, plans: { llm: 0, offline: 0, rejected: 0 } }, 'no key: the offline planner')
   t.match(none.json().engines.agentEngine, { initialized: true, llmConfigured: false, agents: 0, runs: 0 })
