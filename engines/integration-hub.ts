@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
 import { CredentialStore } from './credential-store.js'
-import { StepError, type StepContext, type StepHandler } from './runtime/steps.js'
+import { StepError, type StepContext, type StepHandler, type StepProblem } from './runtime/steps.js'
+import { inputProblem, typeboxInputProblems } from './runtime/input-check.js'
 import type { IntegrationAction } from './integrations/types.js'
 import { builtinActions } from './integrations/index.js'
 
@@ -41,10 +42,21 @@ export class IntegrationHub {
     return problems === undefined ? undefined : `invalid input for ${action.name}: ${problems}`
   }
 
+  /**
+   * What is wrong with a step before it runs: the action and credential, and its input as far
+   * as it is known then (literal values and absent required fields; "=expressions" are checked at run time).
+   */
+  definitionProblem (actionName: string | undefined, input: unknown, credential: string | undefined): string | StepProblem | undefined {
+    const problem = this.problem(actionName, input, credential, false)
+    if (problem !== undefined) return problem
+    const action = this.actions.get(actionName as string) as IntegrationAction
+    return inputProblem(action.name, typeboxInputProblems(action.input, input))
+  }
+
   readonly stepHandler: StepHandler = {
     // One rule for every action: its start is recorded before it runs (most actions touch the outside world).
     sideEffects: true,
-    validate: (step) => this.problem(step.action, step.input, step.credential, false),
+    validate: (step) => this.definitionProblem(step.action, step.input, step.credential),
     run: (ctx) => this.runStep(ctx)
   }
 

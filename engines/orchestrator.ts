@@ -7,15 +7,16 @@ import type { ExecutionEvent } from '../schemas/executions.js'
 import type { Config } from '../config.js'
 import type { Owner } from '../plugins/db.js'
 import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
-import { validateDefinition } from './runtime/definition.js'
+import { checkOwnedSteps, validateDefinition } from './runtime/definition.js'
+import { inputProblem, jsonSchemaInputProblems } from './runtime/input-check.js'
 import { evaluate, literal } from './runtime/expressions.js'
 import { planStep, type PromptTrigger } from './universal-executor.js'
 import type { AgentStepInput } from './agent-engine.js'
-import { GENERATION_STEP, generationRoundStep } from './plugin-factory.js'
-import type { GeneratePluginRequest } from '../schemas/plugins.js'
+import { GENERATION_STEP, generationRoundStep, type PluginFactory } from './plugin-factory.js'
+import type { GeneratePluginRequest, PluginManifest } from '../schemas/plugins.js'
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
-import { StepError, StepRegistry, type StepDebugger, type StepHandler } from './runtime/steps.js'
+import { StepError, StepRegistry, type StepDebugger, type StepHandler, type StepProblem } from './runtime/steps.js'
 import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution, type WriteFaults } from './runtime/store.js'
 import { Instances } from './runtime/instances.js'
 import type { RunEventBus } from '../lib/run-events.js'
@@ -41,6 +42,25 @@ const condition: StepHandler = {
     const value = await evaluateStep(step.expression, scope)
     if (typeof value !== 'boolean') throw new StepError(`a condition must produce true or false, got ${JSON.stringify(value) ?? 'nothing'}`, 'R3SN_BAD_CONDITION', false)
     return value
+  }
+}
+
+/**
+ * A plugin step, when its workflow is saved: the plugin is the owner's, the version (pinned,
+ * or else the latest) exists and has the action, and the input fits the action's input schema
+ * as far as it is known (expressions are checked at run time).
+ */
+function pluginStepCheck (factory: PluginFactory) {
+  return async (owner: Owner, step: WorkflowStep): Promise<string | StepProblem | undefined> => {
+    const version = await factory.version(owner.id, step.plugin as string, step.pluginVersion).catch((err: { code?: string }) => {
+      if (err.code === 'R3SN_NOT_FOUND') return undefined
+      throw err
+    })
+    if (version === undefined) return `no plugin "${step.plugin as string}"${step.pluginVersion === undefined ? '' : ` v${step.pluginVersion}`} of yours`
+    const actions = (JSON.parse(version.manifestJson) as PluginManifest).actions
+    const action = actions.find(a => a.name === step.action)
+    if (action === undefined) return `plugin ${version.pluginId} v${version.version} has no action "${step.action as string}" (actions: ${actions.map(a => a.name).join(', ')})`
+    return inputProblem(`plugin ${version.pluginId} v${version.version} ${action.name}`, jsonSchemaInputProblems(action.input, step.input))
   }
 }
 
@@ -116,9 +136,14 @@ export class Orchestrator {
     await this.instances.stop()
   }
 
-  /** Throws a 400 naming the step and the problem; returns the trigger to store. */
-  validate (def: WorkflowDefinition): WorkflowTrigger {
-    return validateDefinition(def, this.steps)
+  /**
+   * Throws a 400 naming the step and the problem (step inputs included, as far as they are
+   * known before a run); returns the trigger to store.
+   */
+  async validate (owner: Owner, def: WorkflowDefinition): Promise<WorkflowTrigger> {
+    const trigger = validateDefinition(def, this.steps)
+    await checkOwnedSteps(owner, def, this.steps)
+    return trigger
   }
 
   /** Queues a run of the workflow's current version, owned by the workflow's owner. */
@@ -297,7 +322,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   steps.register('condition', condition)
   steps.register('integration', app.integrationHub.stepHandler)
   steps.register('agent', app.agentEngine.stepHandler)
-  steps.register('plugin', app.pluginFactory.stepHandler)
+  steps.register('plugin', { ...app.pluginFactory.stepHandler, check: pluginStepCheck(app.pluginFactory) })
   steps.register(GENERATION_STEP, app.pluginFactory.generationStep)
   steps.register('plan', app.universalExecutor.planStep(steps))
   const orch = new Orchestrator(app.mongo.db, app.runEvents, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {

@@ -13,7 +13,7 @@ const workflows: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ref(WorkflowResponse), ...errors(400) }
     }
   }, async (req, reply) => {
-    const trigger = app.orchestrator.validate(req.body)
+    const trigger = await app.orchestrator.validate(req.user, req.body)
     const doc = await app.orchestrator.workflows.create(req.user, req.body, trigger)
     return reply.code(201).send({ success: true as const, workflow: toWorkflow(doc) })
   })
@@ -40,7 +40,7 @@ const workflows: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(WorkflowResponse), ...errors(400, 404, 409) }
     }
   }, async (req) => {
-    const trigger = app.orchestrator.validate(req.body)
+    const trigger = await app.orchestrator.validate(req.user, req.body)
     return { success: true as const, workflow: toWorkflow(await app.orchestrator.workflows.update(req.user, req.params.id, req.body, trigger)) }
   })
 

@@ -1,8 +1,9 @@
 import { Cron } from 'croner'
 import { BadRequest } from '../../schemas/errors.js'
 import type { WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
+import type { Owner } from '../../plugins/db.js'
 import { compileError, expressionsIn } from './expressions.js'
-import type { StepRegistry } from './steps.js'
+import type { StepProblem, StepRegistry } from './steps.js'
 
 export const END = '$end'
 
@@ -28,7 +29,7 @@ function checkTrigger (trigger: WorkflowTrigger): string | undefined {
   return undefined
 }
 
-function checkStep (step: WorkflowStep, ids: Set<string>, registry: StepRegistry): string | undefined {
+function checkStep (step: WorkflowStep, ids: Set<string>, registry: StepRegistry): string | StepProblem | undefined {
   const handler = registry.get(step.type)
   if (handler === undefined) return `no handler for step type "${step.type}" yet (available: ${registry.types().join(', ')})`
   for (const [field, target] of [['then', step.then], ['else', step.else], ['next', step.next], ['onError', gotoTarget(step.onError)]] as const) {
@@ -81,6 +82,18 @@ function findEndlessCycle (steps: WorkflowStep[]): string[] | undefined {
   return undefined
 }
 
+/**
+ * The 400 for a step's problem: the message names the step; input fields also come as
+ * `details` [{path, message}], with paths into the request body as schema errors have them.
+ */
+function stepError (steps: WorkflowStep[], step: WorkflowStep, problem: string | StepProblem): Error {
+  const { message, fields } = typeof problem === 'string' ? { message: problem, fields: undefined } : problem
+  const err = new BadRequest(`step "${step.id}": ${message}`)
+  if (fields === undefined || fields.length === 0) return err
+  const i = steps.indexOf(step)
+  return Object.assign(err, { details: fields.slice(0, 20).map(f => ({ path: `body/steps/${i}/input${f.path}`, stepId: step.id, message: f.message })) })
+}
+
 /** Throws a 400 naming the step and the problem, or returns the trigger to store. */
 export function validateDefinition (def: WorkflowDefinition, registry: StepRegistry): WorkflowTrigger {
   const trigger = def.trigger ?? { type: 'manual' as const }
@@ -93,9 +106,20 @@ export function validateDefinition (def: WorkflowDefinition, registry: StepRegis
   }
   for (const step of def.steps) {
     const problem = checkStep(step, ids, registry)
-    if (problem !== undefined) throw new BadRequest(`step "${step.id}": ${problem}`)
+    if (problem !== undefined) throw stepError(def.steps, step, problem)
   }
   const cycle = findEndlessCycle(def.steps)
   if (cycle !== undefined) throw new BadRequest(`step "${cycle[0]}": the steps ${cycle.join(' -> ')} loop forever (no condition leaves the cycle)`)
   return trigger
+}
+
+/**
+ * The checks that need the owner's data (a plugin step's manifest), after validateDefinition:
+ * throws a 400 naming the first step with a problem.
+ */
+export async function checkOwnedSteps (owner: Owner, def: WorkflowDefinition, registry: StepRegistry): Promise<void> {
+  for (const step of def.steps) {
+    const problem = await registry.get(step.type)?.check?.(owner, step)
+    if (problem !== undefined) throw stepError(def.steps, step, problem)
+  }
 }

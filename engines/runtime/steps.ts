@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import type { Diagnosis, ExecutionError } from '../../schemas/executions.js'
+import type { Owner } from '../../plugins/db.js'
+import type { FieldProblem } from './input-check.js'
 
 export interface StepContext {
   executionId: string
@@ -33,11 +35,16 @@ export class Expand {
   constructor (readonly output: unknown, readonly steps: WorkflowStep[]) {}
 }
 
+/** A problem with a step's definition: what is wrong, and the input fields it concerns (JSON pointers into the step's input). */
+export interface StepProblem { message: string, fields?: FieldProblem[] }
+
 export interface StepHandler {
   /** A step that may touch the outside world has its start persisted before it runs. */
   sideEffects: boolean
   /** A problem with the step's definition, found at validation time, or undefined. */
-  validate? (step: WorkflowStep): string | undefined
+  validate? (step: WorkflowStep): string | StepProblem | undefined
+  /** A problem only the owner's data shows (e.g. a plugin's manifest), found when a workflow is saved, or undefined. */
+  check? (owner: Owner, step: WorkflowStep): Promise<string | StepProblem | undefined>
   run (ctx: StepContext): Promise<unknown>
 }
 

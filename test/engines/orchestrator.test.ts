@@ -145,9 +145,10 @@ t.test('http.request refuses private addresses unless allowed', async t => {
   t.match(denied.answer.error, { code: 'R3SN_EGRESS_DENIED', message: /private or loopback/ })
   t.equal(rec.requests.length, 0, 'nothing was sent, and the refusal is not retried')
 
+  // (A literal like this is refused when the workflow is saved; a value from an expression is checked when the step runs.)
   const badInput = await runWorkflow(client, {
-    name: 'bad input', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: 'ftp://example.com' } }]
-  })
+    name: 'bad input', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: '=trigger.url' } }]
+  }, { url: 'ftp://example.com' })
   t.match(badInput.answer.error, { code: 'R3SN_BAD_INPUT', message: /invalid input for http.request/ })
 })
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, createUser, eventually, getExecution, type WorkflowBody } from '../helper.js'
+import { build, caller, createUser, eventually, getExecution, type Answer, type WorkflowBody } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 
@@ -122,4 +122,88 @@ t.test('analytics count runs by status and per-step runs, failures, retries and 
   t.match(call, { executions: 3, successes: 2, failures: 1, retries: 2 })
   t.ok(call.p50DurationMs !== null && call.p95DurationMs! >= call.p50DurationMs!)
   t.match(a.steps.find(s => s.stepId === 'prep'), { executions: 3, successes: 3, failures: 0, retries: 0 })
+})
+
+t.test('a step input that cannot fit its action\'s schema is refused at create and update, naming the step and the field; nothing is stored', async t => {
+  const { baseUrl, adminKey, client } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  const refused = async (label: string, res: Answer, message: RegExp, paths: string[]) => {
+    t.equal(res.status, 400, label)
+    t.match(res.body, { success: false, statusCode: 400, code: 'R3SN_BAD_REQUEST', error: 'Bad Request', message }, label)
+    t.same(res.body.details.map((d: { path: string }) => d.path), paths, `${label}: details name the fields`)
+  }
+  const wait = (input: unknown) => ({ name: 'wait', steps: [{ id: 'prep', type: 'transform', expression: '1' }, { id: 'wait', type: 'integration', action: 'core.delay', input }] })
+
+  await refused('a field the action does not take', await call('POST', '/api/workflows', wait({ seconds: 3 })),
+    /^step "wait": invalid input for core\.delay: \/ms Expected required property; \/seconds Unexpected property$/, ['body/steps/1/input/ms', 'body/steps/1/input/seconds'])
+  await refused('no input at all', await call('POST', '/api/workflows', wait(undefined)), /^step "wait": invalid input for core\.delay: \/ms Expected required property$/, ['body/steps/1/input/ms'])
+  await refused('a literal of the wrong type', await call('POST', '/api/workflows', wait({ ms: '3000' })), /step "wait": .*\/ms Expected integer/, ['body/steps/1/input/ms'])
+  await refused('"==" makes a literal, checked as one', await call('POST', '/api/workflows', wait({ ms: '==3' })), /\/ms Expected integer/, ['body/steps/1/input/ms'])
+  await refused('a literal beside expressions', await call('POST', '/api/workflows', {
+    name: 'post', steps: [{ id: 'post', type: 'integration', action: 'http.request', input: { url: '=trigger.url', method: 'FETCH', headers: { run: '=execution.id', retries: 3 } } }]
+  }), /^step "post": invalid input for http\.request: \/method Expected union value; \/headers\/retries Expected string$/, ['body/steps/0/input/method', 'body/steps/0/input/headers/retries'])
+  t.same((await client.GET('/api/workflows')).data?.workflows, [], 'nothing was stored')
+
+  // Inputs that only the run can resolve are not judged now.
+  for (const [label, input] of [
+    ['an expression where a number goes', { ms: '=trigger.ms' }],
+    ['the whole input from an expression', '=trigger.delay'],
+    ['a field inside an expression\'s result', '=$merge([{}, trigger.delay])']
+  ] as const) {
+    const res = await call('POST', '/api/workflows', wait(input))
+    t.equal(res.status, 201, label)
+  }
+  const post = await call('POST', '/api/workflows', {
+    name: 'post', steps: [{ id: 'post', type: 'integration', action: 'http.request', input: { url: '="http://127.0.0.1:9/" & trigger.path', method: 'POST', headers: { run: '=execution.id' }, body: { note: '==not an expression' } } }]
+  })
+  t.equal(post.status, 201, 'a valid workflow with literals and expressions passes')
+
+  // An update that does not fit leaves the current version in place, and adds none.
+  const id = (await call('POST', '/api/workflows', wait({ ms: 1 }))).body.workflow.id as string
+  await refused('the same check on update', await call('PUT', `/api/workflows/${id}`, wait({ seconds: 3 })), /^step "wait": invalid input for core\.delay/, ['body/steps/1/input/ms', 'body/steps/1/input/seconds'])
+  t.match((await call('GET', `/api/workflows/${id}`)).body.workflow, { version: 1, steps: [{ id: 'prep' }, { id: 'wait', input: { ms: 1 } }] }, 'the previous version stays')
+  t.equal((await call('GET', `/api/workflows/${id}?version=2`)).status, 404, 'no version 2 was stored')
+  t.equal((await call('PUT', `/api/workflows/${id}`, wait({ ms: '=trigger.ms' }))).body.workflow.version, 2, 'a fitting update passes')
+
+  // A value an expression gives at run time is still checked then, and fails the step at once.
+  const run = await call('POST', `/api/workflows/${id}/execute`, { triggerData: { ms: 'soon' } })
+  t.match(run.body, { status: 'failed', error: { code: 'R3SN_BAD_INPUT', stepId: 'wait', message: /invalid input for core\.delay: \/ms Expected integer/ } })
+})
+
+t.test('a plugin step is checked against its action\'s manifest input schema (the pinned version, or the latest)', async t => {
+  const { baseUrl, adminKey, client } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  const schema = (required: string[]) => ({ type: 'object', properties: { name: { type: 'string', minLength: 1 }, greeting: { type: 'string' } }, required, additionalProperties: false })
+  const manifest = (required: string[]) => ({ actions: [{ name: 'greet', description: 'Greets', input: schema(required), output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } }], egress: [] })
+  const code = 'export async function greet (input) { return { message: `${input.greeting ?? "Hello"}, ${input.name}!` } }'
+  const created = await call('POST', '/api/plugins', { name: 'Greeter', code, manifest: manifest(['name']), tests: [{ action: 'greet', input: { name: 'Ada' }, expect: { message: 'Hello, Ada!' } }] })
+  t.equal(created.status, 201)
+  const plugin = created.body.plugin.id as string
+  // Version 2 also needs a greeting.
+  t.equal((await call('POST', `/api/plugins/${plugin}/versions`, { code, manifest: manifest(['name', 'greeting']), tests: [{ action: 'greet', input: { name: 'Ada', greeting: 'Hi' }, expect: { message: 'Hi, Ada!' } }] })).status, 201)
+  const greet = (step: Record<string, unknown>) => ({ name: 'greet', steps: [{ id: 'greet', type: 'plugin', plugin, action: 'greet', ...step }] })
+
+  const cases: [string, Record<string, unknown>, RegExp, string[]][] = [
+    ['a missing required field', { pluginVersion: 1, input: {} }, new RegExp(`^step "greet": invalid input for plugin ${plugin} v1 greet: /name is required$`), ['body/steps/0/input/name']],
+    ['a literal of the wrong type', { pluginVersion: 1, input: { name: 5 } }, /\/name must be string/, ['body/steps/0/input/name']],
+    ['a field the action does not take', { pluginVersion: 1, input: { name: 'Lin', mood: 'happy' } }, /\/mood is not allowed/, ['body/steps/0/input/mood']],
+    ['the latest version when none is pinned', { input: { name: 'Lin' } }, new RegExp(`invalid input for plugin ${plugin} v2 greet: /greeting is required`), ['body/steps/0/input/greeting']]
+  ]
+  for (const [label, step, message, paths] of cases) {
+    const res = await call('POST', '/api/workflows', greet(step))
+    t.equal(res.status, 400, label)
+    t.match(res.body, { code: 'R3SN_BAD_REQUEST', message }, label)
+    t.same(res.body.details?.map((d: { path: string }) => d.path), paths, label)
+  }
+  t.match((await call('POST', '/api/workflows', greet({ action: 'wave', input: {} }))).body, { statusCode: 400, message: new RegExp(`step "greet": plugin ${plugin} v2 has no action "wave" \\(actions: greet\\)`) })
+  t.match((await call('POST', '/api/workflows', greet({ pluginVersion: 9, input: {} }))).body, { statusCode: 400, message: new RegExp(`step "greet": no plugin "${plugin}" v9 of yours`) })
+  const bob = await createUser(baseUrl, adminKey, 'bob')
+  t.match((await caller(baseUrl, bob.key)('POST', '/api/workflows', greet({ pluginVersion: 1, input: { name: 'Lin' } }))).body, { statusCode: 400, message: `step "greet": no plugin "${plugin}" v1 of yours` }, 'another user\'s plugin is as unknown as a missing one')
+  t.same((await client.GET('/api/workflows')).data?.workflows, [], 'nothing was stored')
+
+  const pinned = await call('POST', '/api/workflows', greet({ pluginVersion: 1, input: { name: 'Lin' } }))
+  t.equal(pinned.status, 201, 'the pinned version takes the input')
+  t.equal((await call('POST', '/api/workflows', greet({ input: { name: '=trigger.who', greeting: '=trigger.greeting' } }))).status, 201, 'expressions are left to the run')
+  const ran = await call('POST', `/api/workflows/${pinned.body.workflow.id as string}/execute`, {})
+  t.match(ran.body, { status: 'completed', result: { message: 'Hello, Lin!' } })
 })
