@@ -8,9 +8,9 @@ import type { Config } from '../config.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../plugins/db.js'
 import type { ChatMessage, Llm } from '../plugins/llm.js'
-import { DEFAULT_LIMITS, type Sandbox, type SandboxLimits } from '../plugins/sandbox.js'
+import { DEFAULT_LIMITS, SandboxError, type Sandbox, type SandboxLimits } from '../plugins/sandbox.js'
 import { Conflict, Unprocessable } from '../schemas/errors.js'
-import { PluginDraft, type CreatePluginRequest, type GeneratePluginRequest, type Plugin, type PluginAnalytics, type PluginManifest, type PluginTest, type PluginVersion } from '../schemas/plugins.js'
+import { PluginDraft, selfTestBudgetProblem, type CreatePluginRequest, type GeneratePluginRequest, type Plugin, type PluginAnalytics, type PluginManifest, type PluginTest, type PluginVersion } from '../schemas/plugins.js'
 import type { IntegrationHub } from './integration-hub.js'
 import { evaluate } from './runtime/expressions.js'
 import { decodeJson, type ExecutionDoc } from './runtime/store.js'
@@ -87,6 +87,11 @@ function percentile (sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number
 }
 
+/** A sandbox failure that says nothing about the plugin: the pool was full, or the check was cancelled. */
+function notAVerdict (err: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (err instanceof SandboxError && err.code === 'R3SN_SANDBOX_BUSY')
+}
+
 const SYSTEM_PROMPT = [
   'You write R3SN plugins: plain JavaScript ES modules that run in a QuickJS sandbox with no filesystem, no process, no require, no timers and no npm packages.',
   'Export one function per action: `export async function <action> (input, ctx) { ... return result }`. The result must be JSON.',
@@ -146,10 +151,15 @@ export class PluginFactory {
     return { ...DEFAULT_LIMITS, ...manifest.limits }
   }
 
-  /** Compiles the code and runs every self-test in the sandbox; lists every failure. */
-  async verify (source: PluginSourceParts): Promise<Verification> {
+  /**
+   * Compiles the code and runs every self-test in the sandbox; lists every failure. A full
+   * sandbox queue or a cancellation (signal) is thrown, not counted as a failed check.
+   */
+  async verify (source: PluginSourceParts, signal?: AbortSignal): Promise<Verification> {
     const failures: string[] = []
     const { manifest, tests, code } = source
+    const budget = selfTestBudgetProblem(tests.length, this.limitsOf(manifest).cpuMs)
+    if (budget !== undefined) failures.push(`tests: ${budget}`)
     const names = manifest.actions.map(a => a.name)
     if (new Set(names).size !== names.length) failures.push('manifest: action names must be unique')
     for (const action of manifest.actions) {
@@ -162,6 +172,7 @@ export class PluginFactory {
     try {
       exported = await this.sandbox.exportsOf(code)
     } catch (err) {
+      if (notAVerdict(err, signal)) throw err
       failures.push(`code: ${(err as Error).message}`)
       return { passed: 0, failures }
     }
@@ -171,22 +182,23 @@ export class PluginFactory {
     let passed = 0
     for (const [i, test] of tests.entries()) {
       const label = `test ${i + 1}${test.name === undefined ? '' : ` (${test.name})`} of ${test.action}`
-      const problem = await this.runTest(source, test)
+      const problem = await this.runTest(source, test, signal)
       if (problem === undefined) passed++
       else failures.push(`${label}: ${problem}`)
     }
     return { passed, failures }
   }
 
-  private async runTest (source: PluginSourceParts, test: PluginTest): Promise<string | undefined> {
+  private async runTest (source: PluginSourceParts, test: PluginTest, signal: AbortSignal | undefined): Promise<string | undefined> {
     const action = source.manifest.actions.find(a => a.name === test.action)
     if (action === undefined) return `no action ${test.action} in the manifest`
     const inputProblem = this.schemaProblems(action.input, test.input)
     if (inputProblem !== undefined) return `the input does not match the input schema: ${inputProblem}`
     let output: unknown
     try {
-      output = (await this.sandbox.run({ code: source.code, action: test.action, input: test.input, limits: this.limitsOf(source.manifest), egress: source.manifest.egress })).output
+      output = (await this.sandbox.run({ code: source.code, action: test.action, input: test.input, limits: this.limitsOf(source.manifest), egress: source.manifest.egress, signal })).output
     } catch (err) {
+      if (notAVerdict(err, signal)) throw err
       const message = (err as Error).message
       if (test.expectError !== undefined && message.includes(test.expectError)) return undefined
       return `failed: ${message}`
@@ -298,7 +310,7 @@ export class PluginFactory {
       await ctx.emit('llm.call', { purpose: 'plugin', model: reply.model, promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens, durationMs: reply.durationMs })
       answer = reply.parsed as PluginSourceParts
       progress({ stage: 'testing', round, tests: answer.tests.length })
-      const verdict = await this.verify(answer)
+      const verdict = await this.verify(answer, ctx.signal)
       failures = verdict.failures
       if (failures.length === 0) {
         const { plugin, version } = await this.store(owner, meta, answer, 'generated', verdict.passed, id)

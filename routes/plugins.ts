@@ -2,15 +2,21 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { literal } from '../engines/runtime/expressions.js'
 import { toPlugin, toVersion } from '../engines/plugin-factory.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
-import { BadRequest, Unavailable } from '../schemas/errors.js'
+import { BadRequest, Invalid, Unavailable } from '../schemas/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import {
   CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, PluginAnalytics, PluginList,
-  PluginResponse, PluginSource, PluginVersionList, PluginVersionParams, type PluginManifest
+  PluginResponse, PluginSource, PluginVersionList, PluginVersionParams, selfTestBudgetProblem, type PluginManifest
 } from '../schemas/plugins.js'
 import { replyWithRun } from './run-result.js'
 
 const plugins: FastifyPluginAsyncTypebox = async (app) => {
+  /** 400 naming body/tests when the self-tests ask for more CPU together than one plugin may use. */
+  const checkTestBudget = (source: { manifest: PluginManifest, tests: unknown[] }) => {
+    const problem = selfTestBudgetProblem(source.tests.length, app.pluginFactory.limitsOf(source.manifest).cpuMs)
+    if (problem !== undefined) throw Object.assign(new Invalid(`body/tests ${problem}`), { details: [{ path: 'body/tests', message: problem }] })
+  }
+
   app.post('/api/plugins/generate', {
     schema: {
       operationId: 'generatePlugin', tags: ['plugins'], summary: 'Have the LLM write a plugin; stored only once its self-tests pass in the sandbox',
@@ -28,9 +34,10 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createPlugin', tags: ['plugins'], summary: 'Store a plugin written by a person, after the same sandbox checks',
       body: ref(CreatePluginRequest),
-      response: { 201: ref(PluginResponse), ...errors(400, 422) }
+      response: { 201: ref(PluginResponse), ...errors(400, 422, 503) }
     }
   }, async (req, reply) => {
+    checkTestBudget(req.body)
     const { plugin, version } = await app.pluginFactory.create(req.user, req.body)
     return reply.code(201).send({ success: true as const, plugin: toPlugin(plugin), version: toVersion(version) })
   })
@@ -92,9 +99,10 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'addPluginVersion', tags: ['plugins'], summary: 'Add a version (code, manifest, tests) after the sandbox checks; older versions never change',
       params: ref(IdParams), body: ref(PluginSource),
-      response: { 201: ref(PluginResponse), ...errors(400, 404, 409, 422) }
+      response: { 201: ref(PluginResponse), ...errors(400, 404, 409, 422, 503) }
     }
   }, async (req, reply) => {
+    checkTestBudget(req.body)
     const { plugin, version } = await app.pluginFactory.addVersion(req.user, req.params.id, req.body, 'written')
     return reply.code(201).send({ success: true as const, plugin: toPlugin(plugin), version: toVersion(version) })
   })

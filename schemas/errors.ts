@@ -5,6 +5,10 @@ export const NotFound = createError<[string]>('R3SN_NOT_FOUND', '%s not found', 
 export const Unauthorized = createError<[string]>('R3SN_UNAUTHORIZED', '%s', 401)
 export const Forbidden = createError<[string]>('R3SN_FORBIDDEN', '%s', 403)
 export const BadRequest = createError<[string]>('R3SN_BAD_REQUEST', '%s', 400)
+/** A request that is well-formed but asks for more than allowed; `details` names the field as schema errors do. */
+export const Invalid = createError<[string]>('R3SN_VALIDATION', '%s', 400)
 export const Conflict = createError<[string]>('R3SN_CONFLICT', '%s', 409)
 export const Unprocessable = createError<[string]>('R3SN_UNPROCESSABLE', '%s', 422)
 export const Unavailable = createError<[string]>('R3SN_UNAVAILABLE', '%s', 503)
+/** Input no schema rule catches but the store cannot hold; `details` lists where, as schema failures do. */
+export const Invalid = createError<[string]>('R3SN_VALIDATION', '%s', 400)

@@ -2,11 +2,29 @@ import { Type, type Static } from '@sinclair/typebox'
 import { ref } from './common.js'
 
 const ACTION_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$'
+
+/** Self-tests one plugin (version) may have: each action needs at least one. */
+export const MAX_SELF_TESTS = 100
+/**
+ * CPU time one plugin's self-tests may ask for together (tests times limits.cpuMs): they run one
+ * after another on one sandbox worker before the plugin is stored, so this bounds what one request can take.
+ */
+export const MAX_SELF_TEST_CPU_MS = 120_000
+
+/** Why a plugin's self-tests ask for too much CPU in total, or undefined. */
+export function selfTestBudgetProblem (tests: number, cpuMs: number): string | undefined {
+  const total = tests * cpuMs
+  if (total <= MAX_SELF_TEST_CPU_MS) return undefined
+  return `${tests} self-tests at limits.cpuMs ${cpuMs} ms each ask for ${total} ms of CPU, more than the ${MAX_SELF_TEST_CPU_MS} ms one plugin's self-tests may use together; write fewer tests or lower manifest.limits.cpuMs`
+}
+
+const TESTS_DESCRIPTION = `Self-tests, run one after another in the sandbox before the plugin is stored: at least one per action, at most ${MAX_SELF_TESTS}. ` +
+  `Each may use the manifest's limits.cpuMs of CPU, so together they ask for their number times limits.cpuMs (default 1000), which must not exceed ${MAX_SELF_TEST_CPU_MS} ms (400 otherwise).`
 const JsonSchemaObject = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description })
 
 export const PluginLimits = Type.Object({
   memoryBytes: Type.Optional(Type.Integer({ minimum: 1_048_576, maximum: 268_435_456, description: 'Heap of one run. Default 32 MiB.' })),
-  cpuMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000, description: 'Time executing JavaScript per run (waiting on fetches excluded). Default 1000.' })),
+  cpuMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000, description: 'Time executing JavaScript per run (waiting on fetches excluded). Default 1000. The self-tests together may ask for at most 120000 ms (their number times cpuMs).' })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'Wall clock per run, fetches included. Default 10000.' })),
   maxOutputBytes: Type.Optional(Type.Integer({ minimum: 1, maximum: 16_777_216, description: 'JSON size of an action\'s result. Default 1 MiB.' }))
 }, { $id: 'PluginLimits', additionalProperties: false })
@@ -50,14 +68,14 @@ export const PluginDraft = Type.Object({
     ...manifestFields,
     limits: Type.Optional(Type.Object(PluginLimits.properties, { additionalProperties: false }))
   }, { additionalProperties: false }),
-  tests: Type.Array(Type.Object(testFields, { additionalProperties: false }), { minItems: 1, maxItems: 100 })
+  tests: Type.Array(Type.Object(testFields, { additionalProperties: false }), { minItems: 1, maxItems: MAX_SELF_TESTS, description: TESTS_DESCRIPTION })
 }, { additionalProperties: false })
 export type PluginDraft = Static<typeof PluginDraft>
 
 export const PluginSource = Type.Object({
   code: PluginDraft.properties.code,
   manifest: ref(PluginManifest),
-  tests: Type.Array(ref(PluginTest), { minItems: 1, maxItems: 100 })
+  tests: Type.Array(ref(PluginTest), { minItems: 1, maxItems: MAX_SELF_TESTS, description: TESTS_DESCRIPTION })
 }, { $id: 'PluginSource', additionalProperties: false })
 
 export const CreatePluginRequest = Type.Object({

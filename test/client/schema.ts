@@ -1210,7 +1210,7 @@ export interface components {
         PluginLimits: {
             /** @description Heap of one run. Default 32 MiB. */
             memoryBytes?: number;
-            /** @description Time executing JavaScript per run (waiting on fetches excluded). Default 1000. */
+            /** @description Time executing JavaScript per run (waiting on fetches excluded). Default 1000. The self-tests together may ask for at most 120000 ms (their number times cpuMs). */
             cpuMs?: number;
             /** @description Wall clock per run, fetches included. Default 10000. */
             timeoutMs?: number;
@@ -1257,6 +1257,7 @@ export interface components {
             /** @description An ES module exporting one (async) function per action: export async function name (input, ctx) { ... }. */
             code: string;
             manifest: components["schemas"]["PluginManifest"];
+            /** @description Self-tests, run one after another in the sandbox before the plugin is stored: at least one per action, at most 100. Each may use the manifest's limits.cpuMs of CPU, so together they ask for their number times limits.cpuMs (default 1000), which must not exceed 120000 ms (400 otherwise). */
             tests: components["schemas"]["PluginTest"][];
         };
         CreatePluginRequest: {
@@ -1266,6 +1267,7 @@ export interface components {
             /** @description An ES module exporting one (async) function per action: export async function name (input, ctx) { ... }. */
             code: string;
             manifest: components["schemas"]["PluginManifest"];
+            /** @description Self-tests, run one after another in the sandbox before the plugin is stored: at least one per action, at most 100. Each may use the manifest's limits.cpuMs of CPU, so together they ask for their number times limits.cpuMs (default 1000), which must not exceed 120000 ms (400 otherwise). */
             tests: components["schemas"]["PluginTest"][];
         };
         GeneratePluginRequest: {
@@ -3729,6 +3731,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The one shape of every error response. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     getPlugin: {
@@ -3976,6 +3987,15 @@ export interface operations {
             };
             /** @description The one shape of every error response. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -283,3 +283,79 @@ t.test('the plugin decorates app.sandbox, shows its pool in the engine status an
   t.equal(app.sandbox.status().workers, 0, 'no worker is left running')
   await t.rejects(app.sandbox.run(run({ code: 'export const main = () => 1' })), /shutting down/)
 })
+
+/** Waits (a macrotask at a time) until the pool's status passes the check. */
+async function until (box: Sandbox, check: (s: ReturnType<Sandbox['status']>) => boolean): Promise<ReturnType<Sandbox['status']>> {
+  for (;;) {
+    const s = box.status()
+    if (check(s)) return s
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
+}
+
+const loop = (cpuMs: number, signal?: AbortSignal) => run({ code: 'export function main () { for (;;) {} }', limits: limits({ cpuMs }), signal })
+
+t.test('a looping plugin does not hold the event loop: timers keep firing while it runs', async t => {
+  let ticks = 0
+  let ticksBeforeEnd = -1
+  const timer = setInterval(() => { ticks++ }, 5)
+  t.teardown(() => clearInterval(timer))
+  const looping = box.run(loop(1000)).then(() => undefined, (e: unknown) => e).finally(() => { ticksBeforeEnd = ticks })
+  const err = await looping
+  t.match(err, { code: 'R3SN_SANDBOX_CPU' }, 'the loop still stops at its CPU limit, in the worker')
+  t.ok(ticksBeforeEnd >= 10, `the main thread's timers fired ${ticksBeforeEnd} times while the plugin looped`)
+})
+
+t.test('a full pool queues runs instead of failing them, and says so in its status', async t => {
+  const one = new Sandbox(testConfig({ sandboxWorkers: 1 }))
+  t.teardown(() => one.close())
+  await one.init()
+  const runs = Array.from({ length: RUNS_PER_WORKER + 2 }, () => one.run(loop(300)).then(() => 'ok', (e: SandboxError) => e.code))
+  const ping = one.run(run({ code: 'export const main = input => input', input: 'pong' }))
+  const full = await until(one, s => s.queued > 0)
+  t.match(full, { poolSize: 1, workers: 1, busy: 1, running: RUNS_PER_WORKER, queued: 3 }, 'one worker holds its 4 runs; the other 3 wait')
+  t.same(await Promise.all(runs), Array(RUNS_PER_WORKER + 2).fill('R3SN_SANDBOX_CPU'), 'every queued run ran to its own limit; none was refused')
+  t.equal((await ping).output, 'pong', 'a quick run queued behind them runs too')
+  t.match(one.status(), { running: 0, queued: 0, waitedRuns: 3, refusedRuns: 0 })
+})
+
+t.test('past R3SN_SANDBOX_MAX_QUEUE a run fails at once with a retryable R3SN_SANDBOX_BUSY', async t => {
+  const small = new Sandbox(testConfig({ sandboxWorkers: 1, sandboxMaxQueue: 1 }))
+  t.teardown(() => small.close())
+  await small.init()
+  const admitted = Array.from({ length: RUNS_PER_WORKER + 1 }, () => small.run(loop(200)).then(() => 'ok', (e: SandboxError) => e.code))
+  await until(small, s => s.queued === 1)
+  const refused = await small.run(loop(200)).then(() => undefined, (e: unknown) => e)
+  t.type(refused, SandboxError)
+  t.match(refused, { code: 'R3SN_SANDBOX_BUSY', retryable: true, statusCode: 503, message: /all 4 run slots are taken and 1 runs are waiting/ })
+  t.same(await Promise.all(admitted), Array(RUNS_PER_WORKER + 1).fill('R3SN_SANDBOX_CPU'), 'what was admitted still ran')
+  t.match(small.status(), { refusedRuns: 1, failures: RUNS_PER_WORKER + 2 })
+  await stillHealthy(t, small)
+})
+
+t.test('a cancel stops a looping run inside its worker and frees the slot', async t => {
+  const one = new Sandbox(testConfig({ sandboxWorkers: 1 }))
+  t.teardown(() => one.close())
+  const controller = new AbortController()
+  const reason = new Error('cancelled by the user')
+  const looping = one.run(loop(60_000, controller.signal))
+  await until(one, s => s.running === 1)
+  // A second run waits behind the loop in the same worker.
+  const behind = one.run(run({ code: 'export const main = input => input', input: 7 }))
+  await new Promise(resolve => setTimeout(resolve, 200))
+  controller.abort(reason)
+  await t.rejects(looping, reason, 'the run rejects with the signal\'s reason')
+  t.equal((await behind).output, 7, 'the run behind it got the thread back: the loop stopped')
+  t.match(await until(one, s => s.running === 0), { running: 0, workers: 1, restarts: 0 }, 'the same worker carries on; nothing was restarted')
+
+  const queued = new AbortController()
+  const first = one.run(loop(300))
+  const rest = Array.from({ length: RUNS_PER_WORKER - 1 }, () => one.run(loop(300)).catch(() => {}))
+  const waiting = one.run(loop(300, queued.signal))
+  await until(one, s => s.queued === 1)
+  queued.abort(reason)
+  await t.rejects(waiting, reason, 'a queued run is dropped from the queue')
+  t.equal(one.status().queued, 0)
+  await t.rejects(first, { code: 'R3SN_SANDBOX_CPU' })
+  await Promise.all(rest)
+})

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
-import { build, caller, createUser, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
+import { build, caller, createUser, eventually, getEvents, getExecution, llmConfig, runWorkflow, type Answer } from '../helper.js'
 
 const greetManifest = (egress: string[] = []) => ({
   actions: [{
@@ -247,4 +247,83 @@ t.test('bad input to the plugin routes is a 400 (or 404) and changes nothing', a
   }
   t.equal((await call('DELETE', `/api/plugins/${id}`)).status, 200)
   t.equal((await call('GET', `/api/plugins/${id}`)).status, 404)
+})
+
+/** A plugin whose one action loops when asked to: its self-tests either loop to the CPU limit or return at once. */
+const spinner = (tests: { input: { forever: boolean }, expectError?: string, expect?: unknown }[], cpuMs: number) => ({
+  name: 'Spinner',
+  code: 'export function spin (input) { if (input.forever) for (;;) {} return {} }',
+  manifest: {
+    actions: [{ name: 'spin', description: 'loops when asked to', input: { type: 'object', properties: { forever: { type: 'boolean' } }, required: ['forever'] }, output: { type: 'object' } }],
+    egress: [],
+    limits: { cpuMs }
+  },
+  tests: tests.map(test => ({ action: 'spin', ...test }))
+})
+
+t.test('30 looping self-tests run off the event loop: /health answers all along and the pool shows the work', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  const order: string[] = []
+  let created: Answer | undefined
+  const creating = call('POST', '/api/plugins', spinner(Array.from({ length: 30 }, () => ({ input: { forever: true }, expectError: 'CPU' })), 200))
+    .then(res => { created = res; order.push('created') })
+  let sawBusy = false
+  while (created === undefined) {
+    const health = await fetch(`${baseUrl}/health`)
+    order.push(`health ${health.status}`)
+    const { sandbox } = (await call('GET', '/api/engines/status')).body.engines
+    if (created === undefined && sandbox.running > 0) sawBusy = true
+  }
+  await creating
+  t.match(created, { status: 201, body: { version: { testsPassed: 30 } } }, 'every looping test hit its CPU limit, as it expects')
+  const before = order.indexOf('created')
+  t.ok(before >= 10, `${before} /health requests were answered while the self-tests looped`)
+  t.same(new Set(order.slice(0, before)), new Set(['health 200']), 'each of them with 200')
+  t.ok(sawBusy, 'GET /api/engines/status showed the sandbox running the tests meanwhile')
+  const { sandbox } = (await call('GET', '/api/engines/status')).body.engines
+  t.match(sandbox, { initialized: true, poolSize: Number, workers: Number, busy: 0, running: 0, queued: 0, maxQueued: 1000 })
+  t.ok(sandbox.runs >= 30 && sandbox.failures >= 30)
+})
+
+t.test('the self-tests of one plugin have a total CPU budget: over it is a 400 naming body/tests', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  const quick = { input: { forever: false }, expect: {} }
+  const over = await call('POST', '/api/plugins', spinner([quick, quick, quick], 60_000))
+  t.match(over, {
+    status: 400,
+    body: {
+      success: false, statusCode: 400, code: 'R3SN_VALIDATION',
+      message: /^body\/tests 3 self-tests at limits\.cpuMs 60000 ms each ask for 180000 ms of CPU, more than the 120000 ms/,
+      details: [{ path: 'body/tests', message: /180000 ms of CPU/ }]
+    }
+  })
+  const defaults = spinner(Array.from({ length: 100 }, () => quick), 1000)
+  t.match(await call('POST', '/api/plugins', { ...defaults, manifest: { ...defaults.manifest, limits: {} } }), { status: 201 }, '100 tests at the default 1000 ms are within the budget')
+  const atBudget = await call('POST', '/api/plugins', spinner([quick, quick], 60_000))
+  t.equal(atBudget.status, 201, 'exactly the budget is allowed')
+  const id = atBudget.body.plugin.id as string
+  const { name, ...source } = spinner([quick, quick, quick], 60_000)
+  t.match(await call('POST', `/api/plugins/${id}/versions`, source), { status: 400, body: { code: 'R3SN_VALIDATION', details: [{ path: 'body/tests' }] } }, 'a new version too')
+  t.match(await call('POST', '/api/plugins', spinner(Array.from({ length: 101 }, () => quick), 1)), { status: 400, body: { details: [{ path: 'body/tests' }] } }, 'at most 100 tests')
+  t.equal((await call('GET', `/api/plugins/${id}`)).body.plugin.latestVersion, 1, 'nothing was added')
+  t.equal((await call('GET', '/api/plugins')).body.plugins.length, 2)
+})
+
+t.test('cancelling a plugin execution stops its looping run in the sandbox', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  const id = (await call('POST', '/api/plugins', spinner([{ input: { forever: false }, expect: {} }], 60_000))).body.plugin.id as string
+  const started = await call('POST', `/api/plugins/${id}/execute`, { action: 'spin', parameters: { forever: true }, mode: 'async' })
+  t.equal(started.status, 202)
+  const executionId = started.body.executionId as string
+  const sandbox = async () => (await call('GET', '/api/engines/status')).body.engines.sandbox
+  await eventually(async () => (await sandbox()).running === 1 ? true : undefined, 30_000, 'the run to start in the sandbox')
+  const cancelled = await call('POST', `/api/executions/${executionId}/cancel`)
+  t.equal(cancelled.status, 200, 'the cancel request is answered while the plugin loops')
+  await eventually(async () => (await call('GET', `/api/executions/${executionId}/status`)).body.execution.status === 'cancelled' ? true : undefined, 30_000, 'the execution to be cancelled')
+  t.match(await eventually(async () => { const s = await sandbox(); return s.running === 0 ? s : undefined }, 30_000, 'the sandbox to let go of the run'), { running: 0, restarts: 0 }, 'the loop stopped (its 60 s of CPU were not spent)')
+  const ran = await call('POST', `/api/plugins/${id}/execute`, { action: 'spin', parameters: { forever: false } })
+  t.match(ran.body, { status: 'completed', result: {} }, 'the next run works')
 })
