@@ -10,5 +10,3 @@ export const Invalid = createError<[string]>('R3SN_VALIDATION', '%s', 400)
 export const Conflict = createError<[string]>('R3SN_CONFLICT', '%s', 409)
 export const Unprocessable = createError<[string]>('R3SN_UNPROCESSABLE', '%s', 422)
 export const Unavailable = createError<[string]>('R3SN_UNAVAILABLE', '%s', 503)
-/** Input no schema rule catches but the store cannot hold; `details` lists where, as schema failures do. */
-export const Invalid = createError<[string]>('R3SN_VALIDATION', '%s', 400)
