@@ -72,11 +72,17 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   const credential = (await ok('store a credential', A('POST', '/api/credentials', { name: `${MARK} credential`, type: 'http', data: { token: `${MARK}-secret` } }))).credential.id as string
   const agent = (await ok('create an agent', A('POST', '/api/agents', { name: `${MARK} agent`, instructions: MARK, tools: ['core.time', `${plugin}.greet`, 'http.request'], credentials: { 'http.request': credential } }))).agent.id as string
   const key = (await ok('create a second key', A('POST', '/api/keys', { name: `${MARK} key` }))).key.id as string
+  // A prompt whose proven plan the self-evolving engine keeps for A (and must never hand to B).
+  const PROMPT = 'say the secret word'
+  const sayPlan = (word: string) => ({ json: { intent: 'say it', agents: [], integrations: [], plugins: [], steps: [{ id: 'say', type: 'transform', expression: `"${word}"` }] } })
+  fake.script(sayPlan(MARK))
+  const prompted = await ok('run a prompt', A('POST', '/api/execute', { prompt: PROMPT }))
+  if (prompted.result !== MARK) throw new Error(`A's prompt answered ${JSON.stringify(prompted)}`)
 
   /** A's ids by resource (the path segment after /api/) for the {id} of its routes. */
   const owned: Record<string, string[]> = {
     workflows: [workflow, hooked.workflow.id, failing, slow],
-    executions: [done, failed, running, pluginRun],
+    executions: [done, failed, running, pluginRun, prompted.executionId as string],
     plugins: [plugin],
     credentials: [credential],
     agents: [agent],
@@ -269,4 +275,11 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   t.ok(aWs.frames.some(f => f.event === 'plugin:progress'), 'A saw its generation\'s progress')
   await new Promise(resolve => setTimeout(resolve, 300)) // a moment for a frame that should not come
   t.same(unsolicited(bWs.frames), [], 'B saw none of it')
+
+  // What the engines learned from A's runs stays A's: B's same prompt is planned afresh for B.
+  t.notOk((await B('GET', '/api/learning')).text.includes(MARK), 'B\'s learning report holds nothing of A\'s')
+  fake.script(sayPlan('bob'))
+  const bobPrompt = await B('POST', '/api/execute', { prompt: PROMPT })
+  t.match(bobPrompt.body, { status: 'completed', result: 'bob', strategy: { source: 'planned' } }, 'B\'s prompt did not reuse A\'s proven plan')
+  t.notOk(bobPrompt.text.includes(MARK))
 })
