@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import { clientErrorCode, clip, describeError, errorBody, type ErrorShape } from './lib/errors.js'
+import { Invalid } from './schemas/errors.js'
 import type { Config } from './config.js'
 import db from './plugins/db.js'
 import auth from './plugins/auth.js'
@@ -106,6 +107,33 @@ function isErrorShape (payload: unknown): boolean {
   return typeof payload === 'string' && payload.startsWith('{"success":false,"statusCode":')
 }
 
+/** U+0000 or a lone surrogate: PostgreSQL (under FerretDB, the default store) holds neither in text. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+/**
+ * How deep request JSON may nest. MongoDB stores at most 100 levels, and engines walk user
+ * JSON recursively (thousands of levels overflowed the stack with a 500).
+ */
+export const MAX_JSON_DEPTH = 64
+
+/** The first value in a request part that cannot be stored or walked, as a validation failure; undefined when none. */
+export function findUnstorable (value: unknown, path: string): { path: string, message: string } | undefined {
+  const stack: [unknown, string, number][] = [[value, path, 0]]
+  while (stack.length > 0) {
+    const [current, at, depth] = stack.pop() as [unknown, string, number]
+    if (typeof current === 'string') {
+      if (UNSTORABLE.test(current)) return { path: at, message: 'must not contain U+0000 or an unpaired surrogate' }
+      continue
+    }
+    if (current === null || typeof current !== 'object') continue
+    if (depth >= MAX_JSON_DEPTH) return { path: clip(at, 200), message: `nests deeper than ${MAX_JSON_DEPTH} levels` }
+    for (const [key, child] of Object.entries(current)) {
+      if (UNSTORABLE.test(key)) return { path: `${at}/${JSON.stringify(key).slice(1, -1)}`, message: 'must not contain U+0000 or an unpaired surrogate (in a key)' }
+      stack.push([child, `${at}/${key}`, depth + 1])
+    }
+  }
+  return undefined
+}
+
 /**
  * Routes as patterns, so a path that exists for other methods answers 405 with Allow
  * instead of 404. Filled by onRoute; ":param" matches one segment, "*" the rest.
@@ -153,6 +181,15 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
     if (log === 'error') req.log.error({ err }, 'request failed')
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds))
     return reply.code(body.statusCode).send(body)
+  })
+
+  // Refused before any handler stores, looks up or walks it (a NUL in an id failed its query,
+  // and deeply nested params overflowed the stack: both were 500s).
+  app.addHook('preValidation', async (req) => {
+    for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+      const found = findUnstorable(value, part)
+      if (found !== undefined) throw Object.assign(new Invalid(`${found.path} ${found.message}`), { details: [found] })
+    }
   })
 
   const routeTable = new RouteTable()

@@ -168,3 +168,32 @@ t.test('describeError gives framework and library client errors an R3SN_* code',
   t.match(describeError(Object.assign(new Error('x'), { validation: [{ instancePath: '/a', keyword: 'type', message: 'must be string', params: {} }], validationContext: 'body' }), 'r').body,
     { statusCode: 400, code: 'R3SN_VALIDATION', message: 'body/a must be string', details: [{ path: 'body/a', message: 'must be string' }] })
 })
+
+t.test('a NUL or an unpaired surrogate anywhere in a request is a 400 naming where, not a database error', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  for (const path of ['/api/agents/%00', '/api/executions/a%00b/retry', '/api/workflows?x=%00']) {
+    const res = await call(path.includes('retry') ? 'POST' : 'GET', path)
+    t.match(res, { status: 400, body: { ...shape(400, 'R3SN_VALIDATION'), message: /U\+0000/ } }, path)
+  }
+  const body = await call('POST', '/api/workflows', { name: 'w', steps: [{ id: 'a', type: 'transform', expression: '"\u0000"' }] })
+  t.match(body, { status: 400, body: { code: 'R3SN_VALIDATION', details: [{ path: 'body/steps/0/expression' }] } })
+  const lone = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: '{"name":"w\\ud800","steps":[{"id":"a","type":"transform","expression":"1"}]}' })
+  t.match({ status: lone.status, body: await lone.json() }, { status: 400, body: { code: 'R3SN_VALIDATION', details: [{ path: 'body/name' }] } }, 'a lone surrogate')
+  t.equal((await call('GET', '/api/workflows')).body.workflows.length, 0, 'nothing stored')
+})
+
+t.test('JSON nested deeper than 64 levels is a 400 naming where, before any engine walks it', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  const agent = (await call('POST', '/api/agents', { name: 'a', instructions: 'help' })).body.agent
+  let deep: unknown = 1
+  for (let i = 0; i < 2000; i++) deep = [deep]
+  const res = await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'go', params: { nested: deep } })
+  t.match(res, { status: 400, body: { ...shape(400, 'R3SN_VALIDATION'), message: /^body\/params\/nested(\/0)+ nests deeper than 64 levels$/ } })
+  let ok: unknown = 1
+  for (let i = 0; i < 60; i++) ok = { a: ok }
+  const fine = await call('POST', '/api/workflows', { name: 'w', steps: [{ id: 'a', type: 'transform', expression: '1' }] })
+  t.equal(fine.status, 201)
+  t.not((await call('POST', `/api/workflows/${fine.body.workflow.id as string}/execute`, { triggerData: ok })).status, 400, '60 levels are fine')
+})
