@@ -558,10 +558,18 @@ function toWire (err: unknown): WireError {
   return { kind: 'error', name: e.name, message: e.message, stack: e.stack }
 }
 
+/**
+ * While it has runs, the worker says so every second; the main thread replaces a worker
+ * silent for longer than its runs could compute without an await (see STUCK_GRACE_MS there).
+ */
+let heartbeat: NodeJS.Timeout | undefined
+const BEAT_MS = 1000
+
 async function handle (task: WorkerTask): Promise<void> {
   const started = performance.now()
   const controller = new AbortController()
   running.set(task.id, controller)
+  heartbeat ??= setInterval(() => parentPort?.postMessage({ type: 'beat' }), BEAT_MS)
   const req: SessionRequest = { limits: task.limits, egress: task.egress, credential: task.credential, signal: controller.signal, cancelled: new Int32Array(task.cancelled) }
   try {
     const result = task.kind === 'run' ? await execute(task, req, started) : await exportsOf(task, req, started)
@@ -570,6 +578,10 @@ async function handle (task: WorkerTask): Promise<void> {
     parentPort?.postMessage({ type: 'done', id: task.id, ok: false, error: toWire(err) })
   } finally {
     running.delete(task.id)
+    if (running.size === 0) {
+      clearInterval(heartbeat)
+      heartbeat = undefined
+    }
   }
 }
 

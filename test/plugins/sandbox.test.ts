@@ -171,6 +171,13 @@ t.test('time spent waiting for a fetch is not CPU time', async t => {
   t.ok(r.durationMs >= 400 && r.cpuMs < 100, `waited ${r.durationMs} ms, used ${r.cpuMs} ms of CPU`)
 })
 
+t.test('a run may wait for a fetch far longer than its CPU budget: its worker is not taken for stuck', async t => {
+  const srv = await startServer(t)
+  const r = await box.run(run({ code: 'export async function main (input, ctx) { return (await ctx.fetch(input)).json }', input: `${srv.base}/slow?ms=6500`, egress: ['127.0.0.1'], limits: limits({ cpuMs: 100 }) }))
+  t.same(r.output, { slow: true }, 'the worker stayed silent only between heartbeats')
+  t.equal(box.status().restarts, 0)
+})
+
 t.test('memory bombs stop at the memory limit', async t => {
   const small = limits({ memoryBytes: 8 * 1024 * 1024 })
   await expectFailure(t, box, run({ code: 'export function main () { const a = []; for (;;) a.push(new Array(10000).fill(1.5)) }', limits: small }), 'R3SN_SANDBOX_MEMORY', /out of memory \(limit 8 MiB\)/)
