@@ -115,13 +115,21 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  */
 export const MAX_JSON_DEPTH = 64
 
-/** The first value in a request part that cannot be stored or walked, as a validation failure; undefined when none. */
+/**
+ * The first value in a request part that cannot be stored or walked, as a validation failure;
+ * undefined when none. Numbers must be finite: JSON.parse reads 1e400 as Infinity, and Ajv's
+ * coercion turns "Infinity" into a number that passes `maximum`.
+ */
 export function findUnstorable (value: unknown, path: string): { path: string, message: string } | undefined {
   const stack: [unknown, string, number][] = [[value, path, 0]]
   while (stack.length > 0) {
     const [current, at, depth] = stack.pop() as [unknown, string, number]
     if (typeof current === 'string') {
       if (UNSTORABLE.test(current)) return { path: at, message: 'must not contain U+0000 or an unpaired surrogate' }
+      continue
+    }
+    if (typeof current === 'number') {
+      if (!Number.isFinite(current)) return { path: at, message: 'must be a finite number' }
       continue
     }
     if (current === null || typeof current !== 'object') continue
@@ -184,8 +192,9 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   })
 
   // Refused before any handler stores, looks up or walks it (a NUL in an id failed its query,
-  // and deeply nested params overflowed the stack: both were 500s).
-  app.addHook('preValidation', async (req) => {
+  // deeply nested params overflowed the stack, ?limit=Infinity reached the database: all were
+  // 500s). After validation, so that coerced values are checked.
+  app.addHook('preHandler', async (req) => {
     for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
       const found = findUnstorable(value, part)
       if (found !== undefined) throw Object.assign(new Invalid(`${found.path} ${found.message}`), { details: [found] })

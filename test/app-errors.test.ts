@@ -197,3 +197,14 @@ t.test('JSON nested deeper than 64 levels is a 400 naming where, before any engi
   t.equal(fine.status, 201)
   t.not((await call('POST', `/api/workflows/${fine.body.workflow.id as string}/execute`, { triggerData: ok })).status, 400, '60 levels are fine')
 })
+
+t.test('a number that is not finite is a 400, wherever it comes from', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const call = caller(baseUrl, adminKey)
+  for (const query of ['limit=Infinity', 'limit=1e400']) {
+    t.match(await call('GET', `/api/executions?${query}`), { status: 400, body: { ...shape(400, 'R3SN_VALIDATION'), message: 'querystring/limit must be a finite number' } }, query)
+  }
+  t.match(await call('GET', '/api/executions/exe_1/events?since=1e400'), { status: 400, body: { code: 'R3SN_VALIDATION', details: [{ path: 'querystring/since' }] } })
+  const res = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: '{"name":"w","steps":[{"id":"a","type":"transform","expression":"1","timeoutMs":1e400}]}' })
+  t.match({ status: res.status, body: await res.json() }, { status: 400, body: { code: 'R3SN_VALIDATION' } }, 'a body number JSON reads as Infinity')
+})

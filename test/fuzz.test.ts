@@ -200,7 +200,7 @@ function queryValue (param: Param): fc.Arbitrary<string | undefined> {
   return fc.oneof(
     { weight: 2, arbitrary: fc.constant(undefined) },
     { weight: 3, arbitrary: valid(param.schema).map(v => typeof v === 'string' ? v : JSON.stringify(v)) },
-    { weight: 2, arbitrary: fc.constantFrom('', 'x', '-1', '0', '1.5', '1e400', 'true', '[]', '{}', '$where', '__proto__', 'a'.repeat(5000)) }
+    { weight: 2, arbitrary: fc.constantFrom('', 'x', '-1', '0', '1.5', '1e400', 'Infinity', '-Infinity', 'NaN', 'true', '[]', '{}', '$where', '__proto__', 'a'.repeat(5000)) }
   )
 }
 
