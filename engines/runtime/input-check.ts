@@ -98,7 +98,12 @@ function branchesOf (e: ErrorObject): string | undefined {
 /** Known problems of a step input against a JSON Schema (a plugin action's manifest input). */
 export function jsonSchemaInputProblems (schema: unknown, input: unknown): FieldProblem[] {
   const { value, dynamic } = staticInput(input)
-  const check = validator(schema)
+  let check: ValidateFunction
+  try {
+    check = validator(schema)
+  } catch {
+    return [] // (stored manifests compile; should one not, the run reports it)
+  }
   if (check(value)) return []
   const errors = check.errors ?? []
   // A branch's own errors only explain why its anyOf/oneOf/if failed; the composite's verdict stands for them.
