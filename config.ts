@@ -29,8 +29,9 @@ export const EnvSchema = Type.Object({
   R3SN_WS_MAX_SUBSCRIPTIONS: Type.Integer({ default: 100, minimum: 1, description: 'Execution subscriptions per WebSocket connection.' }),
   R3SN_WS_MAX_CONNECTIONS_PER_USER: Type.Integer({ default: 50, minimum: 1, description: 'Open WebSocket connections per user (more close with 4429).' }),
   R3SN_WS_AUTH_TIMEOUT_MS: Type.Integer({ default: 5000, minimum: 10, description: 'Time a WebSocket client has to authenticate (then close code 4401).' }),
+  R3SN_WS_MAX_FRAMES_PER_SECOND: Type.Integer({ default: 100, minimum: 1, description: 'Frames a WebSocket connection may send per second (a burst of as many is allowed); more are refused with R3SN_RATE_LIMITED. Pings have an allowance of their own.' }),
   R3SN_WS_HEARTBEAT_MS: Type.Integer({ default: 30000, minimum: 10, description: 'Ping interval; a connection that missed the previous pong is dropped.' }),
-  R3SN_WS_FANOUT_POLL_MS: Type.Integer({ default: 100, minimum: 10, description: 'Shortest pause between reads of this instance\'s cross-instance event inbox (it doubles up to 1 s while empty; alone, an instance reads nothing).' }),
+  R3SN_WS_FANOUT_POLL_MS: Type.Integer({ default: 100, minimum: 10, description: 'Shortest pause between reads of this instance\'s cross-instance event inbox (it doubles up to 0.5 s while empty; alone, an instance reads nothing).' }),
   R3SN_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$', description: 'Key for stored credentials (AES-256-GCM): 32 bytes as 64 hex characters or base64. Needed to store credentials; the service refuses to boot without it once credentials exist.' })),
   OPENAI_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'API key of the OpenAI-compatible LLM server. Unset: prompts use the offline planner and agents are unavailable.' })),
   OPENAI_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio, Azure); default OpenAI.' })),
@@ -78,6 +79,7 @@ export interface Config {
   wsMaxSubscriptions: number
   wsMaxConnectionsPerUser: number
   wsAuthTimeoutMs: number
+  wsMaxFramesPerSecond: number
   wsHeartbeatMs: number
   wsFanoutPollMs: number
   /** 32 bytes, decoded from R3SN_ENCRYPTION_KEY. */
@@ -151,6 +153,7 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     wsMaxSubscriptions: e.R3SN_WS_MAX_SUBSCRIPTIONS,
     wsMaxConnectionsPerUser: e.R3SN_WS_MAX_CONNECTIONS_PER_USER,
     wsAuthTimeoutMs: e.R3SN_WS_AUTH_TIMEOUT_MS,
+    wsMaxFramesPerSecond: e.R3SN_WS_MAX_FRAMES_PER_SECOND,
     wsHeartbeatMs: e.R3SN_WS_HEARTBEAT_MS,
     wsFanoutPollMs: e.R3SN_WS_FANOUT_POLL_MS,
     encryptionKey: decodeKey(e.R3SN_ENCRYPTION_KEY),

@@ -36,6 +36,7 @@ export function hashKey (secret: string): string {
 export class ApiKeys {
   readonly keys: OwnedCollection<ApiKeyDoc>
   private readonly users: Collection<UserDoc>
+  private readonly revokeListeners: ((keyId: string) => Promise<void>)[] = []
 
   constructor (db: Db) {
     this.keys = new OwnedCollection<ApiKeyDoc>(db.collection('api_keys'), 'API key', true)
@@ -64,15 +65,27 @@ export class ApiKeys {
     return { key, secret }
   }
 
+  /** Revokes a key; it returns once every listener (realtime closing the key's sockets, on every instance) has been told. */
   async revoke (owner: Owner, id: string): Promise<void> {
     await this.keys.update(owner, id, { $set: { revokedAt: new Date() } })
+    await Promise.all(this.revokeListeners.map(listener => listener(id)))
+  }
+
+  onRevoke (listener: (keyId: string) => Promise<void>): void {
+    this.revokeListeners.push(listener)
   }
 
   /** The owner behind a key, or null for an unknown or revoked one. Not cached, so a revocation takes effect at once. */
   async verify (secret: string): Promise<Owner | null> {
     const key = await this.keys.collection.findOne({ hash: hashKey(secret) }, { projection: { ownerId: 1, admin: 1, revokedAt: 1 } })
     if (key === null || key.revokedAt !== null) return null
-    return { id: key.ownerId, admin: key.admin }
+    return { id: key.ownerId, admin: key.admin, keyId: key._id }
+  }
+
+  /** Whether a key (by id) exists and is not revoked: checked again for every frame of a long-lived socket. */
+  async isActive (keyId: string): Promise<boolean> {
+    const key = await this.keys.collection.findOne({ _id: keyId }, { projection: { revokedAt: 1 } })
+    return key !== null && key.revokedAt === null
   }
 
   /**

@@ -4,8 +4,8 @@ import { MongoClient, type Collection, type Db, type Document, type Filter, type
 import type { Config } from '../config.js'
 import { NotFound } from '../schemas/errors.js'
 
-/** Who acts: the user behind the API key of a request. */
-export interface Owner { id: string, admin: boolean }
+/** Who acts: the user behind the API key of a request (`keyId`: that key, when there is one). */
+export interface Owner { id: string, admin: boolean, keyId?: string }
 
 /** Every stored resource carries its owner. */
 export interface OwnedDoc extends Document { _id: string, ownerId: string }

@@ -22,12 +22,29 @@ import { toAgent, type AgentEngine } from '../engines/agent-engine.js'
 import type { AgentDefinition } from '../schemas/agents.js'
 
 /** Close codes a client can act on. */
-export const CLOSE = { authTimeout: 4401, slowConsumer: 4008, tooManyConnections: 4429 } as const
+export const CLOSE = { unauthorized: 4401, slowConsumer: 4008, tooManyConnections: 4429 } as const
 
 /** `prompt` subscriptions (from prompt:execute) are told prompt:*; the others workflow:*. */
 interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean, kind: 'workflow' | 'prompt' }
-interface Client { socket: WebSocket, owner: Owner | null, subs: Map<string, Subscription>, alive: boolean, inbox: Promise<void> }
+/** A token bucket: `tokens` left, refilled at the configured rate since `at`. */
+interface Allowance { tokens: number, at: number }
+interface Client {
+  socket: WebSocket
+  owner: Owner | null
+  subs: Map<string, Subscription>
+  alive: boolean
+  /** Frames are handled one after another, in the order they came (pings excepted). */
+  inbox: Promise<void>
+  /** This socket's log reads, one at a time, so one socket's replays cannot take every read slot. */
+  reads: Promise<void>
+  frames: Allowance
+  pings: Allowance
+}
 const MAX_CONCURRENT_LOG_READS = 8
+/** Events per log read of a replay; the next page is read once the socket has sent most of the previous one. */
+const REPLAY_PAGE = 100
+/** Internal fan-out message: a key was revoked (never sent to a client). */
+const KEY_REVOKED = 'r3sn:key-revoked'
 const TOKEN_BATCH_MS = 50
 /** Other instances know of a new one after one registry heartbeat (at most 1 s), with a margin. */
 const PEERS_SETTLE_MS = 2500
@@ -67,12 +84,14 @@ export class Realtime {
     private readonly agents: AgentEngine,
     private readonly plugins: PluginFactory,
     private readonly verify: (token: string) => Promise<Owner | null>,
+    private readonly keyActive: (keyId: string) => Promise<boolean>,
     private readonly bus: RunEventBus,
     inbox: Collection<InboxDoc>,
     private readonly log: FastifyBaseLogger,
     private readonly config: Config
   ) {
-    this.fanout = new Fanout(inbox, orchestrator.instances, doc => this.onRemote(doc), log, { minPollMs: config.wsFanoutPollMs, maxPollMs: Math.max(config.wsFanoutPollMs, 1000) })
+    // An idle inbox is read at least every 0.5 s: a revocation reaches the other instances' sockets within a second.
+    this.fanout = new Fanout(inbox, orchestrator.instances, doc => this.onRemote(doc), log, { minPollMs: config.wsFanoutPollMs, maxPollMs: Math.max(config.wsFanoutPollMs, 500) })
   }
 
   get connectedClients (): number { return this.clients.size }
@@ -92,17 +111,13 @@ export class Realtime {
 
   /** A new connection; `owner` when its upgrade request carried a valid key. */
   connect (socket: WebSocket, owner: Owner | null): void {
-    const client: Client = { socket, owner: null, subs: new Map(), alive: true, inbox: Promise.resolve() }
+    const full = (): Allowance => ({ tokens: this.config.wsMaxFramesPerSecond, at: Date.now() })
+    const client: Client = { socket, owner: null, subs: new Map(), alive: true, inbox: Promise.resolve(), reads: Promise.resolve(), frames: full(), pings: full() }
     this.clients.add(client)
     socket.on('pong', () => { client.alive = true })
     socket.on('close', () => this.disconnect(client))
-    // Frames are handled one after another, in the order they came.
-    socket.on('message', (raw, isBinary) => {
-      client.inbox = client.inbox
-        .then(() => this.onMessage(client, isBinary ? '' : raw.toString()))
-        .catch(err => this.log.error({ err }, 'websocket handler failed'))
-    })
-    const authTimer = setTimeout(() => { if (client.owner === null) socket.close(CLOSE.authTimeout, 'authenticate within the time limit') }, this.config.wsAuthTimeoutMs)
+    socket.on('message', (raw, isBinary) => { this.onMessage(client, isBinary ? '' : raw.toString()) })
+    const authTimer = setTimeout(() => { if (client.owner === null) socket.close(CLOSE.unauthorized, 'authenticate within the time limit') }, this.config.wsAuthTimeoutMs)
     socket.once('close', () => clearTimeout(authTimer))
     if (owner !== null) this.admit(client, owner)
   }
@@ -119,6 +134,29 @@ export class Realtime {
   private disconnect (client: Client): void {
     this.clients.delete(client)
     for (const sub of client.subs.values()) this.dropSubscription(sub)
+  }
+
+  /**
+   * Closes every socket opened with a revoked key (4401): at once here, and on the other
+   * instances when they read their inbox (at most 0.5 s later). Until then they refuse every
+   * frame of such a socket anyway: each frame checks its key again.
+   */
+  async revokeKey (keyId: string): Promise<void> {
+    this.closeKey(keyId)
+    // The key is revoked whatever happens here; other instances still refuse its frames.
+    await this.fanout.publish({ ownerId: '', event: KEY_REVOKED, eventJson: JSON.stringify({ keyId }) })
+      .catch(err => this.log.warn({ err, keyId }, 'telling other instances of a revoked key failed'))
+  }
+
+  private closeKey (keyId: string): void {
+    for (const c of this.clients) if (c.owner?.keyId === keyId) this.shut(c, CLOSE.unauthorized, 'API key revoked')
+  }
+
+  /** Nothing more reaches or leaves this socket: its subscriptions end now, the close frame follows. */
+  private shut (client: Client, code: number, reason: string): void {
+    client.owner = null
+    for (const sub of client.subs.values()) this.dropSubscription(sub)
+    client.socket.close(code, reason)
   }
 
   private send (client: Client, event: string, data: object, id?: string): void {
@@ -151,31 +189,73 @@ export class Realtime {
     this.send(client, 'auth:ok', { userId: owner.id }, id)
   }
 
-  private async onMessage (client: Client, raw: string): Promise<void> {
+  /**
+   * Takes a frame off the socket: rate-limited and shaped here, at once; a ping is answered
+   * straight away (a storm of other frames does not hold it up), everything else is queued
+   * behind the socket's earlier frames.
+   */
+  private onMessage (client: Client, raw: string): void {
+    if (client.socket.readyState !== client.socket.OPEN) return // closing: nothing more is taken
     let id: string | undefined
-    let frameEvent: string | undefined
     try {
-      let frame: unknown
-      try { frame = JSON.parse(raw) } catch { throw new FrameError('R3SN_BAD_FRAME', 'a frame must be a JSON object {event, data?, id?}') }
-      if (!frameCheck.Check(frame)) throw new FrameError('R3SN_BAD_FRAME', `bad frame: ${firstError(frameCheck, frame).replace(/^data/, 'frame')}`)
+      const frame = this.parse(raw)
       id = frame.id
-      frameEvent = frame.event
-      const data = frame.data ?? {}
-      const check = payloadChecks.get(frame.event)
-      if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${frame.event}"`)
-      if (!check.Check(data)) throw new FrameError('R3SN_VALIDATION', `${frame.event}: ${firstError(check, data)}`)
-      if (frame.event === 'auth') return await this.authenticate(client, (data as { token: string }).token, id)
-      if (client.owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'send auth {token} first')
-      await this.handle(client, client.owner, frame.event, data, id)
+      const allowance = frame.event === 'ping' ? client.pings : client.frames
+      if (!this.take(allowance)) {
+        throw new FrameError('R3SN_RATE_LIMITED', `too many frames: at most ${this.config.wsMaxFramesPerSecond} per second per connection${frame.event === 'ping' ? ' (pings)' : ''}; this one was dropped`)
+      }
+      // Answered from memory: a socket whose key was revoked is closed by now here, and within 0.5 s elsewhere.
+      if (frame.event === 'ping' && client.owner !== null) return this.send(client, 'pong', { ts: new Date().toISOString() }, id)
+      client.inbox = client.inbox.then(() => this.runFrame(client, frame))
+    } catch (err) {
+      this.sendError(client, err, id, 'websocket frame failed')
+    }
+  }
+
+  private parse (raw: string): Frame & { data: Record<string, unknown> } {
+    let frame: unknown
+    try { frame = JSON.parse(raw) } catch { throw new FrameError('R3SN_BAD_FRAME', 'a frame must be a JSON object {event, data?, id?}') }
+    if (!frameCheck.Check(frame)) throw new FrameError('R3SN_BAD_FRAME', `bad frame: ${firstError(frameCheck, frame).replace(/^data/, 'frame')}`)
+    return { ...frame, data: frame.data ?? {} }
+  }
+
+  /** Refills at the configured rate, up to one second's worth; false when nothing is left. */
+  private take (allowance: Allowance): boolean {
+    const now = Date.now()
+    const rate = this.config.wsMaxFramesPerSecond
+    allowance.tokens = Math.min(rate, allowance.tokens + (now - allowance.at) * rate / 1000)
+    allowance.at = now
+    if (allowance.tokens < 1) return false
+    allowance.tokens--
+    return true
+  }
+
+  private async runFrame (client: Client, frame: Frame & { data: Record<string, unknown> }): Promise<void> {
+    const { event, data, id } = frame
+    try {
+      const check = payloadChecks.get(event)
+      if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${event}"`)
+      if (!check.Check(data)) throw new FrameError('R3SN_VALIDATION', `${event}: ${firstError(check, data)}`)
+      if (event === 'auth') return await this.authenticate(client, (data as { token: string }).token, id)
+      const owner = client.owner
+      if (owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'send auth {token} first')
+      // A key revoked on another instance: refused from the moment the revocation is stored.
+      if (owner.keyId !== undefined && !await this.keyActive(owner.keyId)) {
+        this.send(client, 'error', { code: 'R3SN_UNAUTHORIZED', message: 'Invalid or revoked API key' }, id)
+        if (client.owner === owner) this.shut(client, CLOSE.unauthorized, 'API key revoked')
+        return
+      }
+      if (client.owner !== owner) return // closed meanwhile
+      await this.handle(client, owner, event, data, id)
     } catch (err) {
       // Every request frame gets a reply, in the one error shape's terms.
-      if (err instanceof FrameError) return this.send(client, 'error', { code: err.code, message: err.message }, id)
-      this.sendError(client, err, id, 'websocket frame failed', { event: frameEvent })
+      this.sendError(client, err, id, 'websocket frame failed', { event })
     }
   }
 
   /** An error frame for any failure, shaped as HTTP errors are (internal ones logged once, with the id quoted to the client). */
   private sendError (client: Client, err: unknown, id: string | undefined, what: string, context: object = {}): void {
+    if (err instanceof FrameError) return this.send(client, 'error', { code: err.code, message: err.message }, id)
     const requestId = `ws-${randomUUID()}`
     const { body, log } = describeError(err, requestId)
     if (log !== undefined) this.log[log]({ ...context, err, requestId }, what)
@@ -184,11 +264,15 @@ export class Realtime {
 
   private async handle (client: Client, owner: Owner, event: string, data: Record<string, unknown>, id?: string): Promise<void> {
     switch (event) {
-      case 'ping':
+      case 'ping': // one sent before its socket's auth frame was answered
         return this.send(client, 'pong', { ts: new Date().toISOString() }, id)
       case 'execution:subscribe': {
         const { executionId, since } = data as { executionId: string, since?: number }
+        // Already subscribed: the events go on from where they are, with no second replay.
+        const existing = client.subs.get(executionId)
+        if (existing !== undefined) return this.send(client, 'execution:subscribed', { executionId, since: existing.nextSeq - 1 }, id)
         await this.orchestrator.get(owner, executionId) // not found for another user's
+        if (client.owner !== owner) return
         this.subscribe(client, executionId, since ?? 0)
         return this.send(client, 'execution:subscribed', { executionId, since: since ?? 0 }, id)
       }
@@ -270,17 +354,26 @@ export class Realtime {
     void this.pump(sub)
   }
 
-  /** Sends everything from nextSeq on, in order, from the durable log; a failed read is retried. */
+  /**
+   * Sends everything from nextSeq on, in order, from the durable log, a page at a time: the
+   * next page is read only once the socket has sent most of the last one, so a reader that
+   * does not read costs neither memory nor database reads. A failed read is retried.
+   */
   private async pump (sub: Subscription): Promise<void> {
     if (sub.pumping) { sub.dirty = true; return }
     sub.pumping = true
+    const live = () => !this.closed && sub.client.subs.get(sub.executionId) === sub
     let more = true
-    while (more && !this.closed && sub.client.subs.get(sub.executionId) === sub) {
+    while (more && live()) {
       sub.dirty = false
       try {
-        const events = await this.readLog(sub.executionId, sub.nextSeq - 1)
+        await this.drained(sub.client)
+        if (!live()) break
+        const events = await this.readLog(sub.client, sub.executionId, sub.nextSeq - 1)
         for (const ev of events) if (ev.seq === sub.nextSeq) this.emitEvent(sub, ev)
-        more = sub.dirty || events.length === 500
+        more = sub.dirty || events.length === REPLAY_PAGE
+        // Live events of other sockets go out between the pages of a long replay.
+        if (more) await new Promise(resolve => setImmediate(resolve))
       } catch (err) {
         this.log.warn({ err, executionId: sub.executionId }, 'reading the event log failed; retrying')
         await new Promise(resolve => setTimeout(resolve, 250))
@@ -289,15 +382,34 @@ export class Realtime {
     sub.pumping = false
   }
 
-  /** Log reads for replays, a few at a time, so a crowd of subscribers cannot swamp the database. */
-  private async readLog (executionId: string, since: number): Promise<ExecutionEvent[]> {
-    while (this.reading >= MAX_CONCURRENT_LOG_READS) await new Promise<void>(resolve => this.readQueue.push(resolve))
-    this.reading++
+  /** Resolves once the socket's send buffer is below half its limit (or the socket is gone). */
+  private async drained (client: Client): Promise<void> {
+    const socket = client.socket
+    while (socket.readyState === socket.OPEN && socket.bufferedAmount > this.config.wsMaxBufferedBytes / 2) {
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+  }
+
+  /**
+   * Log reads for replays: one at a time per socket and a few at a time overall, so neither a
+   * crowd of subscribers nor one socket's many replays can swamp the database or starve others.
+   */
+  private async readLog (client: Client, executionId: string, since: number): Promise<ExecutionEvent[]> {
+    const previous = client.reads
+    let done = () => {}
+    client.reads = new Promise<void>(resolve => { done = resolve })
+    await previous
     try {
-      return await this.orchestrator.store.listEvents(executionId, since, 500)
+      while (this.reading >= MAX_CONCURRENT_LOG_READS) await new Promise<void>(resolve => this.readQueue.push(resolve))
+      this.reading++
+      try {
+        return await this.orchestrator.store.listEvents(executionId, since, REPLAY_PAGE)
+      } finally {
+        this.reading--
+        this.readQueue.shift()?.()
+      }
     } finally {
-      this.reading--
-      this.readQueue.shift()?.()
+      done()
     }
   }
 
@@ -316,7 +428,8 @@ export class Realtime {
   }
 
   private onRemote (doc: InboxDoc): void {
-    if (doc.event !== undefined) this.sendToUser(doc.ownerId, doc.event, JSON.parse(doc.eventJson) as object)
+    if (doc.event === KEY_REVOKED) this.closeKey((JSON.parse(doc.eventJson) as { keyId: string }).keyId)
+    else if (doc.event !== undefined) this.sendToUser(doc.ownerId, doc.event, JSON.parse(doc.eventJson) as object)
     else this.route(JSON.parse(doc.eventJson) as ExecutionEvent)
   }
 
@@ -345,9 +458,10 @@ declare module 'fastify' {
 
 async function realtime (app: FastifyInstance, opts: { config: Config }) {
   const { config } = opts
-  const rt = new Realtime(app.orchestrator, app.agentEngine, app.pluginFactory, token => app.apiKeys.verify(token), app.runEvents,
+  const rt = new Realtime(app.orchestrator, app.agentEngine, app.pluginFactory, token => app.apiKeys.verify(token), keyId => app.apiKeys.isActive(keyId), app.runEvents,
     app.mongo.db.collection<InboxDoc>('realtime_inbox'), app.log.child({ engine: 'realtime' }), config)
   app.decorate('realtime', rt)
+  app.apiKeys.onRevoke(keyId => rt.revokeKey(keyId))
   app.engines.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
 
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes } })

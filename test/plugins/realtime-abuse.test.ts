@@ -1,0 +1,123 @@
+import t from 'tap'
+import { build, createUser, getEvents, type WorkflowBody } from '../helper.js'
+import { wsConnect } from '../fixtures/ws-client.js'
+
+const slow: WorkflowBody = { name: 'slow', steps: [
+  { id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 60_000 } }
+] }
+
+t.test('a revoked key closes its sockets with 4401 on every instance, and each refuses the key\'s frames from the moment the key is revoked', async t => {
+  const a = await build(t)
+  // b reads its inbox rarely: only the per-frame key check can stop this key there.
+  const b = await build(t, { mongoDb: a.config.mongoDb, adminKey: a.config.adminKey, wsFanoutPollMs: 600_000 })
+  const c = await build(t, { mongoDb: a.config.mongoDb, adminKey: a.config.adminKey })
+  const carol = await createUser(a.baseUrl, a.adminKey, 'carol')
+  const workflowId = (await carol.client.POST('/api/workflows', { body: slow })).data!.workflow.id
+  const executionId = (await carol.client.POST('/api/workflows/{id}/execute', { params: { path: { id: workflowId } }, body: { mode: 'async' } })).data!.executionId
+  const other = await createUser(a.baseUrl, a.adminKey, 'carol') // a second key of the same user stays valid
+
+  const sockets = []
+  for (const instance of [a, b, c]) {
+    const s = await wsConnect(instance.baseUrl, carol.key)
+    await s.waitFor(f => f.event === 'auth:ok')
+    s.send('execution:subscribe', { executionId }, 'sub')
+    await s.waitFor(f => f.id === 'sub')
+    sockets.push(s)
+  }
+  const survivor = await wsConnect(c.baseUrl, other.key)
+  await survivor.waitFor(f => f.event === 'auth:ok')
+  // Instances learn of each other within a registry heartbeat: wait until a's revocation can reach c.
+  await new Promise(resolve => setTimeout(resolve, 2500))
+  const [onA, onB, onC] = sockets as [typeof sockets[0], typeof sockets[0], typeof sockets[0]]
+
+  t.equal((await a.client.DELETE('/api/keys/{id}', { params: { path: { id: carol.keyId } } })).response.status, 200)
+  t.same(await onA.closed, { code: 4401, reason: 'API key revoked' }, 'the revoking instance closes at once')
+  onB.send('workflow:execute', { workflowId }, 'late')
+  t.match(await onB.waitFor(f => f.id === 'late'), { event: 'error', data: { code: 'R3SN_UNAUTHORIZED' } }, 'a frame on an instance that has not heard yet is refused')
+  t.same(await onB.closed, { code: 4401, reason: 'API key revoked' })
+  t.same(await onC.closed, { code: 4401, reason: 'API key revoked' }, 'another instance closes the socket without being sent anything')
+  const runs = (await other.client.GET('/api/executions')).data!.executions
+  t.same(runs.map(r => r.executionId), [executionId], 'nothing was started with the revoked key')
+
+  survivor.send('ping', {}, 'p')
+  t.match(await survivor.waitFor(f => f.id === 'p'), { event: 'pong' }, 'the user\'s other key keeps its socket')
+  await t.rejects(wsConnect(b.baseUrl, carol.key), /401/, 'the revoked key cannot open a new socket')
+  await carol.client.POST('/api/executions/{id}/cancel', { params: { path: { id: executionId } } })
+  await other.client.POST('/api/executions/{id}/cancel', { params: { path: { id: executionId } } })
+})
+
+t.test('subscribing again to what a socket follows answers at once, with no second replay', async t => {
+  const { baseUrl, adminKey, client } = await build(t)
+  const id = (await client.POST('/api/workflows', { body: { name: 'three', steps: [
+    { id: 'a', type: 'transform', expression: '1' },
+    { id: 'b', type: 'integration', action: 'core.log', input: { message: 'hi' } }
+  ] } })).data!.workflow.id
+  const executionId = (await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: {} })).data!.executionId
+  const stored = await getEvents(client, executionId)
+
+  const s = await wsConnect(baseUrl, adminKey)
+  await s.waitFor(f => f.event === 'auth:ok')
+  s.send('execution:subscribe', { executionId, since: 0 }, 'first')
+  await s.waitFor(f => f.event === 'workflow:completed')
+  for (let i = 0; i < 20; i++) s.send('execution:subscribe', { executionId, since: 0 }, `again-${i}`)
+  t.match(await s.waitFor(f => f.id === 'again-19'), { event: 'execution:subscribed', data: { executionId, since: stored.length } }, 'the answer says where the events go on from')
+  s.send('ping', {}, 'p')
+  await s.waitFor(f => f.id === 'p')
+  t.same(s.executionEvents(executionId).map(e => e.seq), stored.map(e => e.seq), 'each event once')
+})
+
+t.test('a replay longer than a page arrives whole, in order, once', async t => {
+  const { baseUrl, adminKey, client } = await build(t)
+  const steps = Array.from({ length: 70 }, (_, i) => ({ id: `s${i}`, type: 'integration' as const, action: 'core.log', input: { message: `step ${i}` } }))
+  const id = (await client.POST('/api/workflows', { body: { name: 'long', steps } })).data!.workflow.id
+  const executionId = (await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: {} })).data!.executionId
+  const stored = await getEvents(client, executionId, 0)
+  t.ok(stored.length > 140, `${stored.length} events: more than a page`)
+
+  const s = await wsConnect(baseUrl, adminKey)
+  await s.waitFor(f => f.event === 'auth:ok')
+  s.send('execution:subscribe', { executionId }, 'sub')
+  await s.waitFor(f => f.event === 'workflow:completed', 15_000)
+  t.same(s.executionEvents(executionId).map(e => e.seq), stored.map(e => e.seq))
+})
+
+t.test('a storm of frames is refused past the rate with a clear error; every frame is answered, and a ping jumps the queue', async t => {
+  const { baseUrl, adminKey } = await build(t, { wsMaxFramesPerSecond: 40 })
+  const s = await wsConnect(baseUrl, adminKey)
+  await s.waitFor(f => f.event === 'auth:ok')
+  for (let i = 0; i < 200; i++) s.send('execution:subscribe', { executionId: `exe_missing_${i}` }, `s${i}`)
+  s.send('ping', {}, 'p')
+  const pong = await s.waitFor(f => f.id === 'p')
+  t.equal(pong.event, 'pong', 'pings have an allowance of their own')
+  const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => s.waitFor(f => f.id === `s${i}`, 30_000)))
+  const limited = replies.filter(f => f.data.code === 'R3SN_RATE_LIMITED')
+  t.ok(limited.length >= 100, `${limited.length} of 200 refused for the rate`)
+  t.match(limited[0], { event: 'error', data: { message: /at most 40 per second per connection/ } })
+  t.ok(replies.every(f => f.event === 'error' && ['R3SN_RATE_LIMITED', 'R3SN_NOT_FOUND'].includes(f.data.code as string)))
+  const lastHandled = Math.max(...replies.map((f, i) => f.data.code === 'R3SN_NOT_FOUND' ? i : -1))
+  t.ok(s.frames.indexOf(pong) < s.frames.indexOf(replies[lastHandled]!), 'the pong came before the queued frames were all handled')
+})
+
+t.test('a socket that does not read holds no replay back from another user', async t => {
+  const { baseUrl, adminKey, client } = await build(t, { wsMaxBufferedBytes: 64 * 1024 })
+  const steps = Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, type: 'integration' as const, action: 'core.log', input: { message: 'x'.repeat(200) } }))
+  const id = (await client.POST('/api/workflows', { body: { name: 'chatty', steps } })).data!.workflow.id
+  const runs: string[] = []
+  for (let i = 0; i < 30; i++) runs.push((await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: {} })).data!.executionId)
+
+  const stalled = await wsConnect(baseUrl, adminKey)
+  await stalled.waitFor(f => f.event === 'auth:ok')
+  const socket = (stalled.ws as unknown as { _socket: { pause (): void } })._socket
+  socket.pause()
+  for (const executionId of runs) stalled.send('execution:subscribe', { executionId }, executionId)
+
+  const dave = await createUser(baseUrl, adminKey, 'dave')
+  const own = (await dave.client.POST('/api/workflows', { body: { name: 'mine', steps: [{ id: 'a', type: 'transform', expression: '1' }] } })).data!.workflow.id
+  const d = await wsConnect(baseUrl, dave.key)
+  await d.waitFor(f => f.event === 'auth:ok')
+  d.send('workflow:execute', { workflowId: own }, 'go')
+  await d.waitFor(f => f.event === 'workflow:completed', 30_000)
+  t.pass('another user\'s run is followed to its end while the reader is stalled')
+  const closed = await Promise.race([stalled.closed, Promise.resolve(null)])
+  t.equal(closed, null, 'the stalled reader is still connected: it was not cut off to make room')
+})
