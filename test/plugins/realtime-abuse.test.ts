@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, createUser, getEvents, testConfig, type WorkflowBody } from '../helper.js'
+import { build, createUser, getEvents, type WorkflowBody } from '../helper.js'
 import { wsConnect } from '../fixtures/ws-client.js'
 
 const slow: WorkflowBody = { name: 'slow', steps: [
@@ -99,7 +99,7 @@ t.test('a storm of frames is refused past the rate with a clear error; every fra
 })
 
 t.test('a socket that does not read and asks for the same replays again and again costs a bounded number of log reads and holds nobody back', async t => {
-  const uri = testConfig().mongodbUri
+  const uri = process.env.MONGODB_URI as string
   const { app, baseUrl, adminKey, client } = await build(t, { mongodbUri: `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`, wsMaxFramesPerSecond: 10_000 })
   const steps = Array.from({ length: 30 }, (_, i) => ({ id: `s${i}`, type: 'integration' as const, action: 'core.log', input: { message: 'x'.repeat(200) } }))
   const id = (await client.POST('/api/workflows', { body: { name: 'chatty', steps } })).data!.workflow.id
