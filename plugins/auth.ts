@@ -82,6 +82,13 @@ export class ApiKeys {
     return { id: key.ownerId, admin: key.admin, keyId: key._id }
   }
 
+  /** Of these keys, the ones revoked or gone (revoked another way than the API: the CLI, the database). */
+  async inactive (keyIds: string[]): Promise<string[]> {
+    const active = await this.keys.collection.find({ _id: { $in: keyIds }, revokedAt: null }, { projection: { _id: 1 } }).toArray()
+    const found = new Set(active.map(k => k._id))
+    return keyIds.filter(id => !found.has(id))
+  }
+
   /** Whether a key (by id) exists and is not revoked: checked again for every frame of a long-lived socket. */
   async isActive (keyId: string): Promise<boolean> {
     const key = await this.keys.collection.findOne({ _id: keyId }, { projection: { revokedAt: 1 } })

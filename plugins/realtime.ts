@@ -43,6 +43,8 @@ interface Client {
 const MAX_CONCURRENT_LOG_READS = 8
 /** Events per log read of a replay; the next page is read once the socket has sent most of the previous one. */
 const REPLAY_PAGE = 100
+/** How often the keys of open sockets are checked for a revocation made without the API. */
+const KEY_SWEEP_MS = 2000
 /** Internal fan-out message: a key was revoked (never sent to a client). */
 const KEY_REVOKED = 'r3sn:key-revoked'
 const TOKEN_BATCH_MS = 50
@@ -146,6 +148,13 @@ export class Realtime {
     // The key is revoked whatever happens here; other instances still refuse its frames.
     await this.fanout.publish({ ownerId: '', event: KEY_REVOKED, eventJson: JSON.stringify({ keyId }) })
       .catch(err => this.log.warn({ err, keyId }, 'telling other instances of a revoked key failed'))
+  }
+
+  /** Closes the sockets of keys revoked without the API (the CLI, the database), which no instance was told of. */
+  async closeInactiveKeys (inactive: (keyIds: string[]) => Promise<string[]>): Promise<void> {
+    const keyIds = [...new Set([...this.clients].flatMap(c => c.owner?.keyId ?? []))]
+    if (keyIds.length === 0) return
+    for (const keyId of await inactive(keyIds)) this.closeKey(keyId)
   }
 
   private closeKey (keyId: string): void {
@@ -509,8 +518,11 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   })
 
   const heartbeat = setInterval(() => rt.heartbeat(), config.wsHeartbeatMs)
+  const keySweep = setInterval(() => {
+    rt.closeInactiveKeys(keyIds => app.apiKeys.inactive(keyIds)).catch(err => app.log.warn({ err }, 'checking the keys of open sockets failed'))
+  }, KEY_SWEEP_MS)
   app.addHook('onReady', async () => { rt.start() })
-  app.addHook('preClose', async () => { clearInterval(heartbeat); await rt.close() })
+  app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close() })
 }
 
 export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })
