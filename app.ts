@@ -1,5 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
-import { STATUS_CODES } from 'node:http'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AjvCompiler } from '@fastify/ajv-compiler'
@@ -79,6 +79,7 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
     frameworkErrors: (err, req, reply) => {
       const statusCode = err.statusCode ?? 400
       req.log.info({ code: err.code }, 'request refused by the router')
+      reply.raw.once('finish', () => { closeUpgradeSocket(req.raw) })
       return (reply as unknown as FastifyReply).code(statusCode).send(errorBody(statusCode, clientErrorCode(statusCode, err.code), clip(err.message), { cause: err.code }))
     },
     // What Node's HTTP parser refuses never reaches Fastify (headers too large, a malformed
@@ -91,6 +92,14 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
       socket.destroy()
     }
   }
+}
+
+/**
+ * Node detaches an upgrade request's socket from HTTP (and pauses it): once it has been answered
+ * over HTTP instead, nothing else would ever close it.
+ */
+function closeUpgradeSocket (raw: IncomingMessage) {
+  if ((raw as IncomingMessage & { upgrade?: boolean }).upgrade === true) raw.socket.destroy()
 }
 
 /** Answers on a socket no Fastify reply owns (a refused HTTP parse or WebSocket handshake). */
@@ -216,6 +225,9 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
     }
     return reply.code(404).send(errorBody(404, 'R3SN_ROUTE_NOT_FOUND', `Route ${req.method} ${clip(path)} not found`))
   })
+  // An upgrade request answered over HTTP (refused by auth or the router before @fastify/websocket
+  // took it) left Node's detached socket open for good: a leak per request, and close() hung on it.
+  app.addHook('onResponse', async (req) => { closeUpgradeSocket(req.raw) })
   // A last guard for answers that bypass both handlers (a plugin's bare reply.code(404).send(),
   // such as a plain GET on a WebSocket route): every error leaves in the one shape.
   app.addHook('onSend', async (req, reply, payload) => {
@@ -241,6 +253,11 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(orchestrator, { config, faults: opts.faults })
   app.register(realtime, { config })
   app.after(() => { shapeWebSocketRefusals(app) })
+  // Node hands CONNECT (a proxy tunnel) to a 'connect' listener, never to Fastify, and drops it without one.
+  app.server.on('connect', (_req: unknown, socket: Duplex) => {
+    writeRawError(socket, errorBody(405, 'R3SN_METHOD_NOT_ALLOWED', 'CONNECT is not supported: this is not a proxy'))
+    socket.destroy()
+  })
   app.register(openapi)
   app.register(routes)
   return app

@@ -208,3 +208,33 @@ t.test('a number that is not finite is a 400, wherever it comes from', async t =
   const res = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: '{"name":"w","steps":[{"id":"a","type":"transform","expression":"1","timeoutMs":1e400}]}' })
   t.match({ status: res.status, body: await res.json() }, { status: 400, body: { code: 'R3SN_VALIDATION' } }, 'a body number JSON reads as Infinity')
 })
+
+/** Whether the server closes a connection by itself after answering (the client only writes, never ends). */
+function closedByServer (baseUrl: string, request: string): Promise<{ closed: boolean, answer: string }> {
+  const { hostname, port } = new URL(baseUrl)
+  return new Promise(resolve => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(request))
+    let answer = ''
+    const timer = setTimeout(() => { socket.destroy(); resolve({ closed: false, answer }) }, 3000)
+    socket.on('data', chunk => { answer += chunk.toString() })
+    socket.on('close', () => { clearTimeout(timer); resolve({ closed: true, answer }) })
+    socket.on('error', () => {})
+  })
+}
+
+t.test('an upgrade request refused over HTTP does not leave its socket open', async t => {
+  const { baseUrl, adminKey } = await build(t)
+  const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+  const cases: [string, RegExp][] = [
+    [`GET /api/workflows HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`, /^HTTP\/1\.1 401 .*R3SN_UNAUTHORIZED/s],
+    [`GET /ws HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nope\r\n${upgrade}\r\n`, /^HTTP\/1\.1 401 .*R3SN_UNAUTHORIZED/s],
+    [`GET /api/workflows/%E0%A4%A HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminKey}\r\n${upgrade}\r\n`, /^HTTP\/1\.1 400 .*R3SN_BAD_URL/s],
+    [`GET /api/nope HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminKey}\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n`, /^HTTP\/1\.1 404 .*R3SN_ROUTE_NOT_FOUND/s]
+  ]
+  for (const [request, answer] of cases) {
+    const res = await closedByServer(baseUrl, request)
+    const line = request.split('\r\n')[0] ?? ''
+    t.match(res.answer, answer, line)
+    t.ok(res.closed, `the server closed the connection: ${line}`)
+  }
+})

@@ -2,6 +2,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import net from 'node:net'
 import { parse } from 'yaml'
 import { startFakeLlm } from './fixtures/fake-llm.js'
 import { build, caller, createUser, llmConfig, type Call } from './helper.js'
@@ -423,4 +424,84 @@ t.test('a user\'s own invalid requests change nothing of theirs', async t => {
     if (result.failed) t.fail(`${op.operationId}: ${String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance)} (FUZZ_SEED=${SEED})`)
   }
   t.same(await snapshot(asAlice, ids), before, 'nothing changed')
+})
+
+// ---- below HTTP: raw requests and WebSocket handshakes --------------------------------------
+
+/** Sends bytes as they are; resolves with the status line, headers and body of the first answer. */
+function rawExchange (baseUrl: string, request: string, head = false): Promise<{ status: number, head: string, body: string }> {
+  const { hostname, port } = new URL(baseUrl)
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => socket.write(request))
+    let text = ''
+    const done = () => {
+      socket.destroy()
+      const end = text.indexOf('\r\n\r\n')
+      const head = end === -1 ? text : text.slice(0, end)
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? NaN)
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? NaN)
+      resolve({ status, head, body: end === -1 ? '' : text.slice(end + 4, Number.isNaN(length) ? undefined : end + 4 + length) })
+    }
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no complete answer within 5 s; got ${JSON.stringify(text.slice(0, 300))}`)) }, 5_000)
+    socket.on('data', chunk => {
+      text += chunk.toString('latin1')
+      // An interim answer (100 Continue) comes before the real one.
+      while (/^HTTP\/1\.1 1(?!01)\d\d /.test(text) && text.includes('\r\n\r\n')) text = text.slice(text.indexOf('\r\n\r\n') + 4)
+      const end = text.indexOf('\r\n\r\n')
+      if (end === -1) return
+      if (head || /^HTTP\/1\.1 101/.test(text)) { clearTimeout(timer); done(); return } // no body follows
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text.slice(0, end))?.[1] ?? NaN)
+      if (!Number.isNaN(length) && text.length >= end + 4 + length) { clearTimeout(timer); done() }
+    })
+    socket.on('close', () => { clearTimeout(timer); if (text === '') reject(new Error('closed without an answer')); else done() })
+    socket.on('error', () => {})
+  })
+}
+
+const WS_KEY = 'dGhlIHNhbXBsZSBub25jZQ=='
+const rawHeader = fc.oneof(
+  fc.constantFrom('Connection: Upgrade', 'Connection: keep-alive, Upgrade', 'Connection: close', 'Upgrade: websocket', 'Upgrade: h2c', 'Upgrade: WebSocket', 'Upgrade: ',
+    `Sec-WebSocket-Key: ${WS_KEY}`, 'Sec-WebSocket-Key: short', 'Sec-WebSocket-Key: ', `Sec-WebSocket-Key: ${'A'.repeat(300)}`,
+    'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Version: 8', 'Sec-WebSocket-Version: 99', 'Sec-WebSocket-Version: x',
+    'Sec-WebSocket-Protocol: a, a', 'Sec-WebSocket-Protocol: ,', 'Sec-WebSocket-Extensions: permessage-deflate; x=1', 'Sec-WebSocket-Extensions: ;;',
+    'Authorization: Bearer nope', 'Authorization: Basic x', 'Content-Length: -1', 'Content-Length: 1, 2', 'Transfer-Encoding: chunked',
+    'Transfer-Encoding: gzip, chunked', 'Content-Type: application/json', 'Expect: 100-continue', 'Host: ', `X-Big: ${'a'.repeat(20_000)}`, 'Bad Header: x', 'X-Ctl: a\u0001b', 'X-Nul: \u0000')
+)
+/** Mostly a proper handshake with a few headers dropped or added, so that refusals near the valid one are reached. */
+const rawHeaders = fc.oneof(
+  fc.uniqueArray(rawHeader, { maxLength: 8 }),
+  fc.tuple(fc.subarray(['Connection: Upgrade', 'Upgrade: websocket', `Sec-WebSocket-Key: ${WS_KEY}`, 'Sec-WebSocket-Version: 13'], { minLength: 2 }), fc.uniqueArray(rawHeader, { maxLength: 2 }))
+    .map(([handshake, more]) => [...handshake, ...more])
+)
+const rawTarget = fc.constantFrom('/ws', '/ws', '/ws', '/ws?x=1', '/ws/', '/WS', '/api/workflows', '/api/nope', '/health', '/api/workflows/%E0%A4%A', `/api/workflows/${'a'.repeat(300)}`,
+  'http://127.0.0.1/health', '*', '//api//workflows', '/api/workflows/..%2f..%2f', '/%00', '/\u00ff')
+const rawMethod = fc.constantFrom('GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE', 'PROPFIND', 'get', 'G=T')
+const rawVersion = fc.constantFrom('HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'HTTX/1.1', '')
+
+t.test('raw HTTP and WebSocket handshakes: every refusal in the error shape', async t => {
+  t.comment(`fuzz seed ${SEED}`)
+  const { baseUrl, adminKey } = await build(t)
+  const statuses = new Map<number, number>()
+  const result = await fc.check(fc.asyncProperty(rawMethod, rawTarget, rawVersion, rawHeaders, fc.boolean(), fc.constantFrom('', '{}', 'hello', '0\r\n\r\n', 'zz\r\n'),
+    async (method, target, version, headers, withKey, body) => {
+      // The body always arrives whole (a request that promises more bytes than it sends is rightly waited for).
+      const chunked = headers.some(h => /^Transfer-Encoding: .*chunked/.test(h))
+      const payload = chunked && body === '' ? '0\r\n\r\n' : body
+      const length = chunked || headers.some(h => h.startsWith('Content-Length')) ? [] : [`Content-Length: ${payload.length}`]
+      const lines = [`${method} ${target} ${version}`.trimEnd(), 'Host: 127.0.0.1', ...headers, ...length, ...(withKey ? [`Authorization: Bearer ${adminKey}`] : [])]
+      const request = `${lines.join('\r\n')}\r\n\r\n${payload}`
+      const what = JSON.stringify(request.slice(0, 400))
+      const answer = await rawExchange(baseUrl, request, method === 'HEAD').catch((err: Error) => { throw new Error(`${err.message}: ${what}`) })
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1)
+      if (Number.isNaN(answer.status)) throw new Error(`no HTTP answer to ${what}: ${JSON.stringify(answer.head.slice(0, 200))}`)
+      if (answer.status >= 500) throw new Error(`5xx to ${what}: ${answer.head} ${answer.body.slice(0, 300)}`)
+      if (answer.status < 400 || method === 'HEAD') return
+      let parsed: any
+      try { parsed = JSON.parse(answer.body) } catch { throw new Error(`a ${answer.status} that is not JSON to ${what}: ${JSON.stringify(answer.body.slice(0, 200))}`) }
+      if (parsed?.success !== false || parsed.statusCode !== answer.status || !R3SN_CODE.test(String(parsed.code)) || typeof parsed.message !== 'string') {
+        throw new Error(`a ${answer.status} outside the error shape to ${what}: ${answer.body.slice(0, 300)}`)
+      }
+    }), { seed: SEED, numRuns: RUNS * 8, endOnFailure: true })
+  if (result.failed) t.fail(`${String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance)} (FUZZ_SEED=${SEED})`)
+  t.comment(`answers by status: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}`)
 })
