@@ -3,7 +3,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AjvCompiler } from '@fastify/ajv-compiler'
-import { clientErrorCode, clip, describeError, errorBody, type ErrorShape } from './lib/errors.js'
+import { clientErrorCode, clip, describeError, errorBody, findUnstorable, type ErrorShape } from './lib/errors.js'
 import { Invalid } from './schemas/errors.js'
 import type { Config } from './config.js'
 import db from './plugins/db.js'
@@ -114,41 +114,6 @@ function writeRawError (socket: Duplex, body: ErrorShape, headers: Record<string
 /** Whether a serialized payload already is an error body (the error and not-found handlers wrote it). */
 function isErrorShape (payload: unknown): boolean {
   return typeof payload === 'string' && payload.startsWith('{"success":false,"statusCode":')
-}
-
-/** U+0000 or a lone surrogate: PostgreSQL (under FerretDB, the default store) holds neither in text. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-/**
- * How deep request JSON may nest. MongoDB stores at most 100 levels, and engines walk user
- * JSON recursively (thousands of levels overflowed the stack with a 500).
- */
-export const MAX_JSON_DEPTH = 64
-
-/**
- * The first value in a request part that cannot be stored or walked, as a validation failure;
- * undefined when none. Numbers must be finite: JSON.parse reads 1e400 as Infinity, and Ajv's
- * coercion turns "Infinity" into a number that passes `maximum`.
- */
-export function findUnstorable (value: unknown, path: string): { path: string, message: string } | undefined {
-  const stack: [unknown, string, number][] = [[value, path, 0]]
-  while (stack.length > 0) {
-    const [current, at, depth] = stack.pop() as [unknown, string, number]
-    if (typeof current === 'string') {
-      if (UNSTORABLE.test(current)) return { path: at, message: 'must not contain U+0000 or an unpaired surrogate' }
-      continue
-    }
-    if (typeof current === 'number') {
-      if (!Number.isFinite(current)) return { path: at, message: 'must be a finite number' }
-      continue
-    }
-    if (current === null || typeof current !== 'object') continue
-    if (depth >= MAX_JSON_DEPTH) return { path: clip(at, 200), message: `nests deeper than ${MAX_JSON_DEPTH} levels` }
-    for (const [key, child] of Object.entries(current)) {
-      if (UNSTORABLE.test(key)) return { path: `${at}/${JSON.stringify(key).slice(1, -1)}`, message: 'must not contain U+0000 or an unpaired surrogate (in a key)' }
-      stack.push([child, `${at}/${key}`, depth + 1])
-    }
-  }
-  return undefined
 }
 
 /**

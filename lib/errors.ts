@@ -47,7 +47,7 @@ export interface Described { body: ErrorShape, retryAfterSeconds?: number, log?:
  * Codes for the framework's own client errors (Fastify's FST_*, Node's HTTP parser, the
  * WebSocket handshake), by status: a client sees only R3SN_* codes, whoever refused it.
  */
-const CLIENT_CODES: Record<number, string> = {
+const CLIENT_CODES = new Map<number, string>(Object.entries({
   400: 'R3SN_BAD_REQUEST',
   401: 'R3SN_UNAUTHORIZED',
   403: 'R3SN_FORBIDDEN',
@@ -64,7 +64,7 @@ const CLIENT_CODES: Record<number, string> = {
   426: 'R3SN_UPGRADE_REQUIRED',
   429: 'R3SN_RATE_LIMITED',
   431: 'R3SN_HEADERS_TOO_LARGE'
-}
+}).map(([status, code]) => [Number(status), code]))
 
 /** Fastify codes whose meaning is narrower than their status. */
 const FASTIFY_CODES = new Map<string, string>([
@@ -80,7 +80,7 @@ const FASTIFY_CODES = new Map<string, string>([
 
 /** The R3SN code for a client error the framework raised (status in 400-499). */
 export function clientErrorCode (statusCode: number, frameworkCode?: string): string {
-  return (frameworkCode === undefined ? undefined : FASTIFY_CODES.get(frameworkCode)) ?? CLIENT_CODES[statusCode] ?? 'R3SN_BAD_REQUEST'
+  return (frameworkCode === undefined ? undefined : FASTIFY_CODES.get(frameworkCode)) ?? CLIENT_CODES.get(statusCode) ?? 'R3SN_BAD_REQUEST'
 }
 
 /** One failed schema rule as Ajv reports it (the fields used here). */
@@ -146,4 +146,40 @@ export function describeError (err: unknown, requestId: string): Described {
 /** Framework messages may quote the request (a whole URL); a client needs no more than a line of it. */
 export function clip (text: string, max = 300): string {
   return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`
+}
+
+/** U+0000 or a lone surrogate: PostgreSQL (under FerretDB, the default store) holds neither in text. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+/**
+ * How deep request JSON may nest. MongoDB stores at most 100 levels, and engines walk user
+ * JSON recursively (thousands of levels overflowed the stack with a 500).
+ */
+export const MAX_JSON_DEPTH = 64
+
+/**
+ * The first value in a request part that cannot be stored or walked, as a validation failure;
+ * undefined when none. Numbers must be finite: JSON.parse reads 1e400 as Infinity, and Ajv's
+ * coercion turns "Infinity" into a number that passes `maximum`. app.ts checks every HTTP
+ * request with it (params, query, body); other transports can call it on what they receive.
+ */
+export function findUnstorable (value: unknown, path: string): { path: string, message: string } | undefined {
+  const stack: [unknown, string, number][] = [[value, path, 0]]
+  while (stack.length > 0) {
+    const [current, at, depth] = stack.pop() as [unknown, string, number]
+    if (typeof current === 'string') {
+      if (UNSTORABLE.test(current)) return { path: at, message: 'must not contain U+0000 or an unpaired surrogate' }
+      continue
+    }
+    if (typeof current === 'number') {
+      if (!Number.isFinite(current)) return { path: at, message: 'must be a finite number' }
+      continue
+    }
+    if (current === null || typeof current !== 'object') continue
+    if (depth >= MAX_JSON_DEPTH) return { path: clip(at, 200), message: `nests deeper than ${MAX_JSON_DEPTH} levels` }
+    for (const [key, child] of Object.entries(current)) {
+      if (UNSTORABLE.test(key)) return { path: `${at}/${JSON.stringify(key).slice(1, -1)}`, message: 'must not contain U+0000 or an unpaired surrogate (in a key)' }
+      stack.push([child, `${at}/${key}`, depth + 1])
+    }
+  }
+  return undefined
 }
