@@ -503,5 +503,6 @@ t.test('raw HTTP and WebSocket handshakes: every refusal in the error shape', as
       }
     }), { seed: SEED, numRuns: RUNS * 8, endOnFailure: true })
   if (result.failed) t.fail(`${String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance)} (FUZZ_SEED=${SEED})`)
+  else t.pass(`${result.numRuns} raw requests: no 5xx, every refusal in the error shape`)
   t.comment(`answers by status: ${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')}`)
 })
