@@ -108,7 +108,7 @@ export class AgentEngine {
       await this.hub.credentials.check(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(`credentials.${action}: ${err.message}`) })
     }
     for (const tool of tools) {
-      if (this.hub.get(tool)?.credential?.required === true && credentials[tool] === undefined) throw new BadRequest(`tool ${tool} needs a credential: add it to credentials`)
+      if (this.hub.get(tool)?.credential?.required === true && !Object.hasOwn(credentials, tool)) throw new BadRequest(`tool ${tool} needs a credential: add it to credentials`)
     }
   }
 

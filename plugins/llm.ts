@@ -25,6 +25,8 @@ export interface ChatRequest {
 }
 
 export interface ToolCall { id: string, name: string, arguments: string }
+/** More tool calls in one answer than any model sends: a server that claims more is broken. */
+const MAX_TOOL_CALLS = 128
 
 export interface ChatResult {
   content: string | null
@@ -131,7 +133,7 @@ export class Llm {
     const chunks = await (this.client as OpenAI).chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal })
     let content = ''
     let model = body.model
-    const calls: ToolCall[] = []
+    const calls = new Map<number, ToolCall>()
     const usage = { promptTokens: 0, completionTokens: 0 }
     for await (const chunk of chunks) {
       model = chunk.model ?? model
@@ -139,13 +141,19 @@ export class Llm {
       const delta = chunk.choices[0]?.delta
       if (delta?.content != null && delta.content !== '') { content += delta.content; onToken(delta.content) }
       for (const d of delta?.tool_calls ?? []) {
-        const call = calls[d.index] ?? (calls[d.index] = { id: '', name: '', arguments: '' })
+        // The index comes from the server: a number in range, never a key of an object.
+        if (!Number.isInteger(d.index) || d.index < 0 || d.index >= MAX_TOOL_CALLS) {
+          throw new LlmError(`the LLM server sent a tool call with index ${JSON.stringify(d.index)}`, 'R3SN_LLM_INVALID_OUTPUT', false)
+        }
+        let call = calls.get(d.index)
+        if (call === undefined) calls.set(d.index, call = { id: '', name: '', arguments: '' })
         if (d.id !== undefined) call.id = d.id
         if (d.function?.name !== undefined) call.name += d.function.name
         if (d.function?.arguments !== undefined) call.arguments += d.function.arguments
       }
     }
-    return { content: content === '' && calls.length > 0 ? null : content, toolCalls: calls.filter(c => c !== undefined), usage, model }
+    const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call)
+    return { content: content === '' && toolCalls.length > 0 ? null : content, toolCalls, usage, model }
   }
 
   /** Turns SDK errors into messages that name the cause; the API key never appears in them. */

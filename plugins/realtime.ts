@@ -14,7 +14,7 @@ import type { GeneratePluginRequest } from '../schemas/plugins.js'
 import type { PluginFactory } from '../engines/plugin-factory.js'
 import { sharedSchemas } from '../schemas/index.js'
 import { Unauthorized } from '../schemas/errors.js'
-import { describeError } from '../lib/errors.js'
+import { describeError, findUnstorable } from '../lib/errors.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Fanout, type InboxDoc } from './realtime-fanout.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
@@ -245,6 +245,9 @@ export class Realtime {
       const check = payloadChecks.get(event)
       if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${event}"`)
       if (!check.Check(data)) throw new FrameError('R3SN_VALIDATION', `${event}: ${firstError(check, data)}`)
+      // The HTTP boundary's checks: no NUL or lone surrogate, no nesting past what can be walked.
+      const unstorable = findUnstorable(data, 'data')
+      if (unstorable !== undefined) throw new FrameError('R3SN_VALIDATION', `${event}: ${unstorable.path} ${unstorable.message}`)
       if (event === 'auth') return await this.authenticate(client, (data as { token: string }).token, id)
       const owner = client.owner
       if (owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'send auth {token} first')

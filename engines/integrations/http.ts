@@ -142,7 +142,7 @@ export function credentialHeaders (cred: CredentialData, who = 'http.request'): 
   if (token !== undefined && token !== '') out.authorization = `Bearer ${token}`
   if (headerName !== undefined && headerName !== '' && headerValue !== undefined) {
     if (!HEADER_NAME.test(headerName)) throw new StepError(`${who}: the credential's headerName is not a valid header name`, 'R3SN_BAD_CREDENTIAL', false)
-    out[headerName] = headerValue
+    Object.defineProperty(out, headerName, { value: headerValue, enumerable: true, writable: true, configurable: true }) // "__proto__" too is a header name
   }
   if (Object.keys(out).length === 0) {
     throw new StepError(`${who}: the credential needs token, or username and password, or headerName and headerValue`, 'R3SN_BAD_CREDENTIAL', false)

@@ -24,8 +24,15 @@ export function compileError (source: string): string | undefined {
   }
 }
 
+/**
+ * A copy of the result, never a part of the scope: `steps` alone would hand back the runner's
+ * own outputs, which it goes on changing (and which would then hold themselves).
+ */
 export async function evaluate (source: string, scope: unknown): Promise<unknown> {
-  return compile(source).evaluate(scope)
+  const result: unknown = await compile(source).evaluate(scope)
+  if (result === null || typeof result !== 'object') return result
+  const text = JSON.stringify(result)
+  return text === undefined ? undefined : JSON.parse(text)
 }
 
 /** Visits every "=expression" string inside a step input. "==" escapes a literal "=". */
@@ -47,9 +54,9 @@ export async function resolveInput (value: unknown, scope: unknown): Promise<unk
   }
   if (Array.isArray(value)) return Promise.all(value.map(v => resolveInput(v, scope)))
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value)) out[k] = await resolveInput(v, scope)
-    return out
+    // fromEntries: a "__proto__" key (from JSON.parse) stays a key, never the prototype.
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveInput(v, scope)] as const))
+    return Object.fromEntries(entries)
   }
   return value
 }

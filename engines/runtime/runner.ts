@@ -158,7 +158,8 @@ export class Runner {
       for (const [k, d] of diagnoses.entries()) if (d.stepId === stepId && d.outcome === 'pending') diagnoses[k] = { ...d, outcome }
     }
     // A step that failed and let the run go on (onError continue/goto) shows its error to later steps.
-    const outputs: Record<string, { output: unknown, error?: ExecutionError }> = {}
+    // No prototype: step ids are user input.
+    const outputs: Record<string, { output: unknown, error?: ExecutionError }> = Object.create(null) as Record<string, { output: unknown, error?: ExecutionError }>
     let lastOutput: unknown
     for (const s of steps) {
       if (s.status === 'completed') { outputs[s.stepId] = { output: decodeJson(s.outputJson) }; lastOutput = outputs[s.stepId]?.output }

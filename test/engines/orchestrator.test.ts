@@ -23,6 +23,16 @@ t.test('transform and JSONata input mapping over trigger, earlier steps and the 
   t.ok(execution.steps.every(s => typeof s.durationMs === 'number' && s.endedAt !== undefined))
 })
 
+t.test('an expression that returns the scope itself gives a copy: the run ends with it as its output', async t => {
+  const { client } = await build(t)
+  const { answer, execution } = await runWorkflow(client, { name: 'scope', steps: [
+    { id: 'first', type: 'transform', expression: '1' },
+    { id: 'all', type: 'transform', expression: 'steps' }
+  ] })
+  t.equal(answer.status, 'completed')
+  t.same(execution.steps[1]?.output, { first: { output: 1 } }, 'the outputs as they were when the step ran')
+})
+
 t.test('a condition branches to then or else', async t => {
   const { client } = await build(t)
   const def = {
@@ -165,7 +175,9 @@ t.test('invalid definitions are refused with 400 naming the step and the problem
     ['unknown action', [{ id: 'a', type: 'integration', action: 'nope.nope' }], /step "a": unknown integration action "nope.nope"/],
     ['duplicate id', [{ id: 'a', type: 'transform', expression: '1' }, { id: 'a', type: 'transform', expression: '2' }], /step "a": the id is used twice/],
     ['unknown type', [{ id: 'a', type: 'teleport' }], /body\/steps\/0\/type/],
-    ['bad step id', [{ id: 'a-b', type: 'transform', expression: '1' }], /body\/steps\/0\/id must match pattern/]
+    ['bad step id', [{ id: 'a-b', type: 'transform', expression: '1' }], /body\/steps\/0\/id must match pattern/],
+    ['__proto__ as a step id', [{ id: '__proto__', type: 'transform', expression: '1' }], /body\/steps\/0\/id must match pattern/],
+    ['constructor as a step id', [{ id: 'constructor', type: 'transform', expression: '1' }], /body\/steps\/0\/id must match pattern/]
   ]
   for (const [label, steps, message] of cases) {
     const res = await client.POST('/api/workflows', { body: { name: label, steps } as never })

@@ -1,4 +1,6 @@
 import t from 'tap'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { Llm } from '../../plugins/llm.js'
@@ -43,4 +45,21 @@ t.test('failures name their cause', async t => {
   const none = new Llm(testConfig(), log)
   t.equal(none.configured, false)
   await t.rejects(none.chat({ messages: [{ role: 'user', content: 'q' }] }), { code: 'R3SN_LLM_NOT_CONFIGURED', statusCode: 503, message: /OPENAI_API_KEY/ })
+})
+
+t.test('a streamed tool call whose index is not a small number is refused, and no array prototype is touched', async t => {
+  // A broken or hostile server: the SDK passes its index through as sent.
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      const chunk = { id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { tool_calls: [{ index: '__proto__', id: 'evil', type: 'function', function: { name: 'polluted', arguments: '' } }] }, finish_reason: null }] }
+      res.end(`data: ${JSON.stringify(chunk)}\n\ndata: [DONE]\n\n`)
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>(resolve => server.close(() => resolve())))
+  const llm = new Llm(testConfig(llmConfig({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, apiKey: 'k' })), log)
+  await t.rejects(llm.chat({ messages: [{ role: 'user', content: 'hi' }], onToken: () => {} }), { code: 'R3SN_LLM_INVALID_OUTPUT', message: /tool call with index "__proto__"/ })
+  t.equal(([] as unknown as { name?: string }).name, undefined, 'Array.prototype is untouched')
 })

@@ -54,6 +54,8 @@ t.test('malformed frames, unknown events and bad payloads get an error and the c
   t.match(await c.waitFor(f => f.id === 'w2'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /prompt:execute: data\/prompt/ } })
   c.send('agent:create', { name: 'a', instructions: 'b', tools: ['teleport.now'] }, 'w3')
   t.match(await c.waitFor(f => f.id === 'w3'), { event: 'error', data: { code: 'R3SN_BAD_REQUEST', message: /unknown tool/ } })
+  c.send('workflow:execute', { workflowId: 'wf_a\u0000b' }, 'nul')
+  t.match(await c.waitFor(f => f.id === 'nul'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /workflow:execute: data\/workflowId/ } }, 'the HTTP boundary\'s checks apply to frames: a NUL is refused, not sent to the database')
   c.send('ping', {}, 'still')
   t.match(await c.waitFor(f => f.id === 'still'), { event: 'pong' })
 })
