@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ref } from './common.js'
 
-/** Step ids name keys of the expression scope (steps.<id>): names of Object.prototype's own members are not ids. */
-export const STEP_ID_PATTERN = '^(?!(__proto__|constructor|prototype)$)[A-Za-z_][A-Za-z0-9_]{0,63}$'
+export const STEP_ID_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$'
 
 export const RetryPolicy = Type.Object({
   maxAttempts: Type.Integer({ minimum: 1, maximum: 20, description: 'Attempts in all, the first included.' }),

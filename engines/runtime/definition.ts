@@ -29,7 +29,11 @@ function checkTrigger (trigger: WorkflowTrigger): string | undefined {
   return undefined
 }
 
+/** Step ids are keys of the expression scope (steps.<id>): these would name its prototype instead. */
+const RESERVED_IDS = new Set(['__proto__', 'constructor', 'prototype'])
+
 function checkStep (step: WorkflowStep, ids: Set<string>, registry: StepRegistry): string | StepProblem | undefined {
+  if (RESERVED_IDS.has(step.id)) return `"${step.id}" is reserved: choose another step id`
   const handler = registry.get(step.type)
   if (handler === undefined) return `no handler for step type "${step.type}" yet (available: ${registry.types().join(', ')})`
   for (const [field, target] of [['then', step.then], ['else', step.else], ['next', step.next], ['onError', gotoTarget(step.onError)]] as const) {

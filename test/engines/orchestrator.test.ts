@@ -176,8 +176,8 @@ t.test('invalid definitions are refused with 400 naming the step and the problem
     ['duplicate id', [{ id: 'a', type: 'transform', expression: '1' }, { id: 'a', type: 'transform', expression: '2' }], /step "a": the id is used twice/],
     ['unknown type', [{ id: 'a', type: 'teleport' }], /body\/steps\/0\/type/],
     ['bad step id', [{ id: 'a-b', type: 'transform', expression: '1' }], /body\/steps\/0\/id must match pattern/],
-    ['__proto__ as a step id', [{ id: '__proto__', type: 'transform', expression: '1' }], /body\/steps\/0\/id must match pattern/],
-    ['constructor as a step id', [{ id: 'constructor', type: 'transform', expression: '1' }], /body\/steps\/0\/id must match pattern/]
+    ['__proto__ as a step id', [{ id: '__proto__', type: 'transform', expression: '1' }], /step "__proto__": "__proto__" is reserved/],
+    ['constructor as a step id', [{ id: 'constructor', type: 'transform', expression: '1' }], /step "constructor": "constructor" is reserved/]
   ]
   for (const [label, steps, message] of cases) {
     const res = await client.POST('/api/workflows', { body: { name: label, steps } as never })
