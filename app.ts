@@ -6,9 +6,9 @@ import { AjvCompiler } from '@fastify/ajv-compiler'
 import { clientErrorCode, clip, describeError, errorBody, findUnstorable, type ErrorShape } from './lib/errors.js'
 import { Invalid } from './schemas/errors.js'
 import type { Config } from './config.js'
-import db from './plugins/db.js'
-import auth from './plugins/auth.js'
-import engines from './plugins/engines.js'
+import mongo from './plugins/mongo.js'
+import apiKeys from './plugins/api-keys.js'
+import engineStatus from './plugins/engine-status.js'
 import runEvents from './plugins/run-events.js'
 import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
@@ -203,9 +203,9 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   })
 
   // The plugin graph, in order. Each engine names what it depends on, so a wrong order fails at boot.
-  app.register(db, { config })
-  app.register(auth, { config })
-  app.register(engines)
+  app.register(mongo, { config })
+  app.register(apiKeys, { config })
+  app.register(engineStatus)
   app.register(runEvents)
   app.register(llm, { config })
   app.register(sandbox, { config })

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../plugins/mongo.js'
 import type { ChatMessage, ChatTool, Llm } from '../plugins/llm.js'
 import { AgentLimits, type Agent, type AgentDefinition } from '../schemas/agents.js'
 import { BadRequest } from '../schemas/errors.js'
@@ -303,7 +303,7 @@ async function agentEngine (app: FastifyInstance, _opts: { config: Config }) {
   const engine = new AgentEngine(app.mongo.db, app.llm, app.integrationHub, app.pluginFactory)
   await engine.init()
   app.decorate('agentEngine', engine)
-  app.engines.register('agentEngine', () => engine.status())
+  app.engineStatus.register('agentEngine', () => engine.status())
 }
 
-export default fp(agentEngine, { name: 'agent-engine', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'plugin-factory'] })
+export default fp(agentEngine, { name: 'agent-engine', dependencies: ['mongo', 'engine-status', 'llm', 'integration-hub', 'plugin-factory'] })

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto'
 import type { Db } from 'mongodb'
-import { OwnedCollection, type Owner, type OwnedDoc } from '../plugins/db.js'
+import { OwnedCollection, type Owner, type OwnedDoc } from '../plugins/mongo.js'
 import { Unavailable } from '../schemas/errors.js'
 import type { Credential, CreateCredentialRequest, UpdateCredentialRequest } from '../schemas/credentials.js'
 

@@ -85,9 +85,9 @@ async function integrationHub (app: FastifyInstance, opts: { config: Config }) {
   await credentials.init()
   const hub = new IntegrationHub(opts.config, credentials, builtinActions)
   app.decorate('integrationHub', hub)
-  app.engines.register('integrationHub', async () => ({
+  app.engineStatus.register('integrationHub', async () => ({
     initialized: true, actions: hub.list().length, credentials: await credentials.count(), encryptionKey: opts.config.encryptionKey !== undefined
   }))
 }
 
-export default fp(integrationHub, { name: 'integration-hub', dependencies: ['db', 'engines'] })
+export default fp(integrationHub, { name: 'integration-hub', dependencies: ['mongo', 'engine-status'] })

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { Db, Filter } from 'mongodb'
 import type { ExecutionEvent } from '../schemas/executions.js'
 import type { Config } from '../config.js'
-import type { Owner } from '../plugins/db.js'
+import type { Owner } from '../plugins/mongo.js'
 import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
 import { checkOwnedSteps, validateDefinition } from './runtime/definition.js'
 import { inputProblem, jsonSchemaInputProblems } from './runtime/input-check.js'
@@ -333,9 +333,9 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   })
   await orch.init()
   app.decorate('orchestrator', orch)
-  app.engines.register('orchestrator', () => orch.status())
+  app.engineStatus.register('orchestrator', () => orch.status())
   app.addHook('onReady', async () => { await orch.start() })
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })

@@ -6,7 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv'
 import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
 import type { RunEventBus } from '../lib/run-events.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../plugins/mongo.js'
 import type { ChatMessage, Llm } from '../plugins/llm.js'
 import { DEFAULT_LIMITS, SandboxError, type Sandbox, type SandboxLimits } from '../plugins/sandbox.js'
 import { Conflict, Unprocessable } from '../schemas/errors.js'
@@ -439,7 +439,7 @@ async function pluginFactory (app: FastifyInstance, opts: { config: Config }) {
   const factory = new PluginFactory(app.mongo.db, app.llm, app.sandbox, app.integrationHub, opts.config, app.runEvents)
   await factory.init()
   app.decorate('pluginFactory', factory)
-  app.engines.register('pluginFactory', () => factory.status())
+  app.engineStatus.register('pluginFactory', () => factory.status())
 }
 
-export default fp(pluginFactory, { name: 'plugin-factory', dependencies: ['db', 'engines', 'run-events', 'llm', 'sandbox', 'integration-hub'] })
+export default fp(pluginFactory, { name: 'plugin-factory', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'sandbox', 'integration-hub'] })

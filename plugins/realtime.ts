@@ -7,7 +7,7 @@ import type { Collection } from 'mongodb'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { TSchema } from '@sinclair/typebox'
 import type { Config } from '../config.js'
-import type { Owner } from './db.js'
+import type { Owner } from './mongo.js'
 import type { ExecutionEvent } from '../schemas/executions.js'
 import { ClientPayloads, Frame } from '../schemas/realtime.js'
 import type { GeneratePluginRequest } from '../schemas/plugins.js'
@@ -474,7 +474,7 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
     app.mongo.db.collection<InboxDoc>('realtime_inbox'), app.log.child({ engine: 'realtime' }), config)
   app.decorate('realtime', rt)
   app.apiKeys.onRevoke(keyId => rt.revokeKey(keyId))
-  app.engines.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
+  app.engineStatus.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
 
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes } })
   // The key comes in the Authorization header at upgrade or in an auth frame, so the route is public to the HTTP hook.
@@ -528,4 +528,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })

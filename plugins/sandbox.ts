@@ -407,8 +407,8 @@ async function sandbox (app: FastifyInstance, opts: { config: Config }) {
   const box = new Sandbox(opts.config, app.log.child({ plugin: 'sandbox' }))
   await box.init()
   app.decorate('sandbox', box)
-  app.engines.register('sandbox', () => box.status())
+  app.engineStatus.register('sandbox', () => box.status())
   app.addHook('onClose', () => box.close())
 }
 
-export default fp(sandbox, { name: 'sandbox', dependencies: ['engines'] })
+export default fp(sandbox, { name: 'sandbox', dependencies: ['engine-status'] })

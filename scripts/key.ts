@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { MongoClient } from 'mongodb'
 import { ConfigError, loadConfig } from '../config.js'
-import { ApiKeys } from '../plugins/auth.js'
+import { ApiKeys } from '../plugins/api-keys.js'
 import { startEmbeddedDb, type EmbeddedDb } from '../lib/embedded-db.js'
 
 const usage = `Usage:

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Collection, Db, Filter, Sort } from 'mongodb'
 import { GroupBatch, GroupCommit, InsertFailed } from '../../lib/group-commit.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/mongo.js'
 import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import { Conflict, NotFound } from '../../schemas/errors.js'

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/mongo.js'
 import { Conflict, NotFound } from '../../schemas/errors.js'
 import type { Workflow, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
 

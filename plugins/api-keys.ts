@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
 import { Unauthorized } from '../schemas/errors.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from './db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from './mongo.js'
 
 export interface ApiKeyDoc extends OwnedDoc {
   /** sha-256 of the key, hex; the key itself is never stored. */
@@ -125,7 +125,7 @@ export class ApiKeys {
   }
 }
 
-async function auth (app: FastifyInstance, opts: { config: Config }) {
+async function apiKeysPlugin (app: FastifyInstance, opts: { config: Config }) {
   const apiKeys = new ApiKeys(app.mongo.db)
   await apiKeys.init()
   const created = await apiKeys.bootstrap(opts.config.adminKey)
@@ -146,4 +146,4 @@ async function auth (app: FastifyInstance, opts: { config: Config }) {
   })
 }
 
-export default fp(auth, { name: 'auth', dependencies: ['db'] })
+export default fp(apiKeysPlugin, { name: 'api-keys', dependencies: ['mongo'] })

@@ -108,9 +108,9 @@ function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBas
   }, dbTimeoutMs).unref()
 }
 
-async function db (app: FastifyInstance, opts: { config: Config }) {
+async function mongo (app: FastifyInstance, opts: { config: Config }) {
   const { mongodbUri, mongoDb, dbTimeoutMs } = opts.config
-  if (mongodbUri === undefined) throw new Error('MONGODB_URI is not set: the db plugin needs a connection string')
+  if (mongodbUri === undefined) throw new Error('MONGODB_URI is not set: the mongo plugin needs a connection string')
   const client = new MongoClient(mongodbUri, {
     appName: 'r3sn',
     compressors: (await zstdLoads()) ? ['zstd', 'zlib'] : ['zlib'],
@@ -144,4 +144,4 @@ async function db (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('onClose', async () => { clearInterval(watchdog); await client.close() })
 }
 
-export default fp(db, { name: 'db' })
+export default fp(mongo, { name: 'mongo' })
