@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { createHash, randomBytes } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
-import { Unauthorized } from '../schemas/errors.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from './mongo.js'
+import { Unauthorized } from '../lib/errors.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../lib/mongo.js'
 
 export interface ApiKeyDoc extends OwnedDoc {
   /** sha-256 of the key, hex; the key itself is never stored. */

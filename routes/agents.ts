@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { toAgent } from '../engines/agent-engine.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
 import { AgentDefinition, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from '../schemas/agents.js'
-import { Unavailable } from '../schemas/errors.js'
+import { Unavailable } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { replyWithRun } from './run-result.js'
 

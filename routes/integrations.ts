@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { jsonSchema } from '../plugins/llm.js'
 import { errors, ref } from '../schemas/common.js'
-import { BadRequest, NotFound } from '../schemas/errors.js'
+import { BadRequest, NotFound } from '../lib/errors.js'
 import { literal } from '../engines/runtime/expressions.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { ExecuteIntegrationRequest, IntegrationList, IntegrationParams } from '../schemas/integrations.js'

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors, IdParams, ref } from '../schemas/common.js'
-import { Forbidden } from '../schemas/errors.js'
+import { Forbidden } from '../lib/errors.js'
 import { ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey, type ApiKey } from '../schemas/keys.js'
 import type { ApiKeyDoc } from '../plugins/api-keys.js'
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { literal } from '../engines/runtime/expressions.js'
 import { toPlugin, toVersion } from '../engines/plugin-factory.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
-import { BadRequest, Invalid, Unavailable } from '../schemas/errors.js'
+import { BadRequest, Invalid, Unavailable } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import {
   CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, PluginAnalytics, PluginList,

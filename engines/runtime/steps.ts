@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import type { Diagnosis, ExecutionError } from '../../schemas/executions.js'
-import type { Owner } from '../../plugins/mongo.js'
+import type { Owner } from '../../lib/mongo.js'
 import type { FieldProblem } from './input-check.js'
 
 export interface StepContext {
