@@ -1,18 +1,15 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
+import { schemaProblems } from '../lib/schema-check.js'
 import { CredentialStore } from './credential-store.js'
 import { StepError, type StepContext, type StepHandler, type StepProblem } from './runtime/steps.js'
 import { inputProblem, typeboxInputProblems } from './runtime/input-check.js'
 import type { IntegrationAction } from './integrations/types.js'
 import { builtinActions } from './integrations/index.js'
 
-/** The first problems of a value against a schema, for an error message. */
-export function schemaProblems (schema: Parameters<typeof Value.Check>[0], value: unknown): string | undefined {
-  if (Value.Check(schema, value)) return undefined
-  return [...Value.Errors(schema, value)].slice(0, 5).map(e => `${e.path || '/'} ${e.message}`).join('; ')
-}
+// Also used by the llm plugin (structured output), hence below the engines; re-exported for the engines that check with it.
+export { schemaProblems }
 
 /** The catalog of built-in integration actions, the credentials they use, and the `integration` step type. */
 export class IntegrationHub {

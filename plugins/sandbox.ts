@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { Config } from '../config.js'
-import { StepError } from '../engines/runtime/steps.js'
+import { StepError } from '../lib/step-error.js'
 
 export interface SandboxLimits {
   /** Heap the plugin may use on top of the interpreter's own baseline. */
