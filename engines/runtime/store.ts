@@ -70,6 +70,11 @@ export interface ExecutionDoc extends OwnedDoc {
   executionTime: number | null
 }
 
+declare module '../../lib/run-events.js' {
+  // The run event bus hands out this record when a run ends ('ended').
+  interface RunRecordTypes { ended: ExecutionDoc }
+}
+
 /**
  * An execution as stored: what is queried, filtered or changed by others (a cancel request,
  * a claim) as fields of its own, the rest as one JSON text. FerretDB's cost per document
