@@ -32,7 +32,7 @@ import learningRoutes from './routes/learning.js'
 import executeRoutes from './routes/execute.js'
 import agentRoutes from './routes/agents.js'
 import integrationRoutes from './routes/integrations.js'
-import realtime from './plugins/realtime.js'
+import realtime from './transports/realtime.js'
 
 export interface AppOptions {
   /** Pretty logs for a person at a terminal (server.ts decides; tests never). */
