@@ -143,6 +143,10 @@ export class AgentEngine {
     return id
   }
 
+  async get (owner: Owner, id: string): Promise<AgentDoc> {
+    return this.agents.get(owner, id)
+  }
+
   async list (owner: Owner, transient = false): Promise<AgentDoc[]> {
     return this.agents.find(owner, transient ? {} : { transient: false }, { sort: { createdAt: -1 } })
   }

@@ -1,6 +1,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
+import type { Owner } from '../lib/mongo.js'
+import { BadRequest, NotFound } from '../lib/errors.js'
+import type { WorkflowStep } from '../schemas/workflows.js'
+import { literal } from './runtime/expressions.js'
 import { schemaProblems } from '../lib/schema-check.js'
 import { CredentialStore } from './credential-store.js'
 import { StepError, type StepContext, type StepHandler, type StepProblem } from './runtime/steps.js'
@@ -48,6 +52,27 @@ export class IntegrationHub {
     if (problem !== undefined) return problem
     const action = this.actions.get(actionName as string) as IntegrationAction
     return inputProblem(action.name, typeboxInputProblems(action.input, input))
+  }
+
+  /** Refuses (400) a credential the owner does not have or of another type than `type`. */
+  async checkCredential (ownerId: string, credentialId: string, type: string): Promise<void> {
+    await this.credentials.check(ownerId, credentialId, type).catch((err: Error) => { throw new BadRequest(err.message) })
+  }
+
+  /**
+   * The step that runs one action of integration `integration` with these params, checked
+   * before anything is stored (an unknown integration or action is a 404; bad params or
+   * credential a 400). `action` is "<integration>.<action>" or just the action's part.
+   */
+  async actionStep (owner: Owner, integration: string, action: string, params: unknown, credentialId?: string): Promise<{ action: string, step: WorkflowStep }> {
+    if (!this.list().some(a => a.name.startsWith(`${integration}.`))) throw new NotFound(`Integration ${integration}`)
+    const name = action.includes('.') ? action : `${integration}.${action}`
+    if (!name.startsWith(`${integration}.`)) throw new NotFound(`Action ${name} of integration ${integration}`)
+    const problem = this.problem(name, params, credentialId, true)
+    if (problem !== undefined) throw new BadRequest(problem)
+    const spec = this.get(name)?.credential
+    if (credentialId !== undefined && spec !== undefined) await this.checkCredential(owner.id, credentialId, spec.type)
+    return { action: name, step: { id: 'action', type: 'integration', action: name, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) } }
   }
 
   readonly stepHandler: StepHandler = {

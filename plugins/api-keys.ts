@@ -34,7 +34,7 @@ export function hashKey (secret: string): string {
 }
 
 export class ApiKeys {
-  readonly keys: OwnedCollection<ApiKeyDoc>
+  private readonly keys: OwnedCollection<ApiKeyDoc>
   private readonly users: Collection<UserDoc>
   private readonly revokeListeners: ((keyId: string) => Promise<void>)[] = []
 
@@ -63,6 +63,15 @@ export class ApiKeys {
     await this.ensureUser(user)
     await this.keys.collection.insertOne(key)
     return { key, secret }
+  }
+
+  /** The keys the owner may see (an admin: everyone's), oldest first; `userId` narrows them to one user's. */
+  async list (owner: Owner, userId?: string): Promise<ApiKeyDoc[]> {
+    return this.keys.find(owner, userId === undefined ? {} : { ownerId: userId }, { sort: { createdAt: 1, _id: 1 } })
+  }
+
+  async get (owner: Owner, id: string): Promise<ApiKeyDoc> {
+    return this.keys.get(owner, id)
   }
 
   /** Revokes a key; it returns once every listener (realtime closing the key's sockets, on every instance) has been told. */
