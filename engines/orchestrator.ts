@@ -264,6 +264,16 @@ export class Orchestrator {
     return this.store.listEvents(id, since, limit)
   }
 
+  /** An execution's event log from seq `since` on, for a caller that has checked its owner already (a live subscription). */
+  async eventLog (id: string, since: number, limit: number): Promise<ExecutionEvent[]> {
+    return this.store.listEvents(id, since, limit)
+  }
+
+  /** An execution's status as stored now, whoever holds it (undefined if there is no such execution). */
+  async currentStatus (id: string): Promise<ExecutionDoc['status'] | undefined> {
+    return (await this.store.get(id))?.status
+  }
+
   async analytics (owner: Owner, workflowId: string): Promise<WorkflowAnalytics> {
     await this.workflows.workflows.get(owner, workflowId)
     const runs = await this.store.workflowRuns(owner, workflowId)

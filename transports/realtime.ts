@@ -414,7 +414,7 @@ export class Realtime {
       while (this.reading >= MAX_CONCURRENT_LOG_READS) await new Promise<void>(resolve => this.readQueue.push(resolve))
       this.reading++
       try {
-        return await this.orchestrator.store.listEvents(executionId, since, REPLAY_PAGE)
+        return await this.orchestrator.eventLog(executionId, since, REPLAY_PAGE)
       } finally {
         this.reading--
         this.readQueue.shift()?.()
