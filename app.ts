@@ -3,12 +3,11 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { AjvCompiler } from '@fastify/ajv-compiler'
-import { clientErrorCode, clip, describeError, errorBody, findUnstorable, type ErrorShape } from './lib/errors.js'
-import { Invalid } from './schemas/errors.js'
+import { clientErrorCode, clip, describeError, errorBody, findUnstorable, Invalid, type ErrorShape } from './lib/errors.js'
 import type { Config } from './config.js'
-import db from './plugins/db.js'
-import auth from './plugins/auth.js'
-import engines from './plugins/engines.js'
+import mongo from './plugins/mongo.js'
+import apiKeys from './plugins/api-keys.js'
+import engineStatus from './plugins/engine-status.js'
 import runEvents from './plugins/run-events.js'
 import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
@@ -33,7 +32,7 @@ import learningRoutes from './routes/learning.js'
 import executeRoutes from './routes/execute.js'
 import agentRoutes from './routes/agents.js'
 import integrationRoutes from './routes/integrations.js'
-import realtime from './plugins/realtime.js'
+import realtime from './transports/realtime.js'
 
 export interface AppOptions {
   /** Pretty logs for a person at a terminal (server.ts decides; tests never). */
@@ -203,9 +202,9 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   })
 
   // The plugin graph, in order. Each engine names what it depends on, so a wrong order fails at boot.
-  app.register(db, { config })
-  app.register(auth, { config })
-  app.register(engines)
+  app.register(mongo, { config })
+  app.register(apiKeys, { config })
+  app.register(engineStatus)
   app.register(runEvents)
   app.register(llm, { config })
   app.register(sandbox, { config })

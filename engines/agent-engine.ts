@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../lib/mongo.js'
 import type { ChatMessage, ChatTool, Llm } from '../plugins/llm.js'
 import { AgentLimits, type Agent, type AgentDefinition } from '../schemas/agents.js'
-import { BadRequest } from '../schemas/errors.js'
+import { BadRequest } from '../lib/errors.js'
 import type { TransientAgent } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 import type { IntegrationHub } from './integration-hub.js'
@@ -141,6 +141,10 @@ export class AgentEngine {
       if (!isDuplicateKey(err)) throw err
     }
     return id
+  }
+
+  async get (owner: Owner, id: string): Promise<AgentDoc> {
+    return this.agents.get(owner, id)
   }
 
   async list (owner: Owner, transient = false): Promise<AgentDoc[]> {
@@ -303,7 +307,7 @@ async function agentEngine (app: FastifyInstance, _opts: { config: Config }) {
   const engine = new AgentEngine(app.mongo.db, app.llm, app.integrationHub, app.pluginFactory)
   await engine.init()
   app.decorate('agentEngine', engine)
-  app.engines.register('agentEngine', () => engine.status())
+  app.engineStatus.register('agentEngine', () => engine.status())
 }
 
-export default fp(agentEngine, { name: 'agent-engine', dependencies: ['db', 'engines', 'llm', 'integration-hub', 'plugin-factory'] })
+export default fp(agentEngine, { name: 'agent-engine', dependencies: ['mongo', 'engine-status', 'llm', 'integration-hub', 'plugin-factory'] })

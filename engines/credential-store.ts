@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto'
 import type { Db } from 'mongodb'
-import { OwnedCollection, type Owner, type OwnedDoc } from '../plugins/db.js'
-import { Unavailable } from '../schemas/errors.js'
+import { OwnedCollection, type Owner, type OwnedDoc } from '../lib/mongo.js'
+import { Unavailable } from '../lib/errors.js'
 import type { Credential, CreateCredentialRequest, UpdateCredentialRequest } from '../schemas/credentials.js'
 
 /** AES-256-GCM output; base64 strings so the document reads the same on MongoDB and FerretDB. */

@@ -1,18 +1,19 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
+import type { Owner } from '../lib/mongo.js'
+import { BadRequest, NotFound } from '../lib/errors.js'
+import type { WorkflowStep } from '../schemas/workflows.js'
+import { literal } from './runtime/expressions.js'
+import { schemaProblems } from '../lib/schema-check.js'
 import { CredentialStore } from './credential-store.js'
 import { StepError, type StepContext, type StepHandler, type StepProblem } from './runtime/steps.js'
 import { inputProblem, typeboxInputProblems } from './runtime/input-check.js'
 import type { IntegrationAction } from './integrations/types.js'
 import { builtinActions } from './integrations/index.js'
 
-/** The first problems of a value against a schema, for an error message. */
-export function schemaProblems (schema: Parameters<typeof Value.Check>[0], value: unknown): string | undefined {
-  if (Value.Check(schema, value)) return undefined
-  return [...Value.Errors(schema, value)].slice(0, 5).map(e => `${e.path || '/'} ${e.message}`).join('; ')
-}
+// Also used by the llm plugin (structured output), hence below the engines; re-exported for the engines that check with it.
+export { schemaProblems }
 
 /** The catalog of built-in integration actions, the credentials they use, and the `integration` step type. */
 export class IntegrationHub {
@@ -53,6 +54,27 @@ export class IntegrationHub {
     return inputProblem(action.name, typeboxInputProblems(action.input, input))
   }
 
+  /** Refuses (400) a credential the owner does not have or of another type than `type`. */
+  async checkCredential (ownerId: string, credentialId: string, type: string): Promise<void> {
+    await this.credentials.check(ownerId, credentialId, type).catch((err: Error) => { throw new BadRequest(err.message) })
+  }
+
+  /**
+   * The step that runs one action of integration `integration` with these params, checked
+   * before anything is stored (an unknown integration or action is a 404; bad params or
+   * credential a 400). `action` is "<integration>.<action>" or just the action's part.
+   */
+  async actionStep (owner: Owner, integration: string, action: string, params: unknown, credentialId?: string): Promise<{ action: string, step: WorkflowStep }> {
+    if (!this.list().some(a => a.name.startsWith(`${integration}.`))) throw new NotFound(`Integration ${integration}`)
+    const name = action.includes('.') ? action : `${integration}.${action}`
+    if (!name.startsWith(`${integration}.`)) throw new NotFound(`Action ${name} of integration ${integration}`)
+    const problem = this.problem(name, params, credentialId, true)
+    if (problem !== undefined) throw new BadRequest(problem)
+    const spec = this.get(name)?.credential
+    if (credentialId !== undefined && spec !== undefined) await this.checkCredential(owner.id, credentialId, spec.type)
+    return { action: name, step: { id: 'action', type: 'integration', action: name, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) } }
+  }
+
   readonly stepHandler: StepHandler = {
     // One rule for every action: its start is recorded before it runs (most actions touch the outside world).
     sideEffects: true,
@@ -85,9 +107,9 @@ async function integrationHub (app: FastifyInstance, opts: { config: Config }) {
   await credentials.init()
   const hub = new IntegrationHub(opts.config, credentials, builtinActions)
   app.decorate('integrationHub', hub)
-  app.engines.register('integrationHub', async () => ({
+  app.engineStatus.register('integrationHub', async () => ({
     initialized: true, actions: hub.list().length, credentials: await credentials.count(), encryptionKey: opts.config.encryptionKey !== undefined
   }))
 }
 
-export default fp(integrationHub, { name: 'integration-hub', dependencies: ['db', 'engines'] })
+export default fp(integrationHub, { name: 'integration-hub', dependencies: ['mongo', 'engine-status'] })

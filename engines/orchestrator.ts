@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { Db, Filter } from 'mongodb'
 import type { ExecutionEvent } from '../schemas/executions.js'
 import type { Config } from '../config.js'
-import type { Owner } from '../plugins/db.js'
+import type { Owner } from '../lib/mongo.js'
 import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
 import { checkOwnedSteps, validateDefinition } from './runtime/definition.js'
 import { inputProblem, jsonSchemaInputProblems } from './runtime/input-check.js'
@@ -264,6 +264,16 @@ export class Orchestrator {
     return this.store.listEvents(id, since, limit)
   }
 
+  /** An execution's event log from seq `since` on, for a caller that has checked its owner already (a live subscription). */
+  async eventLog (id: string, since: number, limit: number): Promise<ExecutionEvent[]> {
+    return this.store.listEvents(id, since, limit)
+  }
+
+  /** An execution's status as stored now, whoever holds it (undefined if there is no such execution). */
+  async currentStatus (id: string): Promise<ExecutionDoc['status'] | undefined> {
+    return (await this.store.get(id))?.status
+  }
+
   async analytics (owner: Owner, workflowId: string): Promise<WorkflowAnalytics> {
     await this.workflows.workflows.get(owner, workflowId)
     const runs = await this.store.workflowRuns(owner, workflowId)
@@ -333,9 +343,9 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   })
   await orch.init()
   app.decorate('orchestrator', orch)
-  app.engines.register('orchestrator', () => orch.status())
+  app.engineStatus.register('orchestrator', () => orch.status())
   app.addHook('onReady', async () => { await orch.start() })
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })

@@ -6,13 +6,13 @@ import { Ajv, type ValidateFunction } from 'ajv'
 import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
 import type { RunEventBus } from '../lib/run-events.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../lib/mongo.js'
 import type { ChatMessage, Llm } from '../plugins/llm.js'
 import { DEFAULT_LIMITS, SandboxError, type Sandbox, type SandboxLimits } from '../plugins/sandbox.js'
-import { Conflict, Unprocessable } from '../schemas/errors.js'
+import { BadRequest, Conflict, Unprocessable } from '../lib/errors.js'
 import { PluginDraft, selfTestBudgetProblem, type CreatePluginRequest, type GeneratePluginRequest, type Plugin, type PluginAnalytics, type PluginManifest, type PluginTest, type PluginVersion } from '../schemas/plugins.js'
 import type { IntegrationHub } from './integration-hub.js'
-import { evaluate } from './runtime/expressions.js'
+import { evaluate, literal } from './runtime/expressions.js'
 import { decodeJson, type ExecutionDoc } from './runtime/store.js'
 import { Expand, StepError, type StepContext, type StepHandler } from './runtime/steps.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
@@ -358,6 +358,50 @@ export class PluginFactory {
     return this.versions.get(owner, `${plugin._id}:v${version ?? plugin.latestVersion}`)
   }
 
+  /** The owner's plugins, newest first. */
+  async list (owner: Owner): Promise<PluginDoc[]> {
+    return this.plugins.find(owner, {}, { sort: { createdAt: -1 } })
+  }
+
+  async get (owner: Owner, pluginId: string): Promise<PluginDoc> {
+    return this.plugins.get(owner, pluginId)
+  }
+
+  /** Every version of a plugin, oldest first. */
+  async listVersions (owner: Owner, pluginId: string): Promise<VersionDoc[]> {
+    const plugin = await this.plugins.get(owner, pluginId)
+    return this.versions.find(owner, { pluginId: plugin._id }, { sort: { version: 1 } })
+  }
+
+  /** Deletes a plugin and its versions. */
+  async delete (owner: Owner, pluginId: string): Promise<void> {
+    await this.plugins.delete(owner, pluginId)
+    await this.versions.collection.deleteMany(this.versions.scope(owner, { pluginId }))
+  }
+
+  /**
+   * The step that runs one action of a plugin (its latest version unless `version` pins one),
+   * checked before anything is stored: an unknown action, parameters that do not fit its input
+   * schema, or a credential the plugin does not take (or of another type) are a 400.
+   */
+  async actionStep (owner: Owner, pluginId: string, req: { action: string, parameters: unknown, version?: number, credentialId?: string }): Promise<WorkflowStep> {
+    const { action, parameters, version, credentialId } = req
+    const doc = await this.version(owner.id, pluginId, version)
+    const manifest = JSON.parse(doc.manifestJson) as PluginManifest
+    const spec = manifest.actions.find(a => a.name === action)
+    if (spec === undefined) throw new BadRequest(`plugin ${doc.pluginId} v${doc.version} has no action ${action} (actions: ${manifest.actions.map(a => a.name).join(', ')})`)
+    const problem = this.schemaProblems(spec.input, parameters)
+    if (problem !== undefined) throw new BadRequest(`invalid parameters for ${action}: ${problem}`)
+    if (credentialId !== undefined) {
+      if (manifest.credential === undefined) throw new BadRequest(`plugin ${doc.pluginId} takes no credential`)
+      await this.hub.checkCredential(owner.id, credentialId, manifest.credential.type)
+    }
+    return {
+      id: 'action', type: 'plugin', plugin: doc.pluginId, action, input: literal(parameters),
+      ...(version === undefined ? {} : { pluginVersion: version }), ...(credentialId === undefined ? {} : { credential: credentialId })
+    }
+  }
+
   readonly stepHandler: StepHandler = {
     sideEffects: true,
     validate: (step) => step.plugin === undefined ? 'a plugin step needs plugin (its id)' : step.action === undefined ? 'a plugin step needs an action' : undefined,
@@ -439,7 +483,7 @@ async function pluginFactory (app: FastifyInstance, opts: { config: Config }) {
   const factory = new PluginFactory(app.mongo.db, app.llm, app.sandbox, app.integrationHub, opts.config, app.runEvents)
   await factory.init()
   app.decorate('pluginFactory', factory)
-  app.engines.register('pluginFactory', () => factory.status())
+  app.engineStatus.register('pluginFactory', () => factory.status())
 }
 
-export default fp(pluginFactory, { name: 'plugin-factory', dependencies: ['db', 'engines', 'run-events', 'llm', 'sandbox', 'integration-hub'] })
+export default fp(pluginFactory, { name: 'plugin-factory', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'sandbox', 'integration-hub'] })

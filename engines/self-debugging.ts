@@ -167,7 +167,7 @@ declare module 'fastify' {
 async function selfDebugging (app: FastifyInstance, opts: { config: Config }) {
   const engine = new SelfDebugging(opts.config, app.llm, app.integrationHub, app.pluginFactory)
   app.decorate('selfDebugging', engine)
-  app.engines.register('selfDebuggingEngine', () => engine.status())
+  app.engineStatus.register('selfDebuggingEngine', () => engine.status())
 }
 
-export default fp(selfDebugging, { name: 'self-debugging', dependencies: ['engines', 'llm', 'integration-hub', 'plugin-factory'] })
+export default fp(selfDebugging, { name: 'self-debugging', dependencies: ['engine-status', 'llm', 'integration-hub', 'plugin-factory'] })

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { createHash } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
-import { isDuplicateKey, type Owner } from '../plugins/db.js'
+import { isDuplicateKey, type Owner } from '../lib/mongo.js'
 import type { Diagnosis } from '../schemas/executions.js'
 import type { LearningResponse } from '../schemas/learning.js'
 import type { Strategy } from '../schemas/execute.js'
@@ -261,7 +261,7 @@ async function selfEvolving (app: FastifyInstance, opts: { config: Config }) {
   const engine = new SelfEvolving(app.mongo.db, opts.config, app.log.child({ engine: 'self-evolving' }))
   await engine.init()
   app.decorate('selfEvolving', engine)
-  app.engines.register('selfEvolvingEngine', () => engine.status())
+  app.engineStatus.register('selfEvolvingEngine', () => engine.status())
 }
 
-export default fp(selfEvolving, { name: 'self-evolving', dependencies: ['db', 'engines'] })
+export default fp(selfEvolving, { name: 'self-evolving', dependencies: ['mongo', 'engine-status'] })

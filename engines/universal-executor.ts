@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import type { RunEventBus } from '../lib/run-events.js'
-import type { Owner } from '../plugins/db.js'
+import type { Owner } from '../lib/mongo.js'
 import type { ChatMessage, Llm } from '../plugins/llm.js'
 import { PlanDraft, type Strategy } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
@@ -279,7 +279,7 @@ declare module 'fastify' {
 async function universalExecutor (app: FastifyInstance, _opts: { config: Config }) {
   const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving, app.runEvents)
   app.decorate('universalExecutor', executor)
-  app.engines.register('universalExecutor', () => executor.status())
+  app.engineStatus.register('universalExecutor', () => executor.status())
 }
 
-export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })
+export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })

@@ -1,6 +1,13 @@
 import { EventEmitter } from 'node:events'
 import type { ExecutionEvent } from '../schemas/executions.js'
-import type { ExecutionDoc } from '../engines/runtime/store.js'
+
+/**
+ * The record a run ends with. Its type belongs to the engine that stores runs, a layer above
+ * this one: engines/runtime/store.ts names it by augmenting this interface (as plugins augment
+ * FastifyInstance), so the bus imports nothing from engines/.
+ */
+export interface RunRecordTypes {}
+export type EndedRun = RunRecordTypes extends { ended: infer Doc } ? Doc : object
 
 /**
  * What happens to runs on this instance, on one typed bus (as trigger.dev's run engine does):
@@ -10,7 +17,7 @@ export interface RunEvents {
   /** An event appended to an execution's durable log. */
   event: [event: ExecutionEvent, ownerId: string]
   /** A run stopped on this instance: its final record if it ended, null if it was left to be resumed. */
-  ended: [executionId: string, doc: ExecutionDoc | null]
+  ended: [executionId: string, doc: EndedRun | null]
   /** Tokens of a streamed plan as the LLM writes it. */
   tokens: [ownerId: string, executionId: string, text: string]
   /** The streamed plan is complete. */

@@ -3,8 +3,8 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import OpenAI from 'openai'
 import type { TSchema } from '@sinclair/typebox'
 import type { Config } from '../config.js'
-import { schemaProblems } from '../engines/integration-hub.js'
-import { StepError, type TokenUsage } from '../engines/runtime/steps.js'
+import { schemaProblems } from '../lib/schema-check.js'
+import { StepError } from '../lib/step-error.js'
 
 export type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam
 
@@ -23,6 +23,9 @@ export interface ChatRequest {
   maxTokens?: number
   signal?: AbortSignal
 }
+
+/** One LLM call's token counts. */
+export interface TokenUsage { promptTokens: number, completionTokens: number }
 
 export interface ToolCall { id: string, name: string, arguments: string }
 /** More tool calls in one answer than any model sends: a server that claims more is broken. */

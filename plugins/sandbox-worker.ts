@@ -12,8 +12,8 @@ import {
   newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC,
   type QuickJSContext, type QuickJSDeferredPromise, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule
 } from 'quickjs-emscripten'
-import { checkEgress, credentialHeaders, egressDispatcher, HEADER_NAME, HEADER_VALUE, setHeader } from '../engines/integrations/http.js'
-import { StepError } from '../engines/runtime/steps.js'
+import { checkEgress, credentialHeaders, egressDispatcher, HEADER_NAME, HEADER_VALUE, setHeader } from '../lib/egress.js'
+import { StepError } from '../lib/step-error.js'
 import { DEFAULT_LIMITS, SandboxError, type SandboxLimits, type ToWorker, type WireError, type WireResult, type WorkerInit, type WorkerTask } from './sandbox.js'
 
 // The emscripten build declares a 16 MiB memory (about 11 MiB of it free heap); it refuses a smaller one.

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import type { Config } from '../config.js'
-import { StepError } from '../engines/runtime/steps.js'
+import { StepError } from '../lib/step-error.js'
 
 export interface SandboxLimits {
   /** Heap the plugin may use on top of the interpreter's own baseline. */
@@ -407,8 +407,8 @@ async function sandbox (app: FastifyInstance, opts: { config: Config }) {
   const box = new Sandbox(opts.config, app.log.child({ plugin: 'sandbox' }))
   await box.init()
   app.decorate('sandbox', box)
-  app.engines.register('sandbox', () => box.status())
+  app.engineStatus.register('sandbox', () => box.status())
   app.addHook('onClose', () => box.close())
 }
 
-export default fp(sandbox, { name: 'sandbox', dependencies: ['engines'] })
+export default fp(sandbox, { name: 'sandbox', dependencies: ['engine-status'] })

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { toAgent } from '../engines/agent-engine.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
 import { AgentDefinition, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from '../schemas/agents.js'
-import { Unavailable } from '../schemas/errors.js'
+import { Unavailable } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { replyWithRun } from './run-result.js'
 
@@ -36,7 +36,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
       params: ref(IdParams),
       response: { 200: ref(AgentResponse), ...errors(400, 404) }
     }
-  }, async (req) => ({ success: true as const, agent: toAgent(await app.agentEngine.agents.get(req.user, req.params.id)) }))
+  }, async (req) => ({ success: true as const, agent: toAgent(await app.agentEngine.get(req.user, req.params.id)) }))
 
   app.put('/api/agents/:id', {
     schema: {
@@ -65,7 +65,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req, reply) => {
     needLlm()
-    await app.agentEngine.agents.get(req.user, req.params.id)
+    await app.agentEngine.get(req.user, req.params.id)
     const { action, params, memoryKey } = req.body
     const doc = await app.orchestrator.executeAgent(req.user, req.params.id, { action, ...(params === undefined ? {} : { params }), ...(memoryKey === undefined ? {} : { memoryKey }) })
     return replyWithRun(reply, app.orchestrator, doc, req.body)
@@ -86,7 +86,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
           instructions: ASSISTANT_INSTRUCTIONS,
           tools: app.integrationHub.list().filter(a => a.credential?.required !== true).map(a => a.name)
         }, { transient: true }))._id
-      : (await app.agentEngine.agents.get(req.user, req.body.agentId))._id
+      : (await app.agentEngine.get(req.user, req.body.agentId))._id
     const doc = await app.orchestrator.executeAgent(req.user, agentId, { prompt, ...(context === undefined ? {} : { context }), ...(memoryKey === undefined ? {} : { memoryKey }) })
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })

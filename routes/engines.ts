@@ -8,7 +8,7 @@ const engines: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getEnginesStatus', tags: ['engines'], summary: 'Status of every engine',
       response: { 200: ref(EnginesStatusResponse) }
     }
-  }, async () => ({ success: true as const, engines: await app.engines.status() }))
+  }, async () => ({ success: true as const, engines: await app.engineStatus.all() }))
 }
 
 export default engines

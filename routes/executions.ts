@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Filter } from 'mongodb'
 import { errors, IdParams, ref } from '../schemas/common.js'
-import { BadRequest } from '../schemas/errors.js'
+import { BadRequest } from '../lib/errors.js'
 import { EventList, EventsQuery, ExecutionAccepted, ExecutionList, ExecutionListQuery, ExecutionResponse } from '../schemas/executions.js'
 import { toExecution, type ExecutionDoc } from '../engines/runtime/store.js'
 

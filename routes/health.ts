@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors, ref } from '../schemas/common.js'
 import { HealthResponse, ReadyResponse } from '../schemas/health.js'
-import { Unavailable } from '../schemas/errors.js'
+import { Unavailable } from '../lib/errors.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { errors, ref } from '../schemas/common.js'
-import { NotFound } from '../schemas/errors.js'
+import { NotFound } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { HookParams, HookQuery } from '../schemas/workflows.js'
 import { replyWithRun } from './run-result.js'

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { jsonSchema } from '../plugins/llm.js'
 import { errors, ref } from '../schemas/common.js'
-import { BadRequest, NotFound } from '../schemas/errors.js'
-import { literal } from '../engines/runtime/expressions.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { ExecuteIntegrationRequest, IntegrationList, IntegrationParams } from '../schemas/integrations.js'
 import { replyWithRun } from './run-result.js'
@@ -31,22 +29,10 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
     }
   }, async (req, reply) => {
-    const { name } = req.params
-    if (!app.integrationHub.list().some(a => a.name.startsWith(`${name}.`))) throw new NotFound(`Integration ${name}`)
-    const action = req.body.action.includes('.') ? req.body.action : `${name}.${req.body.action}`
-    if (!action.startsWith(`${name}.`)) throw new NotFound(`Action ${action} of integration ${name}`)
     const params = req.body.params ?? {}
-    const { credentialId } = req.body
-    // Checked before anything is stored: bad params or credential are a 400.
-    const problem = app.integrationHub.problem(action, params, credentialId, true)
-    if (problem !== undefined) throw new BadRequest(problem)
-    const spec = app.integrationHub.get(action)?.credential
-    if (credentialId !== undefined && spec !== undefined) {
-      await app.integrationHub.credentials.check(req.user.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(err.message) })
-    }
-    const doc = await app.orchestrator.startSteps(req.user, 'integration', { action, params }, [
-      { id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }
-    ])
+    // Checked before anything is stored: an unknown action is a 404, bad params or credential a 400.
+    const { action, step } = await app.integrationHub.actionStep(req.user, req.params.name, req.body.action, params, req.body.credentialId)
+    const doc = await app.orchestrator.startSteps(req.user, 'integration', { action, params }, [step])
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors, IdParams, ref } from '../schemas/common.js'
-import { Forbidden } from '../schemas/errors.js'
+import { Forbidden } from '../lib/errors.js'
 import { ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey, type ApiKey } from '../schemas/keys.js'
-import type { ApiKeyDoc } from '../plugins/auth.js'
+import type { ApiKeyDoc } from '../plugins/api-keys.js'
 
 function toApiKey (doc: ApiKeyDoc): ApiKey {
   return {
@@ -40,9 +40,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ApiKeyList), ...errors(400) }
     }
   }, async (req) => {
-    const filter = req.query.user === undefined ? {} : { ownerId: req.query.user }
-    const docs = await app.apiKeys.keys.find(req.user, filter, { sort: { createdAt: 1, _id: 1 } })
-    return { success: true as const, keys: docs.map(toApiKey) }
+    return { success: true as const, keys: (await app.apiKeys.list(req.user, req.query.user)).map(toApiKey) }
   })
 
   app.delete('/api/keys/:id', {
@@ -53,7 +51,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req) => {
     await app.apiKeys.revoke(req.user, req.params.id)
-    return { success: true as const, key: toApiKey(await app.apiKeys.keys.get(req.user, req.params.id)) }
+    return { success: true as const, key: toApiKey(await app.apiKeys.get(req.user, req.params.id)) }
   })
 }
 

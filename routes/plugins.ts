@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { literal } from '../engines/runtime/expressions.js'
 import { toPlugin, toVersion } from '../engines/plugin-factory.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
-import { BadRequest, Invalid, Unavailable } from '../schemas/errors.js'
+import { Invalid, Unavailable } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import {
   CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, PluginAnalytics, PluginList,
@@ -47,7 +46,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listPlugins', tags: ['plugins'], summary: 'List your plugins, newest first',
       response: { 200: ref(PluginList) }
     }
-  }, async (req) => ({ success: true as const, plugins: (await app.pluginFactory.plugins.find(req.user, {}, { sort: { createdAt: -1 } })).map(toPlugin) }))
+  }, async (req) => ({ success: true as const, plugins: (await app.pluginFactory.list(req.user)).map(toPlugin) }))
 
   app.get('/api/plugins/:id', {
     schema: {
@@ -56,7 +55,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(PluginResponse), ...errors(400, 404) }
     }
   }, async (req) => {
-    const plugin = await app.pluginFactory.plugins.get(req.user, req.params.id)
+    const plugin = await app.pluginFactory.get(req.user, req.params.id)
     return { success: true as const, plugin: toPlugin(plugin), version: toVersion(await app.pluginFactory.version(req.user.id, plugin._id)) }
   })
 
@@ -67,8 +66,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(OkResponse), ...errors(400, 404) }
     }
   }, async (req) => {
-    await app.pluginFactory.plugins.delete(req.user, req.params.id)
-    await app.pluginFactory.versions.collection.deleteMany({ pluginId: req.params.id, ownerId: req.user.id })
+    await app.pluginFactory.delete(req.user, req.params.id)
     return { success: true as const }
   })
 
@@ -79,9 +77,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(PluginVersionList), ...errors(400, 404) }
     }
   }, async (req) => {
-    const plugin = await app.pluginFactory.plugins.get(req.user, req.params.id)
-    const versions = await app.pluginFactory.versions.find(req.user, { pluginId: plugin._id }, { sort: { version: 1 } })
-    return { success: true as const, versions: versions.map(toVersion) }
+    return { success: true as const, versions: (await app.pluginFactory.listVersions(req.user, req.params.id)).map(toVersion) }
   })
 
   app.get('/api/plugins/:id/versions/:version', {
@@ -91,7 +87,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(PluginResponse), ...errors(400, 404) }
     }
   }, async (req) => {
-    const plugin = await app.pluginFactory.plugins.get(req.user, req.params.id)
+    const plugin = await app.pluginFactory.get(req.user, req.params.id)
     return { success: true as const, plugin: toPlugin(plugin), version: toVersion(await app.pluginFactory.version(req.user.id, plugin._id, req.params.version)) }
   })
 
@@ -116,20 +112,8 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const { action, version, credentialId } = req.body
     const parameters = req.body.parameters ?? {}
-    const doc = await app.pluginFactory.version(req.user.id, req.params.id, version)
-    const manifest = JSON.parse(doc.manifestJson) as PluginManifest
-    const spec = manifest.actions.find(a => a.name === action)
-    if (spec === undefined) throw new BadRequest(`plugin ${doc.pluginId} v${doc.version} has no action ${action} (actions: ${manifest.actions.map(a => a.name).join(', ')})`)
-    const problem = app.pluginFactory.schemaProblems(spec.input, parameters)
-    if (problem !== undefined) throw new BadRequest(`invalid parameters for ${action}: ${problem}`)
-    if (credentialId !== undefined) {
-      if (manifest.credential === undefined) throw new BadRequest(`plugin ${doc.pluginId} takes no credential`)
-      await app.integrationHub.credentials.check(req.user.id, credentialId, manifest.credential.type).catch((err: Error) => { throw new BadRequest(err.message) })
-    }
-    const execution = await app.orchestrator.startSteps(req.user, 'plugin', { pluginId: doc.pluginId, action, parameters }, [{
-      id: 'action', type: 'plugin', plugin: doc.pluginId, action, input: literal(parameters),
-      ...(version === undefined ? {} : { pluginVersion: version }), ...(credentialId === undefined ? {} : { credential: credentialId })
-    }])
+    const step = await app.pluginFactory.actionStep(req.user, req.params.id, { action, parameters, version, credentialId })
+    const execution = await app.orchestrator.startSteps(req.user, 'plugin', { pluginId: step.plugin, action, parameters }, [step])
     return replyWithRun(reply, app.orchestrator, execution, req.body)
   })
 

@@ -32,6 +32,6 @@ export async function replyWithRun (reply: FastifyReply, orchestrator: Orchestra
   const accepted = (status: ExecutionDoc['status']) => ({ success: true as const, executionId: doc._id, status, ...(doc.prompt === undefined ? {} : { prompt: doc.prompt }) })
   if (wait.mode === 'async') return reply.code(202).send(accepted(doc.status))
   const ended = await orchestrator.waitForEnd(doc._id, wait.timeoutMs ?? orchestrator.syncTimeoutMs)
-  if (ended === null) return reply.code(202).send(accepted((await orchestrator.store.get(doc._id))?.status ?? doc.status))
+  if (ended === null) return reply.code(202).send(accepted((await orchestrator.currentStatus(doc._id)) ?? doc.status))
   return reply.code(endedStatus).send(await answer(ended))
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { MongoClient } from 'mongodb'
 import { ConfigError, loadConfig } from '../config.js'
-import { ApiKeys } from '../plugins/auth.js'
+import { ApiKeys } from '../plugins/api-keys.js'
 import { startEmbeddedDb, type EmbeddedDb } from '../lib/embedded-db.js'
 
 const usage = `Usage:
@@ -43,7 +43,7 @@ try {
     console.error(`created key ${key._id} for ${key.ownerId}${key.admin ? ' (admin)' : ''}; it is shown only now:`)
     console.log(secret)
   } else if (command === 'list') {
-    const docs = await keys.keys.find(everyone, values.user === undefined ? {} : { ownerId: values.user }, { sort: { createdAt: 1 } })
+    const docs = await keys.list(everyone, values.user)
     for (const k of docs) console.log(`${k._id}\t${k.ownerId}\t${k.admin ? 'admin' : 'user'}\t${k.revokedAt === null ? 'active' : 'revoked'}\t${k.name}`)
   } else {
     if (arg === undefined) throw new Error('revoke needs a KEY_ID')

@@ -2,9 +2,9 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { spawn } from 'node:child_process'
 import { buildApp } from '../app.js'
-import db from '../plugins/db.js'
-import auth from '../plugins/auth.js'
-import engines from '../plugins/engines.js'
+import mongo from '../plugins/mongo.js'
+import apiKeys from '../plugins/api-keys.js'
+import engineStatus from '../plugins/engine-status.js'
 import runEvents from '../plugins/run-events.js'
 import llm from '../plugins/llm.js'
 import universalExecutor from '../engines/universal-executor.js'
@@ -58,12 +58,12 @@ t.test('a 5xx hides internals, gives a request id to quote, and logs the error',
 t.test('a plugin registered without its dependencies fails at boot', async t => {
   const config = testConfig()
   const noDb = Fastify()
-  noDb.register(auth, { config })
-  await t.rejects(async () => { await noDb.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'db' of plugin 'auth'/ })
+  noDb.register(apiKeys, { config })
+  await t.rejects(async () => { await noDb.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'mongo' of plugin 'api-keys'/ })
 
   const noHub = Fastify()
-  noHub.register(db, { config })
-  noHub.register(engines)
+  noHub.register(mongo, { config })
+  noHub.register(engineStatus)
   noHub.register(runEvents)
   noHub.register(llm, { config })
   noHub.register(orchestrator, { config })
@@ -71,8 +71,8 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   await noHub.close()
 
   const noAgents = Fastify()
-  noAgents.register(db, { config })
-  noAgents.register(engines)
+  noAgents.register(mongo, { config })
+  noAgents.register(engineStatus)
   noAgents.register(runEvents)
   noAgents.register(llm, { config })
   noAgents.register(integrationHub, { config })
@@ -81,9 +81,9 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   await noAgents.close()
 
   const noRegistry = Fastify()
-  noRegistry.register(db, { config })
+  noRegistry.register(mongo, { config })
   noRegistry.register(integrationHub, { config })
-  await t.rejects(async () => { await noRegistry.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'engines' of plugin 'integration-hub'/ })
+  await t.rejects(async () => { await noRegistry.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'engine-status' of plugin 'integration-hub'/ })
   await noRegistry.close()
 })
 

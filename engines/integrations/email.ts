@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { isIP } from 'node:net'
 import { createTransport } from 'nodemailer'
 import { StepError } from '../runtime/steps.js'
-import { egressAddress } from './http.js'
+import { egressAddress } from '../../lib/egress.js'
 import { defineAction } from './types.js'
 
 // a@b.c or "Name <a@b.c>"; no line breaks anywhere, so no header can be smuggled in.

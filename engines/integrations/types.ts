@@ -1,9 +1,9 @@
 import type { TSchema, Static } from '@sinclair/typebox'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../../config.js'
+import type { CredentialData } from '../../lib/egress.js'
 
-/** A stored credential's secret fields, decrypted for one action run; never logged, stored or returned. */
-export type CredentialData = Record<string, string>
+export type { CredentialData }
 
 export interface ActionContext {
   executionId: string

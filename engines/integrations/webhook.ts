@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { StepError } from '../runtime/steps.js'
-import { checkEgress, exchange, parseUrl, setHeader } from './http.js'
+import { checkEgress, setHeader } from '../../lib/egress.js'
+import { exchange, parseUrl } from './http.js'
 import { defineAction } from './types.js'
 
 function sign (secret: string, timestamp: string, body: string | Buffer): string {

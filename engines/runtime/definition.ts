@@ -1,7 +1,7 @@
 import { Cron } from 'croner'
-import { BadRequest } from '../../schemas/errors.js'
+import { BadRequest } from '../../lib/errors.js'
 import type { WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
-import type { Owner } from '../../plugins/db.js'
+import type { Owner } from '../../lib/mongo.js'
 import { compileError, expressionsIn } from './expressions.js'
 import type { StepProblem, StepRegistry } from './steps.js'
 

@@ -1,8 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import type { Diagnosis, ExecutionError } from '../../schemas/executions.js'
-import type { Owner } from '../../plugins/db.js'
+import type { Owner } from '../../lib/mongo.js'
 import type { FieldProblem } from './input-check.js'
+import type { TokenUsage } from '../../plugins/llm.js'
+
+// Defined below the engines, where the plugins that fail steps (llm, sandbox) reach them too.
+export { StepError } from '../../lib/step-error.js'
+export type { TokenUsage }
 
 export interface StepContext {
   executionId: string
@@ -23,8 +28,6 @@ export interface StepContext {
   /** Adds an LLM call's token counts to the execution. */
   recordUsage (usage: TokenUsage): Promise<void>
 }
-
-export interface TokenUsage { promptTokens: number, completionTokens: number }
 
 /**
  * What a step returns to add steps to its run right after itself (a prompt's plan, an
@@ -63,14 +66,6 @@ export class StepRegistry {
 
   types (): string[] {
     return [...this.handlers.keys()].sort()
-  }
-}
-
-/** Errors a step handler throws on purpose; `retryable: false` skips the remaining attempts. */
-export class StepError extends Error {
-  constructor (message: string, readonly code = 'STEP_FAILED', readonly retryable = true, readonly details?: unknown) {
-    super(message)
-    this.name = 'StepError'
   }
 }
 

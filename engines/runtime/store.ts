@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Collection, Db, Filter, Sort } from 'mongodb'
 import { GroupBatch, GroupCommit, InsertFailed } from '../../lib/group-commit.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../lib/mongo.js'
 import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
-import { Conflict, NotFound } from '../../schemas/errors.js'
+import { Conflict, NotFound } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
@@ -68,6 +68,11 @@ export interface ExecutionDoc extends OwnedDoc {
   startTime: Date | null
   endTime: Date | null
   executionTime: number | null
+}
+
+declare module '../../lib/run-events.js' {
+  // The run event bus hands out this record when a run ends ('ended').
+  interface RunRecordTypes { ended: ExecutionDoc }
 }
 
 /**

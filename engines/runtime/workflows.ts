@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../plugins/db.js'
-import { Conflict, NotFound } from '../../schemas/errors.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../lib/mongo.js'
+import { Conflict, NotFound } from '../../lib/errors.js'
 import type { Workflow, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
 
 export interface WorkflowDoc extends OwnedDoc {

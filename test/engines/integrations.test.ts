@@ -9,6 +9,7 @@ import { builtinActions } from '../../engines/integrations/index.js'
 import * as core from '../../engines/integrations/core.js'
 import * as email from '../../engines/integrations/email.js'
 import * as http from '../../engines/integrations/http.js'
+import { egressDispatcher } from '../../lib/egress.js'
 import * as json from '../../engines/integrations/json.js'
 import * as slack from '../../engines/integrations/slack.js'
 import * as text from '../../engines/integrations/text.js'
@@ -237,10 +238,10 @@ t.test('the connection itself re-checks the address: a name that turns private a
   const server = await startServer(t)
   const port = new URL(server.url).port
   // checkEgress would refuse "localhost" up front; the dispatcher alone must refuse it too, at connect time.
-  const refused = await fetch(`http://localhost:${port}/`, { dispatcher: http.egressDispatcher(['*']) } as RequestInit).then(() => undefined, (err: Error) => err.cause)
+  const refused = await fetch(`http://localhost:${port}/`, { dispatcher: egressDispatcher(['*']) } as RequestInit).then(() => undefined, (err: Error) => err.cause)
   t.match(refused, { code: 'R3SN_EGRESS_DENIED', message: /localhost resolves to a private or loopback address/ })
   t.equal(server.received.length, 0, 'nothing reached the server')
-  const allowed = await fetch(`http://localhost:${port}/`, { dispatcher: http.egressDispatcher(['localhost']) } as RequestInit)
+  const allowed = await fetch(`http://localhost:${port}/`, { dispatcher: egressDispatcher(['localhost']) } as RequestInit)
   t.equal(allowed.status, 200, 'an allowlisted name connects wherever it resolves')
   t.equal(server.received.length, 1)
 })

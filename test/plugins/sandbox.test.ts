@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import Fastify from 'fastify'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import enginesPlugin from '../../plugins/engines.js'
+import engineStatusPlugin from '../../plugins/engine-status.js'
 import sandboxPlugin, { DEFAULT_LIMITS, RUNS_PER_WORKER, Sandbox, SandboxError, type SandboxLimits, type SandboxRun } from '../../plugins/sandbox.js'
 import { testConfig } from '../helper.js'
 
@@ -279,12 +279,12 @@ t.test('bad input and limits are refused; stats count runs and failures', async 
 
 t.test('the plugin decorates app.sandbox, shows its pool in the engine status and stops its workers on close', async t => {
   const app = Fastify()
-  await app.register(enginesPlugin)
+  await app.register(engineStatusPlugin)
   await app.register(sandboxPlugin, { config: testConfig({ sandboxWorkers: 2 }) })
   await app.ready()
   t.type(app.sandbox, Sandbox)
   t.same((await app.sandbox.run(run({ code: 'export const main = input => input * 2', input: 21 }))).output, 42)
-  const { sandbox } = await app.engines.status()
+  const { sandbox } = await app.engineStatus.all()
   t.match(sandbox, { initialized: true, poolSize: 2, workers: 1, runsPerWorker: RUNS_PER_WORKER, busy: 0, running: 0, queued: 0, maxQueued: 1000, runs: 1, failures: 0 })
   await app.close()
   t.equal(app.sandbox.status().workers, 0, 'no worker is left running')

@@ -20,8 +20,8 @@ t.test('engine status lists exactly the engines that registered a status functio
   let runs = 0
   const withEngine = buildApp({ ...config })
   withEngine.register(fp(async (app) => {
-    app.engines.register('demoEngine', () => ({ initialized: true, runs: ++runs }))
-  }, { name: 'demo-engine', dependencies: ['engines'] }))
+    app.engineStatus.register('demoEngine', () => ({ initialized: true, runs: ++runs }))
+  }, { name: 'demo-engine', dependencies: ['engine-status'] }))
   t.teardown(() => withEngine.close())
   await withEngine.ready()
   const listed = await withEngine.inject({ url: '/api/engines/status', headers })

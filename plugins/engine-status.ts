@@ -5,7 +5,7 @@ export interface EngineStatus { initialized: boolean, [metric: string]: unknown 
 export type StatusFn = () => EngineStatus | Promise<EngineStatus>
 
 /** Where each engine plugin registers its status function; GET /api/engines/status reads them all. */
-export class EngineRegistry {
+export class EngineStatusRegistry {
   private readonly engines = new Map<string, StatusFn>()
 
   register (name: string, status: StatusFn): void {
@@ -13,18 +13,19 @@ export class EngineRegistry {
     this.engines.set(name, status)
   }
 
-  async status (): Promise<Record<string, EngineStatus>> {
+  /** Every registered engine's status, keyed by the name it registered under. */
+  async all (): Promise<Record<string, EngineStatus>> {
     const entries = await Promise.all([...this.engines].map(async ([name, fn]) => [name, await fn()] as const))
     return Object.fromEntries(entries)
   }
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { engines: EngineRegistry }
+  interface FastifyInstance { engineStatus: EngineStatusRegistry }
 }
 
-async function engines (app: FastifyInstance) {
-  app.decorate('engines', new EngineRegistry())
+async function engineStatus (app: FastifyInstance) {
+  app.decorate('engineStatus', new EngineStatusRegistry())
 }
 
-export default fp(engines, { name: 'engines' })
+export default fp(engineStatus, { name: 'engine-status' })

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { startServerProcess } from '../fixtures/server-process.js'
 import { build, createUser, testConfig } from '../helper.js'
 import { apiClient } from '../client/index.js'
-import { hashKey, type ApiKeyDoc } from '../../plugins/auth.js'
+import { hashKey, type ApiKeyDoc } from '../../plugins/api-keys.js'
 
 t.test('401 in the error shape for a missing, a wrong and a revoked key', async t => {
   const { baseUrl, adminKey } = await build(t)

@@ -7,14 +7,13 @@ import type { Collection } from 'mongodb'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type { TSchema } from '@sinclair/typebox'
 import type { Config } from '../config.js'
-import type { Owner } from './db.js'
+import type { Owner } from '../lib/mongo.js'
 import type { ExecutionEvent } from '../schemas/executions.js'
 import { ClientPayloads, Frame } from '../schemas/realtime.js'
 import type { GeneratePluginRequest } from '../schemas/plugins.js'
 import type { PluginFactory } from '../engines/plugin-factory.js'
 import { sharedSchemas } from '../schemas/index.js'
-import { Unauthorized } from '../schemas/errors.js'
-import { describeError, findUnstorable } from '../lib/errors.js'
+import { describeError, findUnstorable, Unauthorized } from '../lib/errors.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Fanout, type InboxDoc } from './realtime-fanout.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
@@ -415,7 +414,7 @@ export class Realtime {
       while (this.reading >= MAX_CONCURRENT_LOG_READS) await new Promise<void>(resolve => this.readQueue.push(resolve))
       this.reading++
       try {
-        return await this.orchestrator.store.listEvents(executionId, since, REPLAY_PAGE)
+        return await this.orchestrator.eventLog(executionId, since, REPLAY_PAGE)
       } finally {
         this.reading--
         this.readQueue.shift()?.()
@@ -474,7 +473,7 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
     app.mongo.db.collection<InboxDoc>('realtime_inbox'), app.log.child({ engine: 'realtime' }), config)
   app.decorate('realtime', rt)
   app.apiKeys.onRevoke(keyId => rt.revokeKey(keyId))
-  app.engines.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
+  app.engineStatus.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
 
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes } })
   // The key comes in the Authorization header at upgrade or in an auth frame, so the route is public to the HTTP hook.
@@ -528,4 +527,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { build } from '../helper.js'
-import { maskUri } from '../../plugins/db.js'
+import { maskUri } from '../../lib/mongo.js'
 
 t.test('one client with zstd and zlib compression, and the indexes the app needs', async t => {
   const { app } = await build(t)

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { createHash, randomBytes } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
-import { Unauthorized } from '../schemas/errors.js'
-import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from './db.js'
+import { Unauthorized } from '../lib/errors.js'
+import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../lib/mongo.js'
 
 export interface ApiKeyDoc extends OwnedDoc {
   /** sha-256 of the key, hex; the key itself is never stored. */
@@ -34,7 +34,7 @@ export function hashKey (secret: string): string {
 }
 
 export class ApiKeys {
-  readonly keys: OwnedCollection<ApiKeyDoc>
+  private readonly keys: OwnedCollection<ApiKeyDoc>
   private readonly users: Collection<UserDoc>
   private readonly revokeListeners: ((keyId: string) => Promise<void>)[] = []
 
@@ -63,6 +63,15 @@ export class ApiKeys {
     await this.ensureUser(user)
     await this.keys.collection.insertOne(key)
     return { key, secret }
+  }
+
+  /** The keys the owner may see (an admin: everyone's), oldest first; `userId` narrows them to one user's. */
+  async list (owner: Owner, userId?: string): Promise<ApiKeyDoc[]> {
+    return this.keys.find(owner, userId === undefined ? {} : { ownerId: userId }, { sort: { createdAt: 1, _id: 1 } })
+  }
+
+  async get (owner: Owner, id: string): Promise<ApiKeyDoc> {
+    return this.keys.get(owner, id)
   }
 
   /** Revokes a key; it returns once every listener (realtime closing the key's sockets, on every instance) has been told. */
@@ -125,7 +134,7 @@ export class ApiKeys {
   }
 }
 
-async function auth (app: FastifyInstance, opts: { config: Config }) {
+async function apiKeysPlugin (app: FastifyInstance, opts: { config: Config }) {
   const apiKeys = new ApiKeys(app.mongo.db)
   await apiKeys.init()
   const created = await apiKeys.bootstrap(opts.config.adminKey)
@@ -146,4 +155,4 @@ async function auth (app: FastifyInstance, opts: { config: Config }) {
   })
 }
 
-export default fp(auth, { name: 'auth', dependencies: ['db'] })
+export default fp(apiKeysPlugin, { name: 'api-keys', dependencies: ['mongo'] })
