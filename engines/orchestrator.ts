@@ -10,7 +10,7 @@ import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigg
 import { checkOwnedSteps, validateDefinition } from './runtime/definition.js'
 import { inputProblem, jsonSchemaInputProblems } from './runtime/input-check.js'
 import { evaluate, literal } from './runtime/expressions.js'
-import { planStep, type PromptTrigger } from './universal-executor.js'
+import { planStep, type PromptTrigger } from './planner.js'
 import type { AgentStepInput } from './agent-engine.js'
 import { GENERATION_STEP, generationRoundStep, type PluginFactory } from './plugin-factory.js'
 import type { GeneratePluginRequest, PluginManifest } from '../schemas/plugins.js'
@@ -324,7 +324,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   steps.register('agent', app.agentEngine.stepHandler)
   steps.register('plugin', { ...app.pluginFactory.stepHandler, check: pluginStepCheck(app.pluginFactory) })
   steps.register(GENERATION_STEP, app.pluginFactory.generationStep)
-  steps.register('plan', app.universalExecutor.planStep(steps))
+  steps.register('plan', app.planner.planStep(steps))
   const orch = new Orchestrator(app.mongo.db, app.runEvents, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
     faults: opts.faults,
     debugger: app.selfDebugging,
@@ -338,4 +338,4 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['db', 'engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging'] })

@@ -528,4 +528,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['db', 'auth', 'engines', 'run-events', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator'] })

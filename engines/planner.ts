@@ -35,7 +35,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * the catalog. Either plan is validated before anything runs. A streamed plan's tokens
  * go on the run event bus as they arrive ('tokens', then 'tokensEnd').
  */
-export class UniversalExecutor {
+export class Planner {
   readonly planned = { llm: 0, offline: 0, learned: 0, rejected: 0 }
   /** The orchestrator's step types, which plans are checked against (set by planStep). */
   private registry: StepRegistry | undefined
@@ -273,13 +273,14 @@ export class UniversalExecutor {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { universalExecutor: UniversalExecutor }
+  interface FastifyInstance { planner: Planner }
 }
 
-async function universalExecutor (app: FastifyInstance, _opts: { config: Config }) {
-  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving, app.runEvents)
-  app.decorate('universalExecutor', executor)
-  app.engines.register('universalExecutor', () => executor.status())
+async function planner (app: FastifyInstance, _opts: { config: Config }) {
+  const instance = new Planner(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving, app.runEvents)
+  app.decorate('planner', instance)
+  // The status key predates the rename and is part of GET /api/engines/status: it stays.
+  app.engines.register('universalExecutor', () => instance.status())
 }
 
-export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })
+export default fp(planner, { name: 'planner', dependencies: ['engines', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })
