@@ -4,6 +4,8 @@ import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
 import { CredentialStore } from './credential-store.js'
 import { StepError, type StepContext, type StepHandler, type StepProblem } from './runtime/steps.js'
+import { literal } from './runtime/expressions.js'
+import type { NewExecution } from './runtime/store.js'
 import { inputProblem, typeboxInputProblems } from './runtime/input-check.js'
 import type { IntegrationAction } from './integrations/types.js'
 import { builtinActions } from './integrations/index.js'
@@ -72,6 +74,15 @@ export class IntegrationHub {
     return action.run(ctx.input ?? {}, {
       executionId: ctx.executionId, idempotencyKey: ctx.idempotencyKey, signal: ctx.signal, log: ctx.log, config: this.config, credential
     })
+  }
+}
+
+/** One action, its parameters and credential already checked by the caller. */
+export function integrationExecution (action: string, params: unknown, credentialId?: string): NewExecution {
+  return {
+    type: 'integration',
+    trigger: { action, params },
+    plan: [{ id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }]
   }
 }
 

@@ -14,6 +14,7 @@ import { schemaProblems, type IntegrationHub } from './integration-hub.js'
 import { validateDefinition } from './runtime/definition.js'
 import { expressionsIn } from './runtime/expressions.js'
 import { Expand, StepError, type StepContext, type StepHandler, type StepRegistry } from './runtime/steps.js'
+import type { NewExecution } from './runtime/store.js'
 
 /** The step every prompt execution starts with; its output is the strategy, and it adds the plan after itself. */
 export const PLAN_STEP_ID = 'plan'
@@ -21,6 +22,12 @@ export const planStep = (): WorkflowStep => ({ id: PLAN_STEP_ID, type: 'plan' as
 
 /** What a prompt execution is triggered with. */
 export interface PromptTrigger { prompt: string, context: Record<string, unknown>, stream?: boolean }
+
+/** A prompt's execution: its first step plans it (LLM or offline) and adds the plan after itself; `stream` sends the plan's tokens as they come. */
+export function promptExecution (prompt: string, context: Record<string, unknown> = {}, opts: { stream?: boolean } = {}): NewExecution {
+  const trigger: PromptTrigger = { prompt, context, ...(opts.stream === true ? { stream: true } : {}) }
+  return { type: 'prompt', prompt, trigger, plan: [planStep()] }
+}
 
 const invalid = (reason: string) => new StepError(`the plan was rejected: ${reason}`, 'R3SN_PLAN_INVALID', false)
 const hasExpressions = (input: unknown) => { let found = false; expressionsIn(input, () => { found = true }); return found }

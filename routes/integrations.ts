@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { jsonSchema } from '../plugins/llm.js'
 import { errors, ref } from '../schemas/common.js'
 import { BadRequest, NotFound } from '../schemas/errors.js'
-import { literal } from '../engines/runtime/expressions.js'
+import { integrationExecution } from '../engines/integration-hub.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { ExecuteIntegrationRequest, IntegrationList, IntegrationParams } from '../schemas/integrations.js'
 import { replyWithRun } from './run-result.js'
@@ -44,9 +44,7 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
     if (credentialId !== undefined && spec !== undefined) {
       await app.integrationHub.credentials.check(req.user.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(err.message) })
     }
-    const doc = await app.orchestrator.startSteps(req.user, 'integration', { action, params }, [
-      { id: 'action', type: 'integration', action, input: literal(params), ...(credentialId === undefined ? {} : { credential: credentialId }) }
-    ])
+    const doc = await app.orchestrator.queue(req.user, integrationExecution(action, params, credentialId))
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 }

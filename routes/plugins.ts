@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { literal } from '../engines/runtime/expressions.js'
-import { toPlugin, toVersion } from '../engines/plugin-factory.js'
+import { generationExecution, pluginActionExecution, toPlugin, toVersion } from '../engines/plugin-factory.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
 import { BadRequest, Invalid, Unavailable } from '../schemas/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
@@ -26,7 +25,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req, reply) => {
     if (!app.llm.configured) throw new Unavailable('generating plugins needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
-    const doc = await app.orchestrator.generatePlugin(req.user, req.body)
+    const doc = await app.orchestrator.queue(req.user, generationExecution(req.body))
     return replyWithRun(reply, app.orchestrator, doc, req.body, async ended => ({ success: true as const, ...await app.pluginFactory.generationResult(ended) }), 201)
   })
 
@@ -126,10 +125,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       if (manifest.credential === undefined) throw new BadRequest(`plugin ${doc.pluginId} takes no credential`)
       await app.integrationHub.credentials.check(req.user.id, credentialId, manifest.credential.type).catch((err: Error) => { throw new BadRequest(err.message) })
     }
-    const execution = await app.orchestrator.startSteps(req.user, 'plugin', { pluginId: doc.pluginId, action, parameters }, [{
-      id: 'action', type: 'plugin', plugin: doc.pluginId, action, input: literal(parameters),
-      ...(version === undefined ? {} : { pluginVersion: version }), ...(credentialId === undefined ? {} : { credential: credentialId })
-    }])
+    const execution = await app.orchestrator.queue(req.user, pluginActionExecution(doc.pluginId, action, parameters, { version, credentialId }))
     return replyWithRun(reply, app.orchestrator, execution, req.body)
   })
 
