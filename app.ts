@@ -21,7 +21,7 @@ import integrationHub from './engines/integration-hub.js'
 import orchestrator from './engines/orchestrator.js'
 import type { WriteFaults } from './engines/runtime/store.js'
 import agentEngine from './engines/agent-engine.js'
-import universalExecutor from './engines/universal-executor.js'
+import planner from './engines/planner.js'
 import llm from './plugins/llm.js'
 import sandbox from './plugins/sandbox.js'
 import pluginFactory from './engines/plugin-factory.js'
@@ -212,7 +212,7 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(pluginFactory, { config })
   app.register(agentEngine, { config })
   app.register(selfEvolving, { config })
-  app.register(universalExecutor, { config })
+  app.register(planner, { config })
   app.register(selfDebugging, { config })
   app.register(orchestrator, { config, faults: opts.faults })
   app.register(realtime, { config })

@@ -15,6 +15,7 @@ import type { PluginFactory } from './plugin-factory.js'
 import type { PluginManifest } from '../schemas/plugins.js'
 import { literal } from './runtime/expressions.js'
 import { Expand, StepError, type StepContext, type StepHandler } from './runtime/steps.js'
+import type { NewExecution } from './runtime/store.js'
 
 export interface AgentDoc extends OwnedDoc {
   name: string
@@ -36,6 +37,11 @@ interface MemoryDoc { _id: string, ownerId: string, agentId: string, key: string
 
 /** What an agent step's input may hold: a first turn ({prompt} or {action, params}) or a later one. */
 export interface AgentStepInput { prompt?: string, action?: string, params?: unknown, context?: unknown, memoryKey?: string, turnOf?: string, turn?: number }
+
+/** An agent run: one agent step, which grows into turns and tool calls. */
+export function agentExecution (agentId: string, input: AgentStepInput): NewExecution {
+  return { type: 'agent', trigger: input, plan: [{ id: 'agent', type: 'agent', agent: agentId, input: literal(input) }] }
+}
 
 interface ToolCallRecord { id: string, name: string, action?: string, stepId?: string, error?: string }
 

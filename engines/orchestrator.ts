@@ -9,11 +9,9 @@ import type { Owner } from '../lib/mongo.js'
 import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
 import { checkOwnedSteps, validateDefinition } from './runtime/definition.js'
 import { inputProblem, jsonSchemaInputProblems } from './runtime/input-check.js'
-import { evaluate, literal } from './runtime/expressions.js'
-import { planStep, type PromptTrigger } from './universal-executor.js'
-import type { AgentStepInput } from './agent-engine.js'
-import { GENERATION_STEP, generationRoundStep, type PluginFactory } from './plugin-factory.js'
-import type { GeneratePluginRequest, PluginManifest } from '../schemas/plugins.js'
+import { evaluate } from './runtime/expressions.js'
+import { GENERATION_STEP, type PluginFactory } from './plugin-factory.js'
+import type { PluginManifest } from '../schemas/plugins.js'
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepDebugger, type StepHandler, type StepProblem } from './runtime/steps.js'
@@ -21,7 +19,7 @@ import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution, type Wr
 import { Instances } from './runtime/instances.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Worker } from './runtime/worker.js'
-import { stepsOf, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
+import { workflowExecution, workflowOwner, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
 
 async function evaluateStep (source: string | undefined, scope: unknown): Promise<unknown> {
   try {
@@ -146,52 +144,30 @@ export class Orchestrator {
     return trigger
   }
 
-  /** Queues a run of the workflow's current version, owned by the workflow's owner. */
-  async startWorkflow (wf: WorkflowDoc, triggerData: unknown, opts: { priority?: number, id?: string } = {}): Promise<ExecutionDoc | null> {
-    return this.create({ id: wf.ownerId, admin: false }, {
-      id: opts.id, type: 'workflow', workflowId: wf._id, workflowVersion: wf.version, priority: opts.priority, trigger: triggerData ?? {}, plan: stepsOf(wf)
-    })
-  }
-
-  /** Queues a prompt: its first step plans it (LLM or offline) and adds the plan after itself. */
-  async executePrompt (owner: Owner, prompt: string, context: Record<string, unknown> = {}, opts: { stream?: boolean } = {}): Promise<ExecutionDoc> {
-    const trigger: PromptTrigger = { prompt, context, ...(opts.stream === true ? { stream: true } : {}) }
-    return this.queue(owner, { type: 'prompt', prompt, trigger, plan: [planStep()] })
-  }
-
-  /** Queues an agent run: one agent step, which grows into turns and tool calls. */
-  async executeAgent (owner: Owner, agentId: string, input: AgentStepInput): Promise<ExecutionDoc> {
-    return this.queue(owner, { type: 'agent', trigger: input, plan: [{ id: 'agent', type: 'agent', agent: agentId, input: literal(input) }] })
-  }
-
-  /** Queues a plugin generation: one step per LLM answer, each added by the round before it. */
-  async generatePlugin (owner: Owner, req: GeneratePluginRequest): Promise<ExecutionDoc> {
-    return this.queue(owner, { type: 'plugin-generation', trigger: req, plan: [generationRoundStep(1)] })
-  }
-
-  /** Queues a run of steps the caller has checked (one integration or plugin action). */
-  async startSteps (owner: Owner, type: ExecutionDoc['type'], trigger: unknown, plan: WorkflowStep[]): Promise<ExecutionDoc> {
-    return this.queue(owner, { type, trigger, plan })
-  }
-
-  private async queue (owner: Owner, spec: NewExecution): Promise<ExecutionDoc> {
-    return await this.create(owner, spec) as ExecutionDoc
-  }
-
-  /** Creates a run and, when this instance has room, starts it here at once (or holds it for its next slot). */
-  private async create (owner: Owner, spec: NewExecution): Promise<ExecutionDoc | null> {
+  /**
+   * The one way an execution is queued: it is created and, when this instance has room,
+   * started here at once (or held for its next slot). The spec says what runs; each kind
+   * is prepared by the code that owns it: workflowExecution (a workflow's current version;
+   * its runs are workflowOwner's), promptExecution (planner), agentExecution (agent engine),
+   * generationExecution (plugin factory), and one-action runs built from the steps that
+   * pluginFactory.actionStep and integrationHub.actionStep check. With an `id` (a schedule tick's), null when that run exists already.
+   */
+  async queue (owner: Owner, spec: NewExecution): Promise<ExecutionDoc>
+  async queue (owner: Owner, spec: NewExecution, id: string): Promise<ExecutionDoc | null>
+  async queue (owner: Owner, spec: NewExecution, id?: string): Promise<ExecutionDoc | null> {
     const holding = this.worker.reserve()
     let doc: ExecutionDoc | null = null
     try {
-      doc = await this.store.create(owner, spec, holding)
-      return doc
+      doc = await this.store.create(owner, id === undefined ? spec : { ...spec, id }, holding)
     } finally {
       this.worker.adopt(doc, holding)
     }
+    if (doc === null && id === undefined) throw new Error('a fresh execution id collided')
+    return doc
   }
 
   private async startScheduled (wf: WorkflowDoc, tick: Date): Promise<void> {
-    const created = await this.startWorkflow(wf, { scheduledAt: tick.toISOString() }, { id: `sched_${wf._id}_${tick.getTime()}` })
+    const created = await this.queue(workflowOwner(wf), workflowExecution(wf, { scheduledAt: tick.toISOString() }), `sched_${wf._id}_${tick.getTime()}`)
     if (created !== null) this.log.info({ workflowId: wf._id, tick }, 'schedule fired')
   }
 
@@ -334,7 +310,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   steps.register('agent', app.agentEngine.stepHandler)
   steps.register('plugin', { ...app.pluginFactory.stepHandler, check: pluginStepCheck(app.pluginFactory) })
   steps.register(GENERATION_STEP, app.pluginFactory.generationStep)
-  steps.register('plan', app.universalExecutor.planStep(steps))
+  steps.register('plan', app.planner.planStep(steps))
   const orch = new Orchestrator(app.mongo.db, app.runEvents, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
     faults: opts.faults,
     debugger: app.selfDebugging,
@@ -348,4 +324,4 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'universal-executor', 'self-debugging'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging'] })

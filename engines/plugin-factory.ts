@@ -13,7 +13,7 @@ import { BadRequest, Conflict, Unprocessable } from '../lib/errors.js'
 import { PluginDraft, selfTestBudgetProblem, type CreatePluginRequest, type GeneratePluginRequest, type Plugin, type PluginAnalytics, type PluginManifest, type PluginTest, type PluginVersion } from '../schemas/plugins.js'
 import type { IntegrationHub } from './integration-hub.js'
 import { evaluate, literal } from './runtime/expressions.js'
-import { decodeJson, type ExecutionDoc } from './runtime/store.js'
+import { decodeJson, type ExecutionDoc, type NewExecution } from './runtime/store.js'
 import { Expand, StepError, type StepContext, type StepHandler } from './runtime/steps.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 
@@ -54,6 +54,11 @@ interface GenerationRound { round: number, failures: string[], answer?: PluginSo
 
 export const generationRoundStep = (round: number): WorkflowStep =>
   ({ id: `round${round}`, type: GENERATION_STEP as WorkflowStep['type'], input: { round } })
+
+/** A plugin generation: one step per LLM answer, each added by the round before it. */
+export function generationExecution (req: GeneratePluginRequest): NewExecution {
+  return { type: 'plugin-generation', trigger: req, plan: [generationRoundStep(1)] }
+}
 
 /** The conversation of a generation so far: the request, then each earlier round's answer and its failures. */
 function generationMessages (req: GeneratePluginRequest, steps: Record<string, { output: GenerationRound }>, round: number): ChatMessage[] {

@@ -9,7 +9,7 @@ import type { PluginManifest, PluginTest } from '../schemas/plugins.js'
 import { schemaProblems, type IntegrationHub } from './integration-hub.js'
 import type { PluginFactory } from './plugin-factory.js'
 import { literal } from './runtime/expressions.js'
-import { backoffDelay } from './runtime/runner.js'
+import { backoffDelay } from './runtime/failure-decision.js'
 import { StepError, type Remedy, type StepDebugger, type StepFailure } from './runtime/steps.js'
 
 type DiagnosisClass = Diagnosis['class']

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { toAgent } from '../engines/agent-engine.js'
+import { agentExecution, toAgent } from '../engines/agent-engine.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
 import { AgentDefinition, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from '../schemas/agents.js'
 import { Unavailable } from '../lib/errors.js'
@@ -67,7 +67,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
     needLlm()
     await app.agentEngine.get(req.user, req.params.id)
     const { action, params, memoryKey } = req.body
-    const doc = await app.orchestrator.executeAgent(req.user, req.params.id, { action, ...(params === undefined ? {} : { params }), ...(memoryKey === undefined ? {} : { memoryKey }) })
+    const doc = await app.orchestrator.queue(req.user, agentExecution(req.params.id, { action, ...(params === undefined ? {} : { params }), ...(memoryKey === undefined ? {} : { memoryKey }) }))
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 
@@ -87,7 +87,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
           tools: app.integrationHub.list().filter(a => a.credential?.required !== true).map(a => a.name)
         }, { transient: true }))._id
       : (await app.agentEngine.get(req.user, req.body.agentId))._id
-    const doc = await app.orchestrator.executeAgent(req.user, agentId, { prompt, ...(context === undefined ? {} : { context }), ...(memoryKey === undefined ? {} : { memoryKey }) })
+    const doc = await app.orchestrator.queue(req.user, agentExecution(agentId, { prompt, ...(context === undefined ? {} : { context }), ...(memoryKey === undefined ? {} : { memoryKey }) }))
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 }

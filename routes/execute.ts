@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors, ref } from '../schemas/common.js'
 import { ExecuteAccepted, ExecuteRequest, ExecuteResponse } from '../schemas/execute.js'
+import { promptExecution } from '../engines/planner.js'
 import { promptResult, replyWithRun } from './run-result.js'
 
 /** The built-in self-test: a prompt every planner can carry out with no credential and no outside call. */
@@ -15,7 +16,7 @@ const execute: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ExecuteResponse), 202: ref(ExecuteAccepted), ...errors(400) }
     }
   }, async (req, reply) => {
-    const doc = await app.orchestrator.executePrompt(req.user, req.body.prompt, req.body.context)
+    const doc = await app.orchestrator.queue(req.user, promptExecution(req.body.prompt, req.body.context))
     return replyWithRun(reply, app.orchestrator, doc, req.body, promptResult)
   })
 
@@ -25,7 +26,7 @@ const execute: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ExecuteResponse), 202: ref(ExecuteAccepted) }
     }
   }, async (req, reply) => {
-    const doc = await app.orchestrator.executePrompt(req.user, SELF_TEST_PROMPT)
+    const doc = await app.orchestrator.queue(req.user, promptExecution(SELF_TEST_PROMPT))
     return replyWithRun(reply, app.orchestrator, doc, {}, promptResult)
   })
 }

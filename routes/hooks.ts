@@ -4,6 +4,7 @@ import { errors, ref } from '../schemas/common.js'
 import { NotFound } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { HookParams, HookQuery } from '../schemas/workflows.js'
+import { workflowExecution, workflowOwner } from '../engines/runtime/workflows.js'
 import { replyWithRun } from './run-result.js'
 
 const hooks: FastifyPluginAsyncTypebox = async (app) => {
@@ -19,8 +20,7 @@ const hooks: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const wf = await app.orchestrator.workflows.byHook(req.params.hookId)
     if (wf === null) throw new NotFound('Webhook')
-    const doc = await app.orchestrator.startWorkflow(wf, req.body ?? {})
-    if (doc === null) throw new Error('a fresh execution id collided')
+    const doc = await app.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, req.body ?? {}))
     return replyWithRun(reply, app.orchestrator, doc, { mode: req.query.mode ?? 'async' })
   })
 }

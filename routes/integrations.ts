@@ -32,7 +32,7 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
     const params = req.body.params ?? {}
     // Checked before anything is stored: an unknown action is a 404, bad params or credential a 400.
     const { action, step } = await app.integrationHub.actionStep(req.user, req.params.name, req.body.action, params, req.body.credentialId)
-    const doc = await app.orchestrator.startSteps(req.user, 'integration', { action, params }, [step])
+    const doc = await app.orchestrator.queue(req.user, { type: 'integration', trigger: { action, params }, plan: [step] })
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { toPlugin, toVersion } from '../engines/plugin-factory.js'
+import { generationExecution, toPlugin, toVersion } from '../engines/plugin-factory.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
 import { Invalid, Unavailable } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
@@ -25,7 +25,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req, reply) => {
     if (!app.llm.configured) throw new Unavailable('generating plugins needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
-    const doc = await app.orchestrator.generatePlugin(req.user, req.body)
+    const doc = await app.orchestrator.queue(req.user, generationExecution(req.body))
     return replyWithRun(reply, app.orchestrator, doc, req.body, async ended => ({ success: true as const, ...await app.pluginFactory.generationResult(ended) }), 201)
   })
 
@@ -113,7 +113,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
     const { action, version, credentialId } = req.body
     const parameters = req.body.parameters ?? {}
     const step = await app.pluginFactory.actionStep(req.user, req.params.id, { action, parameters, version, credentialId })
-    const execution = await app.orchestrator.startSteps(req.user, 'plugin', { pluginId: step.plugin, action, parameters }, [step])
+    const execution = await app.orchestrator.queue(req.user, { type: 'plugin', trigger: { pluginId: step.plugin, action, parameters }, plan: [step] })
     return replyWithRun(reply, app.orchestrator, execution, req.body)
   })
 

@@ -7,7 +7,7 @@ import apiKeys from '../plugins/api-keys.js'
 import engineStatus from '../plugins/engine-status.js'
 import runEvents from '../plugins/run-events.js'
 import llm from '../plugins/llm.js'
-import universalExecutor from '../engines/universal-executor.js'
+import planner from '../engines/planner.js'
 import integrationHub from '../engines/integration-hub.js'
 import orchestrator from '../engines/orchestrator.js'
 import { build, testConfig } from './helper.js'
@@ -76,8 +76,8 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   noAgents.register(runEvents)
   noAgents.register(llm, { config })
   noAgents.register(integrationHub, { config })
-  noAgents.register(universalExecutor, { config })
-  await t.rejects(async () => { await noAgents.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'plugin-factory' of plugin 'universal-executor'/ })
+  noAgents.register(planner, { config })
+  await t.rejects(async () => { await noAgents.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'plugin-factory' of plugin 'planner'/ })
   await noAgents.close()
 
   const noRegistry = Fastify()

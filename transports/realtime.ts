@@ -17,6 +17,9 @@ import { describeError, findUnstorable, Unauthorized } from '../lib/errors.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Fanout, type InboxDoc } from './realtime-fanout.js'
 import type { Orchestrator } from '../engines/orchestrator.js'
+import { workflowExecution, workflowOwner } from '../engines/runtime/workflows.js'
+import { promptExecution } from '../engines/planner.js'
+import { generationExecution } from '../engines/plugin-factory.js'
 import { toAgent, type AgentEngine } from '../engines/agent-engine.js'
 import type { AgentDefinition } from '../schemas/agents.js'
 
@@ -296,8 +299,7 @@ export class Realtime {
         const { workflowId, triggerData, priority } = data as { workflowId: string, triggerData?: unknown, priority?: number }
         this.ensureRoom(client)
         const wf = await this.orchestrator.workflows.get(owner, workflowId)
-        const doc = await this.orchestrator.startWorkflow(wf, triggerData, { priority })
-        if (doc === null) throw new Error('a fresh execution id collided')
+        const doc = await this.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, triggerData, { priority }))
         this.subscribe(client, doc._id, 0)
         return this.send(client, 'workflow:progress', { executionId: doc._id, workflowId, status: doc.status }, id)
       }
@@ -305,7 +307,7 @@ export class Realtime {
         const { prompt, context } = data as { prompt: string, context?: Record<string, unknown> }
         this.ensureRoom(client)
         // Streamed: the plan's tokens arrive as prompt:progress {stage: 'planning', tokens} while the LLM writes it.
-        const doc = await this.orchestrator.executePrompt(owner, prompt, context, { stream: true })
+        const doc = await this.orchestrator.queue(owner, promptExecution(prompt, context, { stream: true }))
         this.subscribe(client, doc._id, 0, 'prompt')
         return this.send(client, 'prompt:progress', { executionId: doc._id, prompt, status: doc.status }, id)
       }
@@ -313,7 +315,7 @@ export class Realtime {
         // Generation is a durable execution of several LLM calls and sandbox runs: this socket's next
         // frames are not held up; progress and the result arrive as plugin:* events, a failure as an error frame.
         const request = data as GeneratePluginRequest
-        const doc = await this.orchestrator.generatePlugin(owner, request)
+        const doc = await this.orchestrator.queue(owner, generationExecution(request))
         this.orchestrator.waitForEnd(doc._id, GENERATION_WAIT_MS)
           .then(async ended => { if (ended !== null && ended.status !== 'completed') await this.plugins.generationResult(ended) })
           .catch((err: unknown) => { this.sendError(client, err, id, 'plugin generation failed') })
@@ -527,4 +529,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'plugin-factory', 'agent-engine', 'universal-executor', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator'] })

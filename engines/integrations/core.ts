@@ -23,7 +23,8 @@ export const log = defineAction({
   }, { additionalProperties: false }),
   output: Type.Object({ logged: Type.Literal(true), message: Type.String() }),
   run: async ({ message, level, data }, ctx) => {
-    ctx.log[level ?? 'info']({ executionId: ctx.executionId, data }, message)
+    // The step's logger already names the execution, the step and the attempt.
+    ctx.log[level ?? 'info']({ data }, message)
     return { logged: true as const, message }
   }
 })

@@ -10,6 +10,7 @@ export interface ActionContext {
   /** executionId:stepId:attempt; actions with side effects pass it on (http.request sends Idempotency-Key). */
   idempotencyKey: string
   signal: AbortSignal
+  /** The step's logger, bound to { executionId, stepId, attempt }. */
   log: FastifyBaseLogger
   config: Config
   /** The credential the step names by id (checked against the action's `credential.type`). */

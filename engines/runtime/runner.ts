@@ -1,12 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { isTransientDbError } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
-import type { ExecutionError } from '../../schemas/executions.js'
-import type { RetryPolicy } from '../../schemas/workflows.js'
-import { gotoTarget, nextStepId } from './definition.js'
+import type { Diagnosis, ExecutionError } from '../../schemas/executions.js'
+import { nextStepId } from './definition.js'
 import { resolveInput } from './expressions.js'
-import { Expand, StepError, type StepDebugger, type StepRegistry, type TokenUsage } from './steps.js'
-import type { Diagnosis } from '../../schemas/executions.js'
+import { decideAfterFailure, isRetryable, retriesLeft } from './failure-decision.js'
+import { Expand, StepError, type Remedy, type StepDebugger, type StepHandler, type StepRegistry, type TokenUsage } from './steps.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import { decodeJson, encodeJson, planOf, queuedEventData, type ExecutionDoc, type ExecutionStore, type Lease, type NewEvent, type StepRunDoc } from './store.js'
 
@@ -31,7 +30,7 @@ class RecordFailed extends Error {
  * A write of the run's own record. A database that is busy or failing over for a moment
  * (nothing was written then) is ridden out by a few quick retries in place.
  */
-async function record<T> (write: () => Promise<T>): Promise<T> {
+async function writeRecord<T> (write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write()
@@ -52,12 +51,6 @@ export interface RunnerOptions {
   debugger?: StepDebugger
   /** Runs after a run ended on this instance, before 'ended' is emitted. */
   onEnded?: (doc: ExecutionDoc) => Promise<void>
-}
-
-export function backoffDelay (retry: RetryPolicy | undefined, failedAttempt: number): number {
-  const initial = retry?.initialDelayMs ?? 1000
-  if (retry?.backoff !== 'exponential') return initial
-  return Math.min(initial * 2 ** (failedAttempt - 1), retry.maxDelayMs ?? 60_000)
 }
 
 function sleep (ms: number, signal: AbortSignal): Promise<void> {
@@ -98,6 +91,160 @@ function toError (err: unknown): ExecutionError {
 const MAX_UNRECORDED_MS = 200
 
 /**
+ * One run's record as it is now and its events not stored yet: what the next write
+ * persists. Every write is fenced by the lease epoch; events are stored (and published)
+ * after the record they follow.
+ */
+class RunRecord {
+  /** The run as it is now (recorded by the next write). */
+  readonly state: ExecutionDoc
+  readonly startedAt: Date
+  /** The run's end, once recorded. */
+  ended: ExecutionDoc | undefined
+  private readonly log: { seq: number, pending: NewEvent[] }
+  // (A run held for a slot here is still 'queued' in its record: the first write says it runs.)
+  private written = false
+  private recordedAt = Date.now()
+
+  constructor (private readonly store: ExecutionStore, private readonly doc: ExecutionDoc, private readonly lease: Lease) {
+    this.state = { ...doc, lease, holder: lease.owner }
+    this.log = { seq: doc.eventSeq, pending: [] }
+    this.startedAt = doc.startTime ?? new Date()
+  }
+
+  /** How long the run has gone without a write. */
+  get unrecordedMs (): number { return Date.now() - this.recordedAt }
+
+  /** Queues an event: it is stored (and published) after the record it follows. */
+  emit (type: string, data: Record<string, unknown> = {}, stepId?: string): void {
+    this.log.pending.push({ type, data, ...(stepId === undefined ? {} : { stepId }) })
+  }
+
+  async flushEvents (): Promise<void> {
+    if (this.log.pending.length > 0) await writeRecord(() => this.store.appendEvents(this.doc, this.log))
+    this.state.eventSeq = this.log.seq
+  }
+
+  /** Keeps a change for the next write. */
+  change (update: Partial<ExecutionDoc>): void { Object.assign(this.state, update) }
+
+  /** Records the run with every change so far, then stores the events queued so far. */
+  async write (update: Partial<ExecutionDoc> = {}, name = 'run'): Promise<void> {
+    this.change(update)
+    if (!await writeRecord(() => this.store.recordRun({ ...this.state, eventSeq: this.log.seq }, this.lease.epoch, name))) throw new Stop('fenced')
+    this.written = true
+    this.recordedAt = Date.now()
+    await this.flushEvents()
+  }
+
+  async recordUsage (usage: TokenUsage): Promise<void> {
+    const used = this.state.usage
+    await this.write({ usage: { calls: used.calls + 1, promptTokens: used.promptTokens + usage.promptTokens, completionTokens: used.completionTokens + usage.completionTokens } }, 'run.usage')
+  }
+
+  /**
+   * Records the end of the run, then its final event, then it leaves the open runs: a crash
+   * in between leaves an ended run open, which the sweep (or a takeover) completes.
+   */
+  async end (extra: Partial<ExecutionDoc> & { status: 'completed' | 'failed' | 'cancelled' }, data: Record<string, unknown>): Promise<void> {
+    const endTime = new Date()
+    this.emit(`execution.${extra.status}`, data)
+    this.change({ ...extra, holder: null, endTime, executionTime: endTime.getTime() - this.startedAt.getTime() })
+    const state = this.state
+    // A run that wrote nothing yet (pure steps only, the common fast case) goes straight to
+    // the history, its events after, and leaves the open runs last: three writes that the
+    // group commits share among every run ending at the same time.
+    if (!this.written && await writeRecord(() => this.store.finish({ ...state, eventSeq: this.log.seq }))) {
+      await this.flushEvents()
+      await writeRecord(() => this.store.forget(state._id))
+    } else if (!this.written && await writeRecord(() => this.store.closeFinished(state))) {
+      // Another holder of this attempt ended it first.
+      throw new Stop('fenced')
+    } else {
+      await this.write({}, 'run.end')
+      this.store.archive(state)
+    }
+    this.ended = state
+  }
+}
+
+type StepOutputs = Record<string, { output: unknown, error?: ExecutionError }>
+
+/** The run's plan as it grows, what its steps did, and what expressions see. */
+class RunProgress {
+  readonly plan: WorkflowStep[]
+  private index: Map<string, number>
+  /** The step entries and diagnoses of the run's record (the same arrays, changed in place). */
+  readonly steps: StepRunDoc[]
+  readonly diagnoses: Diagnosis[]
+  // A step that failed and let the run go on (onError continue/goto) shows its error to later steps.
+  // No prototype: step ids are user input.
+  readonly outputs: StepOutputs = Object.create(null) as StepOutputs
+  lastOutput: unknown
+  readonly scope: Record<string, unknown>
+
+  constructor (doc: ExecutionDoc) {
+    this.plan = planOf(doc)
+    this.index = new Map(this.plan.map((s, i) => [s.id, i]))
+    this.steps = [...doc.steps]
+    this.diagnoses = [...(doc.diagnoses ?? [])]
+    for (const s of this.steps) {
+      if (s.status === 'completed') { this.outputs[s.stepId] = { output: decodeJson(s.outputJson) }; this.lastOutput = this.outputs[s.stepId]?.output }
+      if (s.status === 'failed') this.outputs[s.stepId] = { output: null, ...(s.error === undefined ? {} : { error: s.error }) }
+    }
+    this.scope = { trigger: decodeJson(doc.triggerJson), steps: this.outputs, execution: { id: doc._id, workflowId: doc.workflowId, attempt: doc.attempt } }
+  }
+
+  /** Where the step is in the plan. */
+  at (stepId: string): number | undefined { return this.index.get(stepId) }
+
+  /** Settles what self-debugging is still waiting to hear about this step. */
+  settle (stepId: string, outcome: 'recovered' | 'failed'): void {
+    for (const [k, d] of this.diagnoses.entries()) if (d.stepId === stepId && d.outcome === 'pending') this.diagnoses[k] = { ...d, outcome }
+  }
+
+  /** Splices a step's new steps in after it; returns the plan text to persist. */
+  expand (i: number, step: WorkflowStep, added: WorkflowStep[]): string {
+    const taken = added.find(a => this.index.has(a.id))
+    if (taken !== undefined) throw new StepError(`step "${step.id}" added a step "${taken.id}" that already exists (an agent or prompt step inside a loop is not supported)`, 'R3SN_RUN_ABORTED', false)
+    const last = added.at(-1) as WorkflowStep
+    if (step.next !== undefined && last.next === undefined) added[added.length - 1] = { ...last, next: step.next }
+    this.plan.splice(i + 1, 0, ...added)
+    this.index = new Map(this.plan.map((s, k) => [s.id, k]))
+    return JSON.stringify(this.plan)
+  }
+
+  /** Puts a changed step (self-debugging's) in place of the one at i; returns the plan text to persist. */
+  replace (i: number, step: WorkflowStep): string {
+    this.plan[i] = step
+    return JSON.stringify(this.plan)
+  }
+}
+
+/** What the steps of one run share. */
+interface RunContext { doc: ExecutionDoc, record: RunRecord, progress: RunProgress, abort: AbortController }
+
+/** One step of a run, across its attempts. */
+interface StepRun {
+  /** The step as it runs now: self-debugging may replace it (corrected input, patched plugin version) for its next attempts. */
+  step: WorkflowStep
+  /** Its place in the plan. */
+  readonly i: number
+  readonly handler: StepHandler
+  /** Its entry in the run's steps, and where that entry is. */
+  entry: StepRunDoc
+  readonly entryIndex: number
+  /** Attempts of earlier entries of the same step (in a loop), so an idempotency key never repeats. */
+  readonly earlierAttempts: number
+  attempt: number
+  /** Bound to the execution, the step and the attempt. */
+  log: FastifyBaseLogger
+}
+
+/** How a step ended: the run goes on at `next`, or it fails with `failed`. */
+type StepEnd = { next: string | null } | { failed: ExecutionError & { stepId: string } }
+
+/**
  * Runs one claimed execution step by step. Every write is fenced by the lease epoch, so a
  * run can stop anywhere and another instance resumes it from the first unrecorded step.
  *
@@ -121,246 +268,199 @@ export class Runner {
   /** Resolves true when the run stopped on an unexpected failure (the database, a bug) and should be resumed. */
   async run (doc: ExecutionDoc, lease: Lease, abort: AbortController, resumed: boolean): Promise<boolean> {
     const id = doc._id
-    // The run as it is now (recorded by the next write), and its events not stored yet.
-    const state: ExecutionDoc = { ...doc, lease, holder: lease.owner }
-    // (A run held for a slot here is still 'queued' in its record: the first write says it runs.)
-    let written = false
-    const log: { seq: number, pending: NewEvent[] } = { seq: doc.eventSeq, pending: [] }
-    let recordedAt = Date.now()
-    /** Queues an event: it is stored (and published) after the record it follows. */
-    const emit = (type: string, data: Record<string, unknown> = {}, stepId?: string) => {
-      log.pending.push({ type, data, ...(stepId === undefined ? {} : { stepId }) })
-    }
-    const flushEvents = async () => {
-      if (log.pending.length > 0) await record(() => this.store.appendEvents(doc, log))
-      state.eventSeq = log.seq
-    }
-    /** Keeps a change for the next write. */
-    const change = (update: Partial<ExecutionDoc>) => { Object.assign(state, update) }
-    /** Records the run with every change so far, then stores the events queued so far. */
-    const write = async (update: Partial<ExecutionDoc> = {}, name = 'run') => {
-      change(update)
-      if (!await record(() => this.store.recordRun({ ...state, eventSeq: log.seq }, lease.epoch, name))) throw new Stop('fenced')
-      written = true
-      recordedAt = Date.now()
-      await flushEvents()
-    }
-
+    const record = new RunRecord(this.store, doc, lease)
     const heartbeat = this.startHeartbeat(id, lease, abort)
-    const plan = planOf(doc)
-    let index = new Map(plan.map((s, i) => [s.id, i]))
-    const steps: StepRunDoc[] = [...doc.steps]
-    const diagnoses: Diagnosis[] = [...(doc.diagnoses ?? [])]
-    state.steps = steps
-    state.diagnoses = diagnoses
-    /** Settles what self-debugging is still waiting to hear about this step. */
-    const settle = (stepId: string, outcome: 'recovered' | 'failed') => {
-      for (const [k, d] of diagnoses.entries()) if (d.stepId === stepId && d.outcome === 'pending') diagnoses[k] = { ...d, outcome }
-    }
-    // A step that failed and let the run go on (onError continue/goto) shows its error to later steps.
-    // No prototype: step ids are user input.
-    const outputs: Record<string, { output: unknown, error?: ExecutionError }> = Object.create(null) as Record<string, { output: unknown, error?: ExecutionError }>
-    let lastOutput: unknown
-    for (const s of steps) {
-      if (s.status === 'completed') { outputs[s.stepId] = { output: decodeJson(s.outputJson) }; lastOutput = outputs[s.stepId]?.output }
-      if (s.status === 'failed') outputs[s.stepId] = { output: null, ...(s.error === undefined ? {} : { error: s.error }) }
-    }
-    const recordUsage = async (usage: TokenUsage) => {
-      const used = state.usage
-      await write({ usage: { calls: used.calls + 1, promptTokens: used.promptTokens + usage.promptTokens, completionTokens: used.completionTokens + usage.completionTokens } }, 'run.usage')
-    }
-    /** Splices a step's new steps in after it; returns the plan text to persist. */
-    const expand = (i: number, step: WorkflowStep, added: WorkflowStep[]): string => {
-      const taken = added.find(a => index.has(a.id))
-      if (taken !== undefined) throw new StepError(`step "${step.id}" added a step "${taken.id}" that already exists (an agent or prompt step inside a loop is not supported)`, 'R3SN_RUN_ABORTED', false)
-      const last = added.at(-1) as WorkflowStep
-      if (step.next !== undefined && last.next === undefined) added[added.length - 1] = { ...last, next: step.next }
-      plan.splice(i + 1, 0, ...added)
-      index = new Map(plan.map((s, k) => [s.id, k]))
-      return JSON.stringify(plan)
-    }
-    const scope = { trigger: decodeJson(doc.triggerJson), steps: outputs, execution: { id, workflowId: doc.workflowId, attempt: doc.attempt } }
-    const startedAt = doc.startTime ?? new Date()
-    if (doc.status !== 'running') change({ status: 'running', startTime: startedAt })
-    /**
-     * Records the end of the run, then its final event, then it leaves the open runs: a crash
-     * in between leaves an ended run open, which the sweep (or a takeover) completes.
-     */
-    const end = async (extra: Partial<ExecutionDoc> & { status: 'completed' | 'failed' | 'cancelled' }, data: Record<string, unknown>) => {
-      const endTime = new Date()
-      emit(`execution.${extra.status}`, data)
-      change({ ...extra, holder: null, endTime, executionTime: endTime.getTime() - startedAt.getTime() })
-      // A run that wrote nothing yet (pure steps only, the common fast case) goes straight to
-      // the history, its events after, and leaves the open runs last: three writes that the
-      // group commits share among every run ending at the same time.
-      if (!written && await record(() => this.store.finish({ ...state, eventSeq: log.seq }))) {
-        await flushEvents()
-        await record(() => this.store.forget(id))
-      } else if (!written && await record(() => this.store.closeFinished(state))) {
-        // Another holder of this attempt ended it first.
-        throw new Stop('fenced')
-      } else {
-        await write({}, 'run.end')
-        this.store.archive(state)
-      }
-      ended = state
-    }
-    let ended: ExecutionDoc | undefined
+    const progress = new RunProgress(doc)
+    record.state.steps = progress.steps
+    record.state.diagnoses = progress.diagnoses
+    if (doc.status !== 'running') record.change({ status: 'running', startTime: record.startedAt })
+    const run: RunContext = { doc, record, progress, abort }
 
     try {
       // A run created held by its instance has no first event yet (see ExecutionStore.create).
-      if (log.seq === 0 && !resumed && doc.holder !== null && doc.lease?.epoch === 1 && doc.lease.owner === lease.owner) emit('execution.queued', queuedEventData(doc))
-      emit(resumed ? 'execution.resumed' : 'execution.started', { attempt: doc.attempt, epoch: lease.epoch, instance: this.opts.instanceId })
+      if (doc.eventSeq === 0 && !resumed && doc.holder !== null && doc.lease?.epoch === 1 && doc.lease.owner === lease.owner) record.emit('execution.queued', queuedEventData(doc))
+      record.emit(resumed ? 'execution.resumed' : 'execution.started', { attempt: doc.attempt, epoch: lease.epoch, instance: this.opts.instanceId })
       // (A run held here for a slot may have been asked to stop on another instance meanwhile.)
       if (doc.cancelRequested || (doc.status === 'queued' && (await this.store.control(id))?.cancelRequested === true)) throw new Stop('cancelled')
       let cursor = doc.cursor
       let stepRuns = 0
       while (cursor !== null) {
         if (abort.signal.aborted) throw abort.signal.reason
-        const i = index.get(cursor)
-        const found = i === undefined ? undefined : plan[i]
-        const handler = found === undefined ? undefined : this.registry.get(found.type)
-        if (i === undefined || found === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
+        const i = progress.at(cursor)
+        const step = i === undefined ? undefined : progress.plan[i]
+        const handler = step === undefined ? undefined : this.registry.get(step.type)
+        if (i === undefined || step === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
           const error = { message: stepRuns > this.opts.maxStepRuns ? `stopped after ${this.opts.maxStepRuns} step runs (a loop that does not end?)` : `cannot run step "${cursor}"`, code: 'R3SN_RUN_ABORTED', stepId: cursor }
-          await end({ status: 'failed', error }, { error })
+          await record.end({ status: 'failed', error }, { error })
           return false
         }
-        // Self-debugging may replace the step (corrected input, patched plugin version) for its next attempts.
-        let step: WorkflowStep = found
-
-        // A step left running by a crash resumes with the same attempt number, so its idempotency key repeats.
-        const last = steps.at(-1)
-        const resuming = last !== undefined && last.stepId === step.id && last.status === 'running'
-        const entryIndex = resuming ? steps.length - 1 : steps.length
-        const earlierAttempts = steps.slice(0, entryIndex).filter(s => s.stepId === step.id).reduce((n, s) => n + s.attempts, 0)
-        let entry: StepRunDoc = resuming ? last : { stepId: step.id, type: step.type, status: 'running', attempts: 0, idempotencyKey: '', startedAt: new Date() }
-        // (One that was waiting to retry after a failure goes on with the next attempt.)
-        let attempt = resuming && last.attempts > 0 && last.error === undefined ? last.attempts : entry.attempts + 1
-        const maxAttempts = step.retry?.maxAttempts ?? 1
-
-        for (;;) {
-          const idempotencyKey = `${id}:${step.id}:${earlierAttempts + attempt}`
-          const attemptStart = Date.now()
-          let input: unknown
-          try {
-            input = await resolveInput(step.input, scope)
-            entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, ...(input === undefined ? {} : { inputJson: encodeJson(input) }) }
-            steps[entryIndex] = entry
-            if (handler.sideEffects) {
-              emit('step.started', { attempt, idempotencyKey }, step.id)
-              await write({ steps })
-            }
-            const running = step
-            // Tokens are counted on the execution at once, and on the step's entry with its next write.
-            const countTokens = async (usage: TokenUsage) => {
-              entry = { ...entry, tokens: (entry.tokens ?? 0) + usage.promptTokens + usage.completionTokens }
-              await recordUsage(usage)
-            }
-            let output = await withTimeout(signal => handler.run({
-              executionId: id, ownerId: doc.ownerId, step: running, input, scope, attempt, idempotencyKey, signal, log: this.log,
-              emit: async (type, data) => { emit(type, data, running.id); await flushEvents() }, recordUsage: countTokens
-            }), running.timeoutMs, abort.signal)
-            let planJson: string | undefined
-            if (output instanceof Expand) {
-              if (output.steps.length > 0) planJson = expand(i, step, [...output.steps])
-              output = output.output
-            }
-
-            const endedAt = new Date()
-            entry = { ...entry, status: 'completed', outputJson: encodeJson(output), endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
-            delete entry.error
-            steps[entryIndex] = entry
-            settle(step.id, 'recovered')
-            const next = step.type === 'condition'
-              ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
-              : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : nextStepId(plan, i)
-            emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
-            const completed = { steps, cursor: next, diagnoses, ...(planJson === undefined ? {} : { planJson }) }
-            if (handler.sideEffects || Date.now() - recordedAt >= MAX_UNRECORDED_MS) await write(completed)
-            else change(completed)
-            outputs[step.id] = { output }
-            lastOutput = output
-            cursor = next
-            break
-          } catch (err) {
-            if (err instanceof Stop || err instanceof RecordFailed) throw err
-            if (abort.signal.aborted) throw abort.signal.reason
-            const error = toError(err)
-            const retryable = !(err instanceof StepError && !err.retryable)
-            if (retryable && attempt < maxAttempts) {
-              const delayMs = backoffDelay(step.retry, attempt)
-              entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, error }
-              steps[entryIndex] = entry
-              emit('step.retrying', { attempt, error, delayMs }, step.id)
-              await write({ steps })
-              await sleep(delayMs, abort.signal)
-              attempt++
-              continue
-            }
-            // Before the failure is final, self-debugging may find a remedy: another try later,
-            // corrected input or a patched plugin (a changed step, kept in the plan so a resumed run uses it).
-            const remedy = this.opts.debugger === undefined
-              ? undefined
-              : await this.opts.debugger.diagnose({
-                executionId: id, ownerId: doc.ownerId, step, input, error, cause: err, attempt, signal: abort.signal,
-                // A run retried by hand (POST /retry) starts with fresh bounds.
-                previous: diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt)
-              }).catch((e: unknown) => { this.log.warn({ err: e, executionId: id }, 'self-debugging failed'); return undefined })
-            if (abort.signal.aborted) throw abort.signal.reason
-            if (remedy !== undefined) {
-              const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: remedy.retry === undefined ? 'not-applied' : 'pending', at: new Date().toISOString() }
-              diagnoses.push(diagnosis)
-              emit('step.diagnosed', { ...diagnosis }, step.id)
-              if (remedy.retry !== undefined) {
-                let changedPlan: string | undefined
-                if (remedy.retry.step !== undefined) {
-                  step = remedy.retry.step
-                  plan[i] = step
-                  changedPlan = JSON.stringify(plan)
-                }
-                entry = { ...entry, status: 'running', attempts: attempt, idempotencyKey, error }
-                steps[entryIndex] = entry
-                await write({ steps, diagnoses, ...(changedPlan === undefined ? {} : { planJson: changedPlan }) })
-                await sleep(remedy.retry.delayMs, abort.signal)
-                attempt++
-                continue
-              }
-            }
-            settle(step.id, 'failed')
-            const endedAt = new Date()
-            entry = { ...entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - entry.startedAt.getTime() }
-            steps[entryIndex] = entry
-            emit('step.failed', { attempt, error }, step.id)
-            const target = gotoTarget(step.onError)
-            if (step.onError === 'continue' || target !== undefined) {
-              const next = target ?? nextStepId(plan, i)
-              outputs[step.id] = { output: null, error }
-              await write({ steps, cursor: next, diagnoses })
-              cursor = next
-              break
-            }
-            // The cursor stays on the failed step, so a retry resumes right here.
-            const failure = { ...error, stepId: step.id }
-            await end({ status: 'failed', steps, diagnoses, error: failure }, { error: failure })
-            return false
-          }
+        const ended = await this.runStep(run, i, step, handler)
+        if ('failed' in ended) {
+          // The cursor stays on the failed step, so a retry resumes right here.
+          await record.end({ status: 'failed', steps: progress.steps, diagnoses: progress.diagnoses, error: ended.failed }, { error: ended.failed })
+          return false
         }
+        cursor = ended.next
       }
-      await end({ status: 'completed', resultJson: encodeJson(lastOutput) }, { result: lastOutput })
+      await record.end({ status: 'completed', resultJson: encodeJson(progress.lastOutput) }, { result: progress.lastOutput })
       return false
     } catch (err) {
-      return await this.stopped(err, id, lease, steps, end)
+      return await this.stopped(err, id, lease, progress.steps, record)
     } finally {
       clearInterval(heartbeat)
+      const ended = record.ended
       if (ended !== undefined) await this.opts.onEnded?.(ended).catch((err: unknown) => this.log.warn({ err, executionId: id }, 'end hook failed'))
       this.bus.emit('ended', id, ended ?? null)
     }
   }
 
+  /** Runs a step's attempts until it completes or fails for good (its retries and self-debugging's remedies spent). */
+  private async runStep (run: RunContext, i: number, step: WorkflowStep, handler: StepHandler): Promise<StepEnd> {
+    const { steps } = run.progress
+    // A step left running by a crash resumes with the same attempt number, so its idempotency key repeats.
+    const last = steps.at(-1)
+    const resuming = last !== undefined && last.stepId === step.id && last.status === 'running'
+    const entryIndex = resuming ? steps.length - 1 : steps.length
+    const entry: StepRunDoc = resuming ? last : { stepId: step.id, type: step.type, status: 'running', attempts: 0, idempotencyKey: '', startedAt: new Date() }
+    const s: StepRun = {
+      step, i, handler, entry, entryIndex,
+      earlierAttempts: steps.slice(0, entryIndex).filter(e => e.stepId === step.id).reduce((n, e) => n + e.attempts, 0),
+      // (One that was waiting to retry after a failure goes on with the next attempt.)
+      attempt: resuming && last.attempts > 0 && last.error === undefined ? last.attempts : entry.attempts + 1,
+      log: this.log
+    }
+    for (;;) {
+      const idempotencyKey = `${run.doc._id}:${s.step.id}:${s.earlierAttempts + s.attempt}`
+      s.log = this.log.child({ executionId: run.doc._id, stepId: s.step.id, attempt: s.attempt })
+      const attemptStart = Date.now()
+      let input: unknown
+      try {
+        input = await resolveInput(s.step.input, run.progress.scope)
+        return { next: await this.attempt(run, s, input, idempotencyKey, attemptStart) }
+      } catch (err) {
+        if (err instanceof Stop || err instanceof RecordFailed) throw err
+        if (run.abort.signal.aborted) throw run.abort.signal.reason
+        const after = await this.afterFailure(run, s, err, input, idempotencyKey)
+        if (after !== 'again') return after
+      }
+    }
+  }
+
+  /**
+   * One attempt of a step: with side effects, its start is recorded before it runs; its
+   * result is recorded (a pure step's kept for the next write) before the run goes on.
+   * Returns the step to run next.
+   */
+  private async attempt (run: RunContext, s: StepRun, input: unknown, idempotencyKey: string, attemptStart: number): Promise<string | null> {
+    const { record, progress } = run
+    const { steps, plan } = progress
+    const { step, handler, attempt, i } = s
+    s.entry = { ...s.entry, status: 'running', attempts: attempt, idempotencyKey, ...(input === undefined ? {} : { inputJson: encodeJson(input) }) }
+    steps[s.entryIndex] = s.entry
+    if (handler.sideEffects) {
+      record.emit('step.started', { attempt, idempotencyKey }, step.id)
+      await record.write({ steps })
+    }
+    // Tokens are counted on the execution at once, and on the step's entry with its next write.
+    const countTokens = async (usage: TokenUsage) => {
+      s.entry = { ...s.entry, tokens: (s.entry.tokens ?? 0) + usage.promptTokens + usage.completionTokens }
+      await record.recordUsage(usage)
+    }
+    let output = await withTimeout(signal => handler.run({
+      executionId: run.doc._id, ownerId: run.doc.ownerId, step, input, scope: progress.scope, attempt, idempotencyKey, signal, log: s.log,
+      emit: async (type, data) => { record.emit(type, data, step.id); await record.flushEvents() }, recordUsage: countTokens
+    }), step.timeoutMs, run.abort.signal)
+    let planJson: string | undefined
+    if (output instanceof Expand) {
+      if (output.steps.length > 0) planJson = progress.expand(i, step, [...output.steps])
+      output = output.output
+    }
+
+    const endedAt = new Date()
+    s.entry = { ...s.entry, status: 'completed', outputJson: encodeJson(output), endedAt, durationMs: endedAt.getTime() - s.entry.startedAt.getTime() }
+    delete s.entry.error
+    steps[s.entryIndex] = s.entry
+    progress.settle(step.id, 'recovered')
+    const next = step.type === 'condition'
+      ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
+      : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : nextStepId(plan, i)
+    record.emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
+    const completed = { steps, cursor: next, diagnoses: progress.diagnoses, ...(planJson === undefined ? {} : { planJson }) }
+    if (handler.sideEffects || record.unrecordedMs >= MAX_UNRECORDED_MS) await record.write(completed)
+    else record.change(completed)
+    progress.outputs[step.id] = { output }
+    progress.lastOutput = output
+    return next
+  }
+
+  /**
+   * After a failed attempt: asks self-debugging once the step's own retries are spent, lets
+   * decideAfterFailure choose, records the choice and carries it out. 'again' means the
+   * step's next attempt is due (after its delay, already waited).
+   */
+  private async afterFailure (run: RunContext, s: StepRun, err: unknown, input: unknown, idempotencyKey: string): Promise<StepEnd | 'again'> {
+    const { record, progress, doc, abort } = run
+    const { steps, diagnoses } = progress
+    const { step, attempt } = s
+    const error = toError(err)
+    const retryable = isRetryable(err)
+    // Before the failure is final, self-debugging may find a remedy: another try later,
+    // corrected input or a patched plugin (a changed step, kept in the plan so a resumed run uses it).
+    const remedy = retriesLeft(step, attempt, retryable) ? undefined : await this.diagnose(run, s, input, error, err)
+    if (abort.signal.aborted) throw abort.signal.reason
+    const decision = decideAfterFailure({ step, attempt, retryable, remedy, next: nextStepId(progress.plan, s.i) })
+    if (remedy !== undefined) {
+      const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: decision.kind === 'remedy' ? 'pending' : 'not-applied', at: new Date().toISOString() }
+      diagnoses.push(diagnosis)
+      record.emit('step.diagnosed', { ...diagnosis }, step.id)
+    }
+
+    if (decision.kind === 'retry' || decision.kind === 'remedy') {
+      let planJson: string | undefined
+      if (decision.kind === 'remedy' && decision.step !== undefined) {
+        s.step = decision.step
+        planJson = progress.replace(s.i, decision.step)
+      }
+      s.entry = { ...s.entry, status: 'running', attempts: attempt, idempotencyKey, error }
+      steps[s.entryIndex] = s.entry
+      if (decision.kind === 'retry') {
+        record.emit('step.retrying', { attempt, error, delayMs: decision.delayMs }, step.id)
+        await record.write({ steps })
+      } else {
+        await record.write({ steps, diagnoses, ...(planJson === undefined ? {} : { planJson }) })
+      }
+      await sleep(decision.delayMs, abort.signal)
+      s.attempt++
+      return 'again'
+    }
+
+    progress.settle(step.id, 'failed')
+    const endedAt = new Date()
+    s.entry = { ...s.entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - s.entry.startedAt.getTime() }
+    steps[s.entryIndex] = s.entry
+    record.emit('step.failed', { attempt, error }, step.id)
+    if (decision.kind === 'continue') {
+      progress.outputs[step.id] = { output: null, error }
+      await record.write({ steps, cursor: decision.next, diagnoses })
+      return { next: decision.next }
+    }
+    return { failed: { ...error, stepId: step.id } }
+  }
+
+  /** Self-debugging's remedy for a step that failed for good, if it has one (its own failure is only logged). */
+  private async diagnose (run: RunContext, s: StepRun, input: unknown, error: ExecutionError, cause: unknown): Promise<Remedy | undefined> {
+    const { doc, progress, abort } = run
+    const { step } = s
+    return await this.opts.debugger?.diagnose({
+      executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal,
+      // A run retried by hand (POST /retry) starts with fresh bounds.
+      previous: progress.diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt)
+    }).catch((err: unknown) => { s.log.warn({ err }, 'self-debugging failed'); return undefined })
+  }
+
   /** Records why a run stopped early; true when it stopped on an unexpected failure and should be resumed. */
   private async stopped (
-    err: unknown, id: string, lease: Lease, steps: StepRunDoc[],
-    end: (extra: Partial<ExecutionDoc> & { status: 'cancelled' }, data: Record<string, unknown>) => Promise<void>
+    err: unknown, id: string, lease: Lease, steps: StepRunDoc[], record: RunRecord
   ): Promise<boolean> {
     const reason = err instanceof Stop ? err.reason : undefined
     try {
@@ -368,7 +468,7 @@ export class Runner {
         const last = steps.at(-1)
         if (last?.status === 'running') steps[steps.length - 1] = { ...last, status: 'cancelled', endedAt: new Date() }
         const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
-        await end({ status: 'cancelled', steps, error }, { error })
+        await record.end({ status: 'cancelled', steps, error }, { error })
       } else if (reason === 'shutdown') {
         // Leave it resumable: another instance may take it over at once.
         await this.store.release(id, lease.epoch)

@@ -22,6 +22,7 @@ export interface StepContext {
   idempotencyKey: string
   /** Aborted on cancellation, timeout or loss of the lease. */
   signal: AbortSignal
+  /** Bound to { executionId, stepId, attempt }. */
   log: FastifyBaseLogger
   /** Appends an event to the execution's durable log (e.g. an LLM call or an agent turn). */
   emit (type: string, data: Record<string, unknown>): Promise<void>

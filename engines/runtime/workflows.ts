@@ -3,6 +3,7 @@ import type { Collection, Db } from 'mongodb'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../lib/mongo.js'
 import { Conflict, NotFound } from '../../lib/errors.js'
 import type { Workflow, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
+import type { NewExecution } from './store.js'
 
 export interface WorkflowDoc extends OwnedDoc {
   name: string
@@ -22,6 +23,16 @@ interface HookDoc { _id: string, workflowId: string, ownerId: string }
 
 export function stepsOf (doc: { stepsJson: string }): WorkflowStep[] {
   return JSON.parse(doc.stepsJson) as WorkflowStep[]
+}
+
+/** Whose a workflow's runs are: its owner's, whoever starts them (an admin, a webhook, a schedule). */
+export function workflowOwner (wf: WorkflowDoc): Owner {
+  return { id: wf.ownerId, admin: false }
+}
+
+/** A run of the workflow's current version: its steps are frozen now, its version recorded. */
+export function workflowExecution (wf: WorkflowDoc, triggerData: unknown, opts: { priority?: number } = {}): NewExecution {
+  return { type: 'workflow', workflowId: wf._id, workflowVersion: wf.version, priority: opts.priority, trigger: triggerData ?? {}, plan: stepsOf(wf) }
 }
 
 export function toWorkflow (d: WorkflowDoc): Workflow {

@@ -14,6 +14,7 @@ import { schemaProblems, type IntegrationHub } from './integration-hub.js'
 import { validateDefinition } from './runtime/definition.js'
 import { expressionsIn } from './runtime/expressions.js'
 import { Expand, StepError, type StepContext, type StepHandler, type StepRegistry } from './runtime/steps.js'
+import type { NewExecution } from './runtime/store.js'
 
 /** The step every prompt execution starts with; its output is the strategy, and it adds the plan after itself. */
 export const PLAN_STEP_ID = 'plan'
@@ -21,6 +22,12 @@ export const planStep = (): WorkflowStep => ({ id: PLAN_STEP_ID, type: 'plan' as
 
 /** What a prompt execution is triggered with. */
 export interface PromptTrigger { prompt: string, context: Record<string, unknown>, stream?: boolean }
+
+/** A prompt's execution: its first step plans it (LLM or offline) and adds the plan after itself; `stream` sends the plan's tokens as they come. */
+export function promptExecution (prompt: string, context: Record<string, unknown> = {}, opts: { stream?: boolean } = {}): NewExecution {
+  const trigger: PromptTrigger = { prompt, context, ...(opts.stream === true ? { stream: true } : {}) }
+  return { type: 'prompt', prompt, trigger, plan: [planStep()] }
+}
 
 const invalid = (reason: string) => new StepError(`the plan was rejected: ${reason}`, 'R3SN_PLAN_INVALID', false)
 const hasExpressions = (input: unknown) => { let found = false; expressionsIn(input, () => { found = true }); return found }
@@ -35,7 +42,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * the catalog. Either plan is validated before anything runs. A streamed plan's tokens
  * go on the run event bus as they arrive ('tokens', then 'tokensEnd').
  */
-export class UniversalExecutor {
+export class Planner {
   readonly planned = { llm: 0, offline: 0, learned: 0, rejected: 0 }
   /** The orchestrator's step types, which plans are checked against (set by planStep). */
   private registry: StepRegistry | undefined
@@ -273,13 +280,14 @@ export class UniversalExecutor {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { universalExecutor: UniversalExecutor }
+  interface FastifyInstance { planner: Planner }
 }
 
-async function universalExecutor (app: FastifyInstance, _opts: { config: Config }) {
-  const executor = new UniversalExecutor(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving, app.runEvents)
-  app.decorate('universalExecutor', executor)
-  app.engineStatus.register('universalExecutor', () => executor.status())
+async function planner (app: FastifyInstance, _opts: { config: Config }) {
+  const instance = new Planner(app.llm, app.integrationHub, app.agentEngine, app.pluginFactory, app.selfEvolving, app.runEvents)
+  app.decorate('planner', instance)
+  // The status key predates the rename and is part of GET /api/engines/status: it stays.
+  app.engineStatus.register('universalExecutor', () => instance.status())
 }
 
-export default fp(universalExecutor, { name: 'universal-executor', dependencies: ['engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })
+export default fp(planner, { name: 'planner', dependencies: ['engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving'] })
