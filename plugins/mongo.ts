@@ -33,21 +33,35 @@ async function zstdLoads (): Promise<boolean> {
  * so the server stays unknown and every operation fails until a restart. A polling check that
  * has not answered within twice its own timeouts is stuck; reconnecting starts a fresh monitor.
  */
-function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBaseLogger): NodeJS.Timeout {
+function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBaseLogger): { stop (): void } {
   let checkStarted: number | undefined
   client.on('serverHeartbeatStarted', e => { if (!e.awaited) checkStarted ??= Date.now() })
   client.on('serverHeartbeatSucceeded', () => { checkStarted = undefined })
   client.on('serverHeartbeatFailed', () => { checkStarted = undefined })
   let reconnecting = false
-  return setInterval(() => {
+  let stopped = false
+  // A connect that fails leaves the client on a closed topology (every operation then fails
+  // with "Topology is closed"), so it is tried again until the database answers.
+  const reconnect = async () => {
+    for (let tries = 1; !stopped; tries++) {
+      try {
+        await client.close()
+        await client.connect()
+        return
+      } catch (err) {
+        if (tries === 1) log.warn({ err }, 'reconnecting to the database failed; trying again until it answers')
+        await new Promise(resolve => setTimeout(resolve, dbTimeoutMs))
+      }
+    }
+  }
+  const timer = setInterval(() => {
     if (reconnecting || checkStarted === undefined || Date.now() - checkStarted < 2 * dbTimeoutMs) return
     log.warn({ pendingMs: Date.now() - checkStarted }, 'the database check is stuck; reconnecting')
     reconnecting = true
     checkStarted = undefined
-    client.close().then(() => client.connect())
-      .catch((err: unknown) => log.warn({ err }, 'reconnecting to the database failed; operations connect again on their own'))
-      .finally(() => { reconnecting = false })
+    reconnect().finally(() => { reconnecting = false })
   }, dbTimeoutMs).unref()
+  return { stop: () => { stopped = true; clearInterval(timer) } }
 }
 
 async function mongo (app: FastifyInstance, opts: { config: Config }) {
@@ -83,7 +97,7 @@ async function mongo (app: FastifyInstance, opts: { config: Config }) {
     owned: <T extends OwnedDoc>(name: string, label: string, o: { adminSeesAll?: boolean } = {}) =>
       new OwnedCollection<T>(database.collection<T>(name), label, o.adminSeesAll)
   })
-  app.addHook('onClose', async () => { clearInterval(watchdog); await client.close() })
+  app.addHook('onClose', async () => { watchdog.stop(); await client.close() })
 }
 
 export default fp(mongo, { name: 'mongo' })
