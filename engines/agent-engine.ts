@@ -11,7 +11,7 @@ import { BadRequest } from '../lib/errors.js'
 import type { TransientAgent } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 import type { IntegrationHub } from './integration-hub.js'
-import type { PluginFactory } from './plugin-factory.js'
+import { manifestOf, type PluginFactory } from './plugin-factory.js'
 import type { PluginManifest } from '../schemas/plugins.js'
 import { literal } from './runtime/expressions.js'
 import { Expand, StepError, type StepContext, type StepHandler } from './runtime/steps.js'
@@ -84,7 +84,7 @@ export function toAgent (d: AgentDoc): Agent {
  * events), followed by the next turn, until the agent answers or reaches its limits.
  */
 export class AgentEngine {
-  readonly agents: OwnedCollection<AgentDoc>
+  private readonly agents: OwnedCollection<AgentDoc>
   private readonly memory: Collection<MemoryDoc>
   runs = 0
 
@@ -111,7 +111,7 @@ export class AgentEngine {
       const plugin = pluginTool(action)
       const spec = plugin === undefined ? this.hub.get(action)?.credential : (await this.pluginManifest(owner.id, plugin.pluginId))?.credential
       if (!tools.includes(action) || spec === undefined) throw new BadRequest(`credentials: "${action}" is not one of the agent's tools that take a credential`)
-      await this.hub.credentials.check(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(`credentials.${action}: ${err.message}`) })
+      await this.hub.checkCredential(owner.id, credentialId, spec.type).catch((err: Error) => { throw new BadRequest(`credentials.${action}: ${err.message}`) })
     }
     for (const tool of tools) {
       if (this.hub.get(tool)?.credential?.required === true && !Object.hasOwn(credentials, tool)) throw new BadRequest(`tool ${tool} needs a credential: add it to credentials`)
@@ -151,6 +151,11 @@ export class AgentEngine {
 
   async get (owner: Owner, id: string): Promise<AgentDoc> {
     return this.agents.get(owner, id)
+  }
+
+  /** Whether the owner has this agent (transient ones included). */
+  async has (owner: Owner, id: string): Promise<boolean> {
+    return await this.agents.collection.findOne(this.agents.scope(owner, { _id: id }), { projection: { _id: 1 } }) !== null
   }
 
   async list (owner: Owner, transient = false): Promise<AgentDoc[]> {
@@ -260,7 +265,7 @@ export class AgentEngine {
   /** The manifest of a plugin's latest version, or undefined when the user has no such plugin. */
   private async pluginManifest (ownerId: string, pluginId: string): Promise<PluginManifest | undefined> {
     const version = await this.plugins.version(ownerId, pluginId).catch(() => undefined)
-    return version === undefined ? undefined : JSON.parse(version.manifestJson) as PluginManifest
+    return version === undefined ? undefined : manifestOf(version)
   }
 
   private async pluginAction (ownerId: string, pluginId: string, action: string): Promise<PluginManifest['actions'][number] | undefined> {

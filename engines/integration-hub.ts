@@ -59,6 +59,16 @@ export class IntegrationHub {
     await this.credentials.check(ownerId, credentialId, type).catch((err: Error) => { throw new BadRequest(err.message) })
   }
 
+  /** The decrypted fields of a credential for one step run; plain Errors (the caller turns them into a step failure). */
+  async secretFor (ownerId: string, credentialId: string, type: string): Promise<Record<string, string>> {
+    return this.credentials.secretFor(ownerId, credentialId, type)
+  }
+
+  /** The owner's credentials as a planner may see them: id, name and type, never a secret. */
+  async credentialSummaries (owner: Owner): Promise<{ id: string, name: string, type: string }[]> {
+    return (await this.credentials.list(owner)).map(c => ({ id: c._id, name: c.name, type: c.type }))
+  }
+
   /**
    * The step that runs one action of integration `integration` with these params, checked
    * before anything is stored (an unknown integration or action is a 404; bad params or
@@ -88,7 +98,7 @@ export class IntegrationHub {
     const action = this.actions.get(ctx.step.action as string) as IntegrationAction
     const credential = ctx.step.credential === undefined || action.credential === undefined
       ? undefined
-      : await this.credentials.secretFor(ctx.ownerId, ctx.step.credential, action.credential.type).catch((err: Error) => {
+      : await this.secretFor(ctx.ownerId, ctx.step.credential, action.credential.type).catch((err: Error) => {
         throw new StepError(`${action.name}: ${err.message}`, 'R3SN_BAD_CREDENTIAL', false)
       })
     return action.run(ctx.input ?? {}, {

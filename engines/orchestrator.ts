@@ -10,8 +10,7 @@ import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigg
 import { checkOwnedSteps, validateDefinition } from './runtime/definition.js'
 import { inputProblem, jsonSchemaInputProblems } from './runtime/input-check.js'
 import { evaluate } from './runtime/expressions.js'
-import { GENERATION_STEP, type PluginFactory } from './plugin-factory.js'
-import type { PluginManifest } from '../schemas/plugins.js'
+import { GENERATION_STEP, manifestOf, type PluginFactory } from './plugin-factory.js'
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepDebugger, type StepHandler, type StepProblem } from './runtime/steps.js'
@@ -55,7 +54,7 @@ function pluginStepCheck (factory: PluginFactory) {
       throw err
     })
     if (version === undefined) return `no plugin "${step.plugin as string}"${step.pluginVersion === undefined ? '' : ` v${step.pluginVersion}`} of yours`
-    const actions = (JSON.parse(version.manifestJson) as PluginManifest).actions
+    const actions = manifestOf(version).actions
     const action = actions.find(a => a.name === step.action)
     if (action === undefined) return `plugin ${version.pluginId} v${version.version} has no action "${step.action as string}" (actions: ${actions.map(a => a.name).join(', ')})`
     return inputProblem(`plugin ${version.pluginId} v${version.version} ${action.name}`, jsonSchemaInputProblems(action.input, step.input))
@@ -251,7 +250,7 @@ export class Orchestrator {
   }
 
   async analytics (owner: Owner, workflowId: string): Promise<WorkflowAnalytics> {
-    await this.workflows.workflows.get(owner, workflowId)
+    await this.workflows.get(owner, workflowId)
     const runs = await this.store.workflowRuns(owner, workflowId)
     const byStatus: Record<string, number> = {}
     const perStep = new Map<string, { executions: number, successes: number, failures: number, retries: number, durations: number[] }>()

@@ -7,9 +7,8 @@ import type { ChatMessage, Llm } from '../plugins/llm.js'
 import { PlanDraft, type Strategy } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 import type { AgentEngine } from './agent-engine.js'
-import type { PluginFactory } from './plugin-factory.js'
+import { manifestOf, type PluginFactory } from './plugin-factory.js'
 import type { SelfEvolving } from './self-evolving.js'
-import type { PluginManifest } from '../schemas/plugins.js'
 import { schemaProblems, type IntegrationHub } from './integration-hub.js'
 import { validateDefinition } from './runtime/definition.js'
 import { expressionsIn } from './runtime/expressions.js'
@@ -95,7 +94,7 @@ export class Planner {
         return { ...learned, agents: [] }
       }
     }
-    const credentials = (await this.hub.credentials.list(owner)).map(c => ({ id: c._id, name: c.name, type: c.type }))
+    const credentials = await this.hub.credentialSummaries(owner)
     const plugins = await this.pluginCatalog(owner)
     let draft: PlanDraft
     let model: string | undefined
@@ -155,32 +154,31 @@ export class Planner {
         if (problem !== undefined) throw invalid(`step "${step.id}": ${problem}`)
         const spec = this.hub.get(step.action as string)?.credential
         if (step.credential !== undefined && spec !== undefined) {
-          await this.hub.credentials.check(owner.id, step.credential, spec.type).catch((err: Error) => { throw invalid(`step "${step.id}": ${err.message}`) })
+          await this.hub.checkCredential(owner.id, step.credential, spec.type).catch((err: Error) => { throw invalid(`step "${step.id}": ${err.message}`) })
         }
       }
       if (step.type === 'plugin') {
         const version = await this.plugins.version(owner.id, step.plugin ?? '', step.pluginVersion).catch(() => undefined)
         if (version === undefined) throw invalid(`step "${step.id}": no plugin "${step.plugin ?? ''}"${step.pluginVersion === undefined ? '' : ` v${step.pluginVersion}`} of yours`)
-        const action = (JSON.parse(version.manifestJson) as PluginManifest).actions.find(a => a.name === step.action)
+        const action = manifestOf(version).actions.find(a => a.name === step.action)
         if (action === undefined) throw invalid(`step "${step.id}": plugin ${version.pluginId} has no action "${step.action ?? ''}"`)
         const problem = hasExpressions(step.input) ? undefined : this.plugins.schemaProblems(action.input, step.input ?? {})
         if (problem !== undefined) throw invalid(`step "${step.id}": invalid parameters for ${action.name}: ${problem}`)
       }
       if (step.type === 'agent' && !names.has(step.agent ?? '')) {
-        const found = await this.agents.agents.collection.countDocuments({ _id: step.agent ?? '', ownerId: owner.id })
-        if (found === 0) throw invalid(`step "${step.id}": no agent "${step.agent ?? ''}" (neither yours nor defined in the plan)`)
+        if (!await this.agents.has(owner, step.agent ?? '')) throw invalid(`step "${step.id}": no agent "${step.agent ?? ''}" (neither yours nor defined in the plan)`)
       }
     }
   }
 
   /** The user's plugins as the planners see them: id, name and the latest version's actions. */
   private async pluginCatalog (owner: Owner): Promise<CatalogPlugin[]> {
-    const docs = await this.plugins.plugins.find(owner, {}, { sort: { createdAt: -1 }, limit: 100 })
+    const docs = await this.plugins.list(owner, { limit: 100 })
     const catalog: CatalogPlugin[] = []
     for (const doc of docs) {
       const version = await this.plugins.version(owner.id, doc._id).catch(() => undefined)
       if (version === undefined) continue
-      const manifest = JSON.parse(version.manifestJson) as PluginManifest
+      const manifest = manifestOf(version)
       catalog.push({ id: doc._id, name: doc.name, actions: manifest.actions.map(a => ({ name: a.name, description: a.description, input: a.input })), credential: manifest.credential?.type ?? null })
     }
     return catalog

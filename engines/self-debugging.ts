@@ -5,9 +5,9 @@ import { Type, type TSchema } from '@sinclair/typebox'
 import type { Config } from '../config.js'
 import type { ChatMessage, Llm } from '../plugins/llm.js'
 import type { Diagnosis } from '../schemas/executions.js'
-import type { PluginManifest, PluginTest } from '../schemas/plugins.js'
+import type { PluginTest } from '../schemas/plugins.js'
 import { schemaProblems, type IntegrationHub } from './integration-hub.js'
-import type { PluginFactory } from './plugin-factory.js'
+import { manifestOf, testsOf, type PluginFactory } from './plugin-factory.js'
 import { literal } from './runtime/expressions.js'
 import { backoffDelay } from './runtime/failure-decision.js'
 import { StepError, type Remedy, type StepDebugger, type StepFailure } from './runtime/steps.js'
@@ -97,7 +97,7 @@ export class SelfDebugging implements StepDebugger {
     }
     if (step.type === 'plugin') {
       const version = await this.plugins.version(failure.ownerId, step.plugin ?? '', step.pluginVersion).catch(() => undefined)
-      const action = version === undefined ? undefined : (JSON.parse(version.manifestJson) as PluginManifest).actions.find(a => a.name === step.action)
+      const action = version === undefined ? undefined : manifestOf(version).actions.find(a => a.name === step.action)
       if (action === undefined) return undefined
       return { schema: action.input, description: `plugin ${step.plugin ?? ''} action ${action.name}: ${action.description}`, check: value => this.plugins.schemaProblems(action.input, value) }
     }
@@ -130,8 +130,8 @@ export class SelfDebugging implements StepDebugger {
     const reject = (detail: string): Remedy => { this.counts.patchesRejected++; return { diagnosis: { class: 'plugin-bug', evidence, action: 'none', detail } } }
     const version = await this.plugins.version(failure.ownerId, step.plugin ?? '', step.pluginVersion).catch(() => undefined)
     if (version === undefined) return reject('the plugin version that failed is gone')
-    const manifest = JSON.parse(version.manifestJson) as PluginManifest
-    const tests = JSON.parse(version.testsJson) as PluginTest[]
+    const manifest = manifestOf(version)
+    const tests = testsOf(version)
     const messages: ChatMessage[] = [
       { role: 'system', content: 'A plugin (a JavaScript ES module run in a QuickJS sandbox with ctx.fetch and ctx.log only) threw an exception. Fix the bug without changing what its actions accept or return. Answer JSON {code (the whole module), explanation}.' },
       { role: 'user', content: JSON.stringify({ code: version.code, manifest, tests, action: step.action, failingInput: failure.input, error: failure.error.message }) }

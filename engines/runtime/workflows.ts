@@ -55,7 +55,7 @@ const newHookId = () => `hook_${randomBytes(24).toString('base64url')}`
 
 /** Workflows with every version kept, and the webhook ids that start them. */
 export class WorkflowStore {
-  readonly workflows: OwnedCollection<WorkflowDoc>
+  private readonly workflows: OwnedCollection<WorkflowDoc>
   private readonly versions: OwnedCollection<VersionDoc>
   private readonly hooks: Collection<HookDoc>
 
