@@ -2,8 +2,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { AjvCompiler } from '@fastify/ajv-compiler'
 import { clientErrorCode, clip, describeError, errorBody, findUnstorable, Invalid, type ErrorShape } from './lib/errors.js'
+import { AJV_OPTIONS, ajvPool } from './lib/validation.js'
 import type { Config } from './config.js'
 import mongo from './plugins/mongo.js'
 import apiKeys from './plugins/api-keys.js'
@@ -43,10 +43,6 @@ export interface AppOptions {
   faults?: WriteFaults
 }
 
-/** What @fastify/ajv-compiler's pool really is (its published types describe another signature). */
-type ValidatorPool = (externalSchemas: unknown, options?: { customOptions?: object }) => (route: { httpPart?: string }) => unknown
-const ajvPool = AjvCompiler() as unknown as ValidatorPool
-
 export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyServerOptions {
   return {
     logger: {
@@ -59,7 +55,7 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
       ...(opts.logStream === undefined ? {} : { stream: opts.logStream })
     },
     // Unknown fields are refused with a 400 rather than dropped silently.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: { customOptions: AJV_OPTIONS },
     // Query strings and path params are text and need coercion ("5" -> 5); a JSON body is
     // already typed, so a wrong type there is refused rather than coerced (["x"] is not "x").
     schemaController: {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { agentExecution, toAgent } from '../engines/agent-engine.js'
+import { createAgent, requireLlm } from '../commands/operations.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
 import { AgentDefinition, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from '../schemas/agents.js'
-import { Unavailable } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { replyWithRun } from './run-result.js'
 
@@ -10,9 +10,7 @@ import { replyWithRun } from './run-result.js'
 const ASSISTANT_INSTRUCTIONS = 'You are a helpful automation assistant. Use the tools when they help; answer concisely.'
 
 const agents: FastifyPluginAsyncTypebox = async (app) => {
-  const needLlm = () => {
-    if (!app.llm.configured) throw new Unavailable('agents need an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
-  }
+  const needLlm = () => { requireLlm(app, 'agents need an LLM') }
 
   app.post('/api/agents', {
     schema: {
@@ -20,7 +18,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
       body: ref(AgentDefinition),
       response: { 201: ref(AgentResponse), ...errors(400) }
     }
-  }, async (req, reply) => reply.code(201).send({ success: true as const, agent: toAgent(await app.agentEngine.create(req.user, req.body)) }))
+  }, async (req, reply) => reply.code(201).send({ success: true as const, agent: await createAgent(app, req.user, req.body) }))
 
   app.get('/api/agents', {
     schema: {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors, ref } from '../schemas/common.js'
 import { ExecuteAccepted, ExecuteRequest, ExecuteResponse } from '../schemas/execute.js'
-import { promptExecution } from '../engines/planner.js'
+import { executePrompt } from '../commands/operations.js'
 import { promptResult, replyWithRun } from './run-result.js'
 
 /** The built-in self-test: a prompt every planner can carry out with no credential and no outside call. */
@@ -16,7 +16,7 @@ const execute: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ExecuteResponse), 202: ref(ExecuteAccepted), ...errors(400) }
     }
   }, async (req, reply) => {
-    const doc = await app.orchestrator.queue(req.user, promptExecution(req.body.prompt, req.body.context))
+    const doc = await executePrompt(app, req.user, req.body)
     return replyWithRun(reply, app.orchestrator, doc, req.body, promptResult)
   })
 
@@ -26,7 +26,7 @@ const execute: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ExecuteResponse), 202: ref(ExecuteAccepted) }
     }
   }, async (req, reply) => {
-    const doc = await app.orchestrator.queue(req.user, promptExecution(SELF_TEST_PROMPT))
+    const doc = await executePrompt(app, req.user, { prompt: SELF_TEST_PROMPT })
     return replyWithRun(reply, app.orchestrator, doc, {}, promptResult)
   })
 }

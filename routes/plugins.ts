@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { generationExecution, toPlugin, toVersion } from '../engines/plugin-factory.js'
+import { toPlugin, toVersion } from '../engines/plugin-factory.js'
+import { generatedPlugin, generatePlugin } from '../commands/operations.js'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
-import { Invalid, Unavailable } from '../lib/errors.js'
+import { Invalid } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import {
   CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, PluginAnalytics, PluginList,
@@ -24,9 +25,8 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: ref(GeneratedPlugin), 202: ref(ExecutionAccepted), ...errors(400, 409, 422, 502, 503) }
     }
   }, async (req, reply) => {
-    if (!app.llm.configured) throw new Unavailable('generating plugins needs an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
-    const doc = await app.orchestrator.queue(req.user, generationExecution(req.body))
-    return replyWithRun(reply, app.orchestrator, doc, req.body, async ended => ({ success: true as const, ...await app.pluginFactory.generationResult(ended) }), 201)
+    const doc = await generatePlugin(app, req.user, req.body)
+    return replyWithRun(reply, app.orchestrator, doc, req.body, async ended => ({ success: true as const, ...await generatedPlugin(app, ended) }), 201)
   })
 
   app.post('/api/plugins', {

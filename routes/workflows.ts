@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors, IdParams, OkResponse, ref } from '../schemas/common.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { ExecuteWorkflowRequest, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowVersionQuery } from '../schemas/workflows.js'
-import { toWorkflow, workflowExecution, workflowOwner } from '../engines/runtime/workflows.js'
+import { toWorkflow } from '../engines/runtime/workflows.js'
+import { executeWorkflow } from '../commands/operations.js'
 import { replyWithRun } from './run-result.js'
 
 const workflows: FastifyPluginAsyncTypebox = async (app) => {
@@ -62,8 +63,7 @@ const workflows: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
     }
   }, async (req, reply) => {
-    const wf = await app.orchestrator.workflows.get(req.user, req.params.id)
-    const doc = await app.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, req.body.triggerData, { priority: req.body.priority }))
+    const doc = await executeWorkflow(app, req.user, req.params.id, req.body)
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 

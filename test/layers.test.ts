@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import ts from 'typescript'
 
-// Imports point down only: lib <- plugins <- engines <- transports, routes. schemas/ is a leaf
+// Imports point down only: lib <- plugins <- engines <- commands <- transports, routes. schemas/ is a leaf
 // anyone may import (it imports only schemas/); so are config.ts and package.json at the root.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -14,11 +14,12 @@ const LAYERS = new Map<string, number>([
   ['lib', 1],
   ['plugins', 2],
   ['engines', 3],
-  ['transports', 4], ['routes', 4]
+  ['commands', 4],
+  ['transports', 5], ['routes', 5]
 ])
 /** Nothing in the layers may import these (the root plugin, the entry point, scripts, tests...). */
 const ABOVE_ALL = 99
-const CHECKED = ['schemas', 'lib', 'plugins', 'engines', 'transports', 'routes']
+const CHECKED = ['schemas', 'lib', 'plugins', 'engines', 'commands', 'transports', 'routes']
 
 function layerOf (path: string): { name: string, rank: number } {
   const name = (relative(root, path).split(sep)[0] ?? '').replace(/\.js$/, '.ts') // a root file, named as imported
@@ -56,7 +57,7 @@ function tsFiles (dir: string): string[] {
   })
 }
 
-t.test('no file in lib, plugins, engines, transports, routes or schemas imports a higher layer', async t => {
+t.test('no file in lib, plugins, engines, commands, transports, routes or schemas imports a higher layer', async t => {
   const files = CHECKED.flatMap(dir => tsFiles(join(root, dir)))
   t.ok(files.length > 50, `${files.length} files read`)
   const found = files.flatMap(file => upwardImports(file, readFileSync(file, 'utf8')))
@@ -80,4 +81,6 @@ t.test('the check finds what points up, however it is written', async t => {
     '// import { E } from "../routes/plugins.js" (a comment)'
   ].join('\n')), [], 'down, sideways, leaves, packages and comments pass')
   t.same(upwardImports(at('routes/x.ts'), "import { a } from '../transports/realtime.js'"), [], 'routes and transports share the top layer')
+  t.same(upwardImports(at('transports/x.ts'), "import { commands } from '../commands/table.js'"), [], 'transports and routes call the commands')
+  t.match(upwardImports(at('commands/x.ts'), "import { replyWithRun } from '../routes/run-result.js'"), [/\(commands may not import routes\)$/], 'the commands serve every transport and know none of them')
 })

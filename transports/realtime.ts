@@ -9,19 +9,12 @@ import type { TSchema } from '@sinclair/typebox'
 import type { Config } from '../config.js'
 import type { Owner } from '../lib/mongo.js'
 import type { ExecutionEvent } from '../schemas/executions.js'
-import { ClientPayloads, Frame } from '../schemas/realtime.js'
-import type { GeneratePluginRequest } from '../schemas/plugins.js'
-import type { PluginFactory } from '../engines/plugin-factory.js'
-import { sharedSchemas } from '../schemas/index.js'
-import { describeError, findUnstorable, Unauthorized } from '../lib/errors.js'
+import { Frame } from '../schemas/realtime.js'
+import { describeError, Unauthorized } from '../lib/errors.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Fanout, type InboxDoc } from './realtime-fanout.js'
-import type { Orchestrator } from '../engines/orchestrator.js'
-import { workflowExecution, workflowOwner } from '../engines/runtime/workflows.js'
-import { promptExecution } from '../engines/planner.js'
-import { generationExecution } from '../engines/plugin-factory.js'
-import { toAgent, type AgentEngine } from '../engines/agent-engine.js'
-import type { AgentDefinition } from '../schemas/agents.js'
+import type { Engines } from '../commands/operations.js'
+import { checkPayload, commands, isClientEvent, type Session } from '../commands/table.js'
 
 /** Close codes a client can act on. */
 export const CLOSE = { unauthorized: 4401, slowConsumer: 4008, tooManyConnections: 4429 } as const
@@ -52,12 +45,7 @@ const KEY_REVOKED = 'r3sn:key-revoked'
 const TOKEN_BATCH_MS = 50
 /** Other instances know of a new one after one registry heartbeat (at most 1 s), with a margin. */
 const PEERS_SETTLE_MS = 2500
-/** How long a socket that asked for a plugin waits to report its failure (the execution itself goes on regardless). */
-const GENERATION_WAIT_MS = 15 * 60_000
-
 const frameCheck = TypeCompiler.Compile(Frame)
-// A Map: an event name from a client ("__proto__", "toString") must never reach Object.prototype.
-const payloadChecks = new Map<string, TypeCheck<TSchema>>(Object.entries(ClientPayloads).map(([k, s]) => [k, TypeCompiler.Compile(s as TSchema, sharedSchemas)]))
 
 class FrameError extends Error {
   constructor (readonly code: string, message: string) { super(message) }
@@ -72,7 +60,9 @@ function firstError (check: TypeCheck<TSchema>, value: unknown): string {
  * The WebSocket side of R3SN. Execution events come from the durable log: a subscription
  * remembers the next seq it owes its client and reads the log whenever a live event does
  * not follow on, so replay-then-live has no gap and no duplicate. Events written on other
- * instances arrive through the fan-out inboxes (realtime-fanout.ts).
+ * instances arrive through the fan-out inboxes (realtime-fanout.ts). It is transport and fan-out
+ * only: a frame's event is mapped to its command (commands/table.ts), which checks the payload
+ * and runs the same operation as the HTTP route, with the same errors.
  */
 export class Realtime {
   private readonly clients = new Set<Client>()
@@ -83,10 +73,10 @@ export class Realtime {
   private reading = 0
   private readonly readQueue: (() => void)[] = []
 
+  private readonly orchestrator: Engines['orchestrator']
+
   constructor (
-    private readonly orchestrator: Orchestrator,
-    private readonly agents: AgentEngine,
-    private readonly plugins: PluginFactory,
+    private readonly engines: Engines,
     private readonly verify: (token: string) => Promise<Owner | null>,
     private readonly keyActive: (keyId: string) => Promise<boolean>,
     private readonly bus: RunEventBus,
@@ -94,8 +84,9 @@ export class Realtime {
     private readonly log: FastifyBaseLogger,
     private readonly config: Config
   ) {
+    this.orchestrator = engines.orchestrator
     // An idle inbox is read at least every 0.5 s: a revocation reaches the other instances' sockets within a second.
-    this.fanout = new Fanout(inbox, orchestrator.instances, doc => this.onRemote(doc), log, { minPollMs: config.wsFanoutPollMs, maxPollMs: Math.max(config.wsFanoutPollMs, 500) })
+    this.fanout = new Fanout(inbox, this.orchestrator.instances, doc => this.onRemote(doc), log, { minPollMs: config.wsFanoutPollMs, maxPollMs: Math.max(config.wsFanoutPollMs, 500) })
   }
 
   get connectedClients (): number { return this.clients.size }
@@ -244,12 +235,9 @@ export class Realtime {
   private async runFrame (client: Client, frame: Frame & { data: Record<string, unknown> }): Promise<void> {
     const { event, data, id } = frame
     try {
-      const check = payloadChecks.get(event)
-      if (check === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${event}"`)
-      if (!check.Check(data)) throw new FrameError('R3SN_VALIDATION', `${event}: ${firstError(check, data)}`)
-      // The HTTP boundary's checks: no NUL or lone surrogate, no nesting past what can be walked.
-      const unstorable = findUnstorable(data, 'data')
-      if (unstorable !== undefined) throw new FrameError('R3SN_VALIDATION', `${event}: ${unstorable.path} ${unstorable.message}`)
+      if (!isClientEvent(event)) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${event}"`)
+      // The HTTP API's checks: its schema rules, no NUL or lone surrogate, no nesting past what can be walked.
+      checkPayload(event, data)
       if (event === 'auth') return await this.authenticate(client, (data as { token: string }).token, id)
       const owner = client.owner
       if (owner === null) throw new FrameError('R3SN_UNAUTHORIZED', 'send auth {token} first')
@@ -260,7 +248,12 @@ export class Realtime {
         return
       }
       if (client.owner !== owner) return // closed meanwhile
-      await this.handle(client, owner, event, data, id)
+      // One sent before its socket's auth frame was answered.
+      if (event === 'ping') return this.send(client, 'pong', { ts: new Date().toISOString() }, id)
+      const command = commands.get(event)
+      if (command === undefined) throw new FrameError('R3SN_UNKNOWN_EVENT', `unknown event "${event}"`)
+      const answer = await command.run(this.engines, this.session(client, owner, id), data)
+      if (answer !== undefined) this.send(client, command.answer, answer, id)
     } catch (err) {
       // Every request frame gets a reply, in the one error shape's terms.
       this.sendError(client, err, id, 'websocket frame failed', { event })
@@ -276,55 +269,23 @@ export class Realtime {
     this.send(client, 'error', { code: body.code, message: body.message, ...(body.details === undefined ? {} : { details: body.details }) }, id)
   }
 
-  private async handle (client: Client, owner: Owner, event: string, data: Record<string, unknown>, id?: string): Promise<void> {
-    switch (event) {
-      case 'ping': // one sent before its socket's auth frame was answered
-        return this.send(client, 'pong', { ts: new Date().toISOString() }, id)
-      case 'execution:subscribe': {
-        const { executionId, since } = data as { executionId: string, since?: number }
-        // Already subscribed: the events go on from where they are, with no second replay.
-        const existing = client.subs.get(executionId)
-        if (existing !== undefined) return this.send(client, 'execution:subscribed', { executionId, since: existing.nextSeq - 1 }, id)
-        await this.orchestrator.get(owner, executionId) // not found for another user's
-        if (client.owner !== owner) return
-        this.subscribe(client, executionId, since ?? 0)
-        return this.send(client, 'execution:subscribed', { executionId, since: since ?? 0 }, id)
-      }
-      case 'execution:unsubscribe': {
-        const sub = client.subs.get((data as { executionId: string }).executionId)
+  /** What a command sees of this socket: its owner and the executions it follows. */
+  private session (client: Client, owner: Owner, id?: string): Session {
+    const open = () => client.owner === owner && client.socket.readyState === client.socket.OPEN
+    return {
+      owner,
+      get open () { return open() },
+      following: executionId => {
+        const sub = client.subs.get(executionId)
+        return sub === undefined ? undefined : sub.nextSeq - 1
+      },
+      ensureRoom: () => { this.ensureRoom(client) },
+      follow: (executionId, since, kind) => { if (open()) this.subscribe(client, executionId, since, kind) },
+      unfollow: executionId => {
+        const sub = client.subs.get(executionId)
         if (sub !== undefined) this.dropSubscription(sub)
-        return this.send(client, 'execution:unsubscribed', { executionId: (data as { executionId: string }).executionId }, id)
-      }
-      case 'workflow:execute': {
-        const { workflowId, triggerData, priority } = data as { workflowId: string, triggerData?: unknown, priority?: number }
-        this.ensureRoom(client)
-        const wf = await this.orchestrator.workflows.get(owner, workflowId)
-        const doc = await this.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, triggerData, { priority }))
-        this.subscribe(client, doc._id, 0)
-        return this.send(client, 'workflow:progress', { executionId: doc._id, workflowId, status: doc.status }, id)
-      }
-      case 'prompt:execute': {
-        const { prompt, context } = data as { prompt: string, context?: Record<string, unknown> }
-        this.ensureRoom(client)
-        // Streamed: the plan's tokens arrive as prompt:progress {stage: 'planning', tokens} while the LLM writes it.
-        const doc = await this.orchestrator.queue(owner, promptExecution(prompt, context, { stream: true }))
-        this.subscribe(client, doc._id, 0, 'prompt')
-        return this.send(client, 'prompt:progress', { executionId: doc._id, prompt, status: doc.status }, id)
-      }
-      case 'plugin:generate': {
-        // Generation is a durable execution of several LLM calls and sandbox runs: this socket's next
-        // frames are not held up; progress and the result arrive as plugin:* events, a failure as an error frame.
-        const request = data as GeneratePluginRequest
-        const doc = await this.orchestrator.queue(owner, generationExecution(request))
-        this.orchestrator.waitForEnd(doc._id, GENERATION_WAIT_MS)
-          .then(async ended => { if (ended !== null && ended.status !== 'completed') await this.plugins.generationResult(ended) })
-          .catch((err: unknown) => { this.sendError(client, err, id, 'plugin generation failed') })
-        return this.send(client, 'plugin:progress', { appName: request.appName, executionId: doc._id, stage: 'accepted' }, id)
-      }
-      case 'agent:create': {
-        const agent = await this.agents.create(owner, data as AgentDefinition)
-        return this.send(client, 'agent:created', { agent: toAgent(agent) }, id)
-      }
+      },
+      fail: err => { this.sendError(client, err, id, 'websocket command failed after its answer') }
     }
   }
 
@@ -471,7 +432,7 @@ declare module 'fastify' {
 
 async function realtime (app: FastifyInstance, opts: { config: Config }) {
   const { config } = opts
-  const rt = new Realtime(app.orchestrator, app.agentEngine, app.pluginFactory, token => app.apiKeys.verify(token), keyId => app.apiKeys.isActive(keyId), app.runEvents,
+  const rt = new Realtime(app, token => app.apiKeys.verify(token), keyId => app.apiKeys.isActive(keyId), app.runEvents,
     app.mongo.db.collection<InboxDoc>('realtime_inbox'), app.log.child({ engine: 'realtime' }), config)
   app.decorate('realtime', rt)
   app.apiKeys.onRevoke(keyId => rt.revokeKey(keyId))
@@ -529,4 +490,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'llm', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator'] })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, createUser, eventually, getEvents, llmConfig, type WorkflowBody } from '../helper.js'
+import { build, caller, createUser, eventually, getEvents, llmConfig, type WorkflowBody } from '../helper.js'
 import { wsConnect } from '../fixtures/ws-client.js'
 import { startFakeLlm } from '../fixtures/fake-llm.js'
 
@@ -235,4 +235,32 @@ t.test('prompt:execute streams the plan as it is written, then reports the resul
 
   c.send('agent:create', { name: 'helper', instructions: 'help', tools: ['core.time'] }, 'a')
   t.match(await c.waitFor(f => f.id === 'a'), { event: 'agent:created', data: { agent: { id: /^agt_/, name: 'helper' } } })
+})
+
+t.test('a WebSocket command answers as its HTTP route does: the same checks, the same R3SN_* errors (one command layer)', async t => {
+  const { baseUrl, adminKey, client } = await build(t) // no LLM configured
+  const call = caller(baseUrl, adminKey)
+  const c = await wsConnect(baseUrl, adminKey)
+  await c.waitFor(f => f.event === 'auth:ok')
+  const ask = async (event: string, data: object, id: string) => { c.send(event, data, id); return await c.waitFor(f => f.id === id) }
+
+  // plugin:generate without an LLM: refused at once, as POST /api/plugins/generate is, and nothing is started.
+  const generate = { appName: 'Greeter', actions: ['greet a person by name'], platform: 'rest-api' }
+  const http = await call('POST', '/api/plugins/generate', generate)
+  t.match(http, { status: 503, body: { code: 'R3SN_UNAVAILABLE', message: /OPENAI_API_KEY/ } })
+  const ws = await ask('plugin:generate', generate, 'g')
+  t.same(ws, { event: 'error', id: 'g', data: { code: http.body.code, message: http.body.message } }, 'the same code and message over the WebSocket')
+  t.same((await client.GET('/api/executions')).data!.executions, [], 'no generation was queued by either')
+
+  // The same validator as the HTTP API: lengths in characters (a 10,000-character prompt of astral
+  // characters fits maxLength 10,000 over HTTP), and the same details.
+  const astral = '\u{1F600}'.repeat(10_000)
+  t.equal((await call('POST', '/api/execute', { prompt: astral, mode: 'async' })).status, 202)
+  t.match(await ask('prompt:execute', { prompt: astral }, 'p'), { event: 'prompt:progress', data: { executionId: /^exe_/ } }, 'accepted over the WebSocket too')
+  const wf = (await client.POST('/api/workflows', { body: threeSteps })).data!.workflow.id
+  const refused = await call('POST', `/api/workflows/${wf}/execute`, { priority: 11 })
+  t.match(refused.body, { code: 'R3SN_VALIDATION', details: [{ path: 'body/priority', keyword: 'maximum' }] })
+  t.match(await ask('workflow:execute', { workflowId: wf, priority: 11 }, 'w'), {
+    event: 'error', data: { code: 'R3SN_VALIDATION', message: /^workflow:execute: data\/priority must be <= 10$/, details: [{ path: 'data/priority', keyword: 'maximum', message: refused.body.details[0].message }] }
+  }, 'an error frame carries the same details, with data/ for body/')
 })

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify'
+import type { Owner } from '../lib/mongo.js'
+import { Unavailable } from '../lib/errors.js'
+import type { ExecutionDoc } from '../engines/runtime/store.js'
+import { workflowExecution, workflowOwner } from '../engines/runtime/workflows.js'
+import { promptExecution } from '../engines/planner.js'
+import { generationExecution } from '../engines/plugin-factory.js'
+import { toAgent } from '../engines/agent-engine.js'
+import type { Agent, AgentDefinition } from '../schemas/agents.js'
+import type { GeneratePluginRequest } from '../schemas/plugins.js'
+
+/**
+ * The operations every transport offers (HTTP routes, WebSocket commands, and the next one):
+ * one function each, taking the engines, the caller and an input its transport has already
+ * checked against the operation's schema, and returning the result or throwing an R3SN_* error.
+ * What a transport adds (waiting for the end, a status code, following the run's events) stays
+ * in the transport; what an operation checks or refuses is decided here, once.
+ */
+export type Engines = Pick<FastifyInstance, 'orchestrator' | 'agentEngine' | 'pluginFactory' | 'llm'>
+
+/** 503 R3SN_UNAVAILABLE when no LLM is configured (checked before anything is started); `what` says who needs it ("agents need an LLM"). */
+export function requireLlm (engines: Engines, what: string): void {
+  if (!engines.llm.configured) throw new Unavailable(`${what}: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)`)
+}
+
+/** Queues a prompt (POST /api/execute, prompt:execute); `stream` sends the plan's tokens to the user's sockets as it is written. */
+export async function executePrompt (engines: Engines, owner: Owner, input: { prompt: string, context?: Record<string, unknown> }, opts: { stream?: boolean } = {}): Promise<ExecutionDoc> {
+  return engines.orchestrator.queue(owner, promptExecution(input.prompt, input.context, opts))
+}
+
+/** Queues a run of one of the caller's workflows (POST /api/workflows/:id/execute, workflow:execute); 404 for anyone else's. */
+export async function executeWorkflow (engines: Engines, owner: Owner, workflowId: string, input: { triggerData?: unknown, priority?: number }): Promise<ExecutionDoc> {
+  const wf = await engines.orchestrator.workflows.get(owner, workflowId)
+  return engines.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, input.triggerData, { priority: input.priority }))
+}
+
+/** Creates an agent (POST /api/agents, agent:create); its tools and credentials must be the caller's. */
+export async function createAgent (engines: Engines, owner: Owner, definition: AgentDefinition): Promise<Agent> {
+  return toAgent(await engines.agentEngine.create(owner, definition))
+}
+
+/** Queues a plugin generation (POST /api/plugins/generate, plugin:generate); 503 without an LLM, and then nothing is queued. */
+export async function generatePlugin (engines: Engines, owner: Owner, request: GeneratePluginRequest): Promise<ExecutionDoc> {
+  requireLlm(engines, 'generating plugins needs an LLM')
+  return engines.orchestrator.queue(owner, generationExecution(request))
+}
+
+/** The outcome of an ended generation: the stored plugin, or the failure thrown as its R3SN_* error (422 with the failures...). */
+export async function generatedPlugin (engines: Engines, ended: ExecutionDoc) {
+  return engines.pluginFactory.generationResult(ended)
+}
+
+/** One of the caller's executions (the check before following it); 404 for anyone else's. */
+export async function executionOf (engines: Engines, owner: Owner, executionId: string): Promise<ExecutionDoc> {
+  return engines.orchestrator.get(owner, executionId)
+}
