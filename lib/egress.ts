@@ -5,7 +5,7 @@ import { Agent } from 'undici'
 import { StepError } from './step-error.js'
 
 // Egress checks shared by http.request and its kin (engines/integrations/) and the sandbox's
-// ctx.fetch (plugins/sandbox-worker.ts): one policy for every request a run makes.
+// ctx.fetch (plugins/sandbox/host-fetch.ts): one policy for every request a run makes.
 
 /** A stored credential's secret fields, decrypted for one action run; never logged, stored or returned. */
 export type CredentialData = Record<string, string>

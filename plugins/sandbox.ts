@@ -1,152 +1,22 @@
+/**
+ * The sandbox plugin: `app.sandbox` runs AI-generated plugin code in WebAssembly QuickJS, off
+ * the event loop. The parts live in plugins/sandbox/: types (limits, SandboxError, the messages
+ * between threads), pool (the worker threads and the queue), and the thread's side: worker
+ * (message loop), session (one QuickJS run), modules (wasm instances), host-fetch (ctx.fetch),
+ * bootstrap (the script that builds ctx).
+ */
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { FastifyBaseLogger } from 'fastify'
-import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
-import { availableParallelism } from 'node:os'
-import { Worker } from 'node:worker_threads'
 import type { Config } from '../config.js'
-import { StepError } from '../lib/step-error.js'
+import { sandboxPoolSize, WorkerPool, type PoolStatus } from './sandbox/pool.js'
+import { DEFAULT_LIMITS, SandboxError, type SandboxResult, type SandboxRun } from './sandbox/types.js'
 
-export interface SandboxLimits {
-  /** Heap the plugin may use on top of the interpreter's own baseline. */
-  memoryBytes: number
-  /** Time spent executing inside QuickJS; waiting for host fetches is not counted. */
-  cpuMs: number
-  /** Wall clock for the whole run, fetches included. */
-  timeoutMs: number
-  /** Size of the action's return value, JSON-encoded. */
-  maxOutputBytes: number
-}
+export { DEFAULT_LIMITS, SandboxError } from './sandbox/types.js'
+export type { SandboxErrorCode, SandboxLimits, SandboxResult, SandboxRun, ToWorker, WireError, WireResult, WorkerInit, WorkerTask } from './sandbox/types.js'
+export { RUNS_PER_WORKER, sandboxPoolSize } from './sandbox/pool.js'
 
-export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({ memoryBytes: 32 * 1024 * 1024, cpuMs: 1000, timeoutMs: 10_000, maxOutputBytes: 1024 * 1024 })
-
-export interface SandboxRun {
-  /** An ES module exporting one function per action: `export async function getUser (input, ctx) {...}`. */
-  code: string
-  action: string
-  input: unknown
-  limits: SandboxLimits
-  /** Hosts (or host:port) ctx.fetch may reach: the plugin manifest's allowlist. */
-  egress: string[]
-  /** An `http` credential the host adds to a fetch that asks for it; plugin code never sees it. */
-  credential?: Record<string, string>
-  signal?: AbortSignal
-}
-
-export interface SandboxResult { output: unknown, durationMs: number, cpuMs: number, fetches: number, logs: string[] }
-
-export type SandboxErrorCode = 'R3SN_PLUGIN_COMPILE' | 'R3SN_PLUGIN_EXPORT' | 'R3SN_PLUGIN_ERROR' | 'R3SN_SANDBOX_CPU' | 'R3SN_SANDBOX_MEMORY' |
-  'R3SN_SANDBOX_OUTPUT' | 'R3SN_SANDBOX_TIMEOUT' | 'R3SN_SANDBOX_BUSY' | 'R3SN_EGRESS_DENIED' | 'R3SN_BAD_INPUT'
-
-/**
- * A failed sandbox run. Only a timeout and a full queue are retryable: a slow server may answer
- * next time and a busy pool may have room, the same code hits the same limit again.
- */
-export class SandboxError extends StepError {
-  declare readonly code: SandboxErrorCode
-  /** The HTTP status when the error reaches a client: 503 for a full queue (a plugin's own failures are not HTTP errors). */
-  readonly statusCode: number | undefined
-  constructor (message: string, code: SandboxErrorCode) {
-    super(message, code, code === 'R3SN_SANDBOX_TIMEOUT' || code === 'R3SN_SANDBOX_BUSY')
-    this.name = 'SandboxError'
-    this.statusCode = code === 'R3SN_SANDBOX_BUSY' ? 503 : undefined
-  }
-}
-
-// ---- what crosses between the main thread and a worker (plugins/sandbox-worker.ts) ----
-
-export interface WorkerInit { wasmModule: object, allowedHosts: string[] }
-interface TaskFields { id: number, code: string, limits: SandboxLimits, egress: string[], credential?: Record<string, string>, cancelled: SharedArrayBuffer }
-export type WorkerTask = TaskFields & ({ kind: 'run', action: string, input: string } | { kind: 'exports' })
-export type ToWorker = (WorkerTask & { type: 'run' }) | { type: 'abort', id: number }
-/** A run's result with its output still JSON text (parsed on the main thread). */
-export interface WireResult { output: string, durationMs: number, cpuMs: number, fetches: number, logs: string[] }
-export type WireError = { kind: 'sandbox', code: SandboxErrorCode, message: string } | { kind: 'aborted' } | { kind: 'error', name: string, message: string, stack?: string }
-type NewTask = WorkerTask extends infer T ? T extends WorkerTask ? Omit<T, 'id' | 'cancelled'> : never : never
-type FromWorker = { type: 'ready' } | { type: 'beat' } | { type: 'done', id: number, ok: true, result: WireResult } | { type: 'done', id: number, ok: false, error: WireError }
-
-/** Runs a worker interleaves at their await points; a run that computes holds the thread until its next await. */
-export const RUNS_PER_WORKER = 4
-/**
- * A worker silent (no heartbeat) for longer than the CPU budgets of all its runs plus this is
- * stuck in something QuickJS's interrupt handler does not reach: it is terminated and replaced.
- */
-const STUCK_GRACE_MS = 5000
-const WATCHDOG_MS = 1000
-
-// lib is ES2023 without DOM, so the WebAssembly global has no types here; this is all we use of it.
-const wasm = (globalThis as unknown as { WebAssembly: { compile (bytes: Uint8Array): Promise<object> } }).WebAssembly
-
-/** Where the release-sync wasm file is, found from quickjs-emscripten (which depends on it). */
-function wasmPath (): string {
-  const require = createRequire(import.meta.url)
-  return createRequire(require.resolve('quickjs-emscripten/package.json')).resolve('@jitl/quickjs-wasmfile-release-sync/wasm')
-}
-
-/**
- * A worker thread on plugins/sandbox-worker: the compiled file next to this one under dist/,
- * or, when this file runs as TypeScript (tsx: tests, dev), the .ts source with tsx's loader
- * registered inside the worker (Node 20 does not pass the parent's module hooks to workers).
- */
-function startWorker (workerData: WorkerInit): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sandbox-worker.js', import.meta.url), { workerData })
-  const source = new URL('./sandbox-worker.ts', import.meta.url).href
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(tsx => { tsx.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(boot, { eval: true, workerData })
-}
-
-/** The pool size R3SN_SANDBOX_WORKERS asks for: 0 means one per core but one (the event loop keeps a core), at least 1. */
-export function sandboxPoolSize (configured: number): number {
-  return configured > 0 ? configured : Math.max(1, availableParallelism() - 1)
-}
-
-interface Task {
-  id: number
-  message: ToWorker & { type: 'run' }
-  limits: SandboxLimits
-  label: string
-  signal: AbortSignal | undefined
-  cancelled: Int32Array
-  queuedAt: number
-  resolve: (result: WireResult) => void
-  reject: (err: unknown) => void
-  onAbort?: () => void
-  /** Set once the caller has been answered (a cancelled run keeps its worker slot until the worker lets go). */
-  settled: boolean
-}
-
-interface PoolWorker {
-  thread: Worker
-  tasks: Map<number, Task>
-  ready: Promise<void>
-  heardAt: number
-  retired: boolean
-}
-
-export type SandboxPoolStatus = {
-  initialized: boolean
-  /** Worker threads the pool may start (R3SN_SANDBOX_WORKERS). */
-  poolSize: number
-  /** Worker threads started so far (they start on demand and stay). */
-  workers: number
-  runsPerWorker: number
-  /** Workers running at least one run. */
-  busy: number
-  /** Runs inside workers now. */
-  running: number
-  /** Runs waiting for a worker, in order. */
-  queued: number
-  maxQueued: number
-  /** How long the oldest queued run has waited. */
-  oldestQueuedMs: number
-  /** Runs since start that had to wait for a worker, and the longest wait. */
-  waitedRuns: number
-  maxWaitMs: number
-  /** Runs refused because the queue was full (R3SN_SANDBOX_BUSY). */
-  refusedRuns: number
-  /** Workers terminated and replaced because they stopped answering. */
-  restarts: number
+export type SandboxPoolStatus = PoolStatus & {
   runs: number
   failures: number
 }
@@ -164,30 +34,17 @@ export class Sandbox {
   stats = { runs: 0, failures: 0 }
   readonly poolSize: number
   readonly maxQueued: number
-  private compiled: object | undefined
-  private loading: Promise<void> | undefined
-  private readonly workers: PoolWorker[] = []
-  private readonly queue: Task[] = []
-  private nextId = 1
-  private closed = false
-  private watchdog: NodeJS.Timeout | undefined
-  private readonly counts = { waitedRuns: 0, maxWaitMs: 0, refusedRuns: 0, restarts: 0 }
+  private readonly pool: WorkerPool
 
-  constructor (private readonly config: Config, private readonly log?: FastifyBaseLogger) {
-    this.poolSize = sandboxPoolSize(config.sandboxWorkers)
-    this.maxQueued = config.sandboxMaxQueue
+  constructor (config: Config, log?: FastifyBaseLogger) {
+    this.pool = new WorkerPool({ poolSize: sandboxPoolSize(config.sandboxWorkers), maxQueued: config.sandboxMaxQueue, allowedHosts: config.httpAllowedHosts, log })
+    this.poolSize = this.pool.poolSize
+    this.maxQueued = this.pool.maxQueued
   }
 
   /** Reads and compiles the wasm once (workers share the compiled module) and starts one warm worker. */
   async init (): Promise<void> {
-    this.loading ??= (async () => {
-      this.compiled = await wasm.compile(await readFile(wasmPath()))
-      if (this.workers.length === 0) await this.spawn().ready
-    })().catch((err: unknown) => {
-      this.loading = undefined
-      throw err
-    })
-    return this.loading
+    return this.pool.init()
   }
 
   async run (req: SandboxRun): Promise<SandboxResult> {
@@ -202,36 +59,17 @@ export class Sandbox {
 
   /** Evaluates the module in a fresh context with the default limits and lists its exported function names. */
   async exportsOf (code: string): Promise<string[]> {
-    const result = await this.submit({ kind: 'exports', code, limits: DEFAULT_LIMITS, egress: [] }, 'exports', undefined)
+    const result = await this.pool.submit({ kind: 'exports', code, limits: DEFAULT_LIMITS, egress: [] }, 'exports', undefined)
     return JSON.parse(result.output) as string[]
   }
 
   status (): SandboxPoolStatus {
-    const running = this.workers.reduce((n, w) => n + w.tasks.size, 0)
-    const oldest = this.queue[0]
-    return {
-      initialized: this.compiled !== undefined,
-      poolSize: this.poolSize,
-      workers: this.workers.length,
-      runsPerWorker: RUNS_PER_WORKER,
-      busy: this.workers.filter(w => w.tasks.size > 0).length,
-      running,
-      queued: this.queue.length,
-      maxQueued: this.maxQueued,
-      oldestQueuedMs: oldest === undefined ? 0 : Math.round(performance.now() - oldest.queuedAt),
-      ...this.counts,
-      maxWaitMs: Math.round(this.counts.maxWaitMs),
-      ...this.stats
-    }
+    return { ...this.pool.status(), ...this.stats }
   }
 
   /** Fails what is queued and running, and stops the workers. */
   async close (): Promise<void> {
-    this.closed = true
-    clearInterval(this.watchdog)
-    const err = new Error('the sandbox is shutting down')
-    for (const task of this.queue.splice(0)) this.answer(task, err)
-    await Promise.all([...this.workers].map(w => this.retire(w, err)))
+    await this.pool.close()
   }
 
   private async execute (req: SandboxRun): Promise<SandboxResult> {
@@ -241,161 +79,8 @@ export class Sandbox {
     } catch (err) {
       throw new SandboxError(`the input is not JSON: ${(err as Error).message}`, 'R3SN_BAD_INPUT')
     }
-    const result = await this.submit({ kind: 'run', code: req.code, action: req.action, input, limits: req.limits, egress: req.egress, credential: req.credential }, req.action, req.signal)
+    const result = await this.pool.submit({ kind: 'run', code: req.code, action: req.action, input, limits: req.limits, egress: req.egress, credential: req.credential }, req.action, req.signal)
     return { ...result, output: JSON.parse(result.output) as unknown }
-  }
-
-  /** Queues a run (FIFO) and hands it to a worker as soon as one has a free slot. */
-  private async submit (fields: NewTask, label: string, signal: AbortSignal | undefined): Promise<WireResult> {
-    checkLimits(fields.limits)
-    signal?.throwIfAborted()
-    await this.init()
-    signal?.throwIfAborted()
-    if (this.closed) throw new Error('the sandbox is shutting down')
-    if (this.queue.length >= this.maxQueued && this.freeWorker() === undefined) {
-      this.counts.refusedRuns++
-      this.log?.warn({ queued: this.queue.length, poolSize: this.poolSize }, 'sandbox queue full: a plugin run was refused')
-      throw new SandboxError(`the sandbox is busy: all ${this.poolSize * RUNS_PER_WORKER} run slots are taken and ${this.queue.length} runs are waiting (R3SN_SANDBOX_MAX_QUEUE); try again shortly`, 'R3SN_SANDBOX_BUSY')
-    }
-    const id = this.nextId++
-    const cancelled = new SharedArrayBuffer(4)
-    return new Promise<WireResult>((resolve, reject) => {
-      const task: Task = {
-        id, label, signal, limits: fields.limits, cancelled: new Int32Array(cancelled), queuedAt: performance.now(), resolve, reject, settled: false,
-        message: { ...fields, id, cancelled, type: 'run' } as ToWorker & { type: 'run' }
-      }
-      if (signal !== undefined) {
-        task.onAbort = () => this.cancel(task)
-        signal.addEventListener('abort', task.onAbort, { once: true })
-      }
-      this.queue.push(task)
-      this.dispatch()
-    })
-  }
-
-  /** A worker with a free slot: an idle one, else a new one while the pool has room, else the least busy. */
-  private freeWorker (): PoolWorker | undefined {
-    const live = this.workers.filter(w => !w.retired)
-    const idle = live.find(w => w.tasks.size === 0)
-    if (idle !== undefined) return idle
-    if (live.length < this.poolSize) return this.spawn()
-    let best: PoolWorker | undefined
-    for (const w of live) if (w.tasks.size < RUNS_PER_WORKER && (best === undefined || w.tasks.size < best.tasks.size)) best = w
-    return best
-  }
-
-  private dispatch (): void {
-    while (this.queue.length > 0 && !this.closed) {
-      const worker = this.freeWorker()
-      if (worker === undefined) return
-      const task = this.queue.shift() as Task
-      const waited = performance.now() - task.queuedAt
-      if (worker.tasks.size === 0) {
-        worker.thread.ref()
-        worker.heardAt = performance.now()
-      }
-      worker.tasks.set(task.id, task)
-      worker.thread.postMessage(task.message)
-      if (waited >= 1) {
-        this.counts.waitedRuns++
-        this.counts.maxWaitMs = Math.max(this.counts.maxWaitMs, waited)
-        this.log?.info({ action: task.label, waitedMs: Math.round(waited), queued: this.queue.length, poolSize: this.poolSize }, 'sandbox run started after waiting for a free worker')
-      }
-    }
-  }
-
-  /** A cancelled run: dropped from the queue, or told to stop (its worker slot is freed once the worker lets go). */
-  private cancel (task: Task): void {
-    const i = this.queue.indexOf(task)
-    if (i >= 0) this.queue.splice(i, 1)
-    else {
-      Atomics.store(task.cancelled, 0, 1)
-      this.workers.find(w => w.tasks.has(task.id))?.thread.postMessage({ type: 'abort', id: task.id } satisfies ToWorker)
-    }
-    this.answer(task, task.signal?.reason)
-  }
-
-  /** Answers the caller once. */
-  private answer (task: Task, err: unknown, result?: WireResult): void {
-    if (task.settled) return
-    task.settled = true
-    if (task.onAbort !== undefined) task.signal?.removeEventListener('abort', task.onAbort)
-    if (result !== undefined) task.resolve(result)
-    else task.reject(err)
-  }
-
-  private spawn (): PoolWorker {
-    const thread = startWorker({ wasmModule: this.compiled as object, allowedHosts: this.config.httpAllowedHosts })
-    thread.unref()
-    let ready!: { resolve: () => void, reject: (err: unknown) => void }
-    const worker: PoolWorker = { thread, tasks: new Map(), heardAt: performance.now(), retired: false, ready: new Promise((resolve, reject) => { ready = { resolve, reject } }) }
-    worker.ready.catch(() => {}) // a worker that fails to start fails its runs instead
-    thread.on('message', (message: FromWorker) => {
-      worker.heardAt = performance.now()
-      if (message.type === 'ready') ready.resolve()
-      else if (message.type === 'done') this.done(worker, message)
-    })
-    thread.on('error', err => {
-      ready.reject(err)
-      this.log?.error({ err }, 'a sandbox worker failed')
-      void this.retire(worker, new Error(`the sandbox worker failed: ${err.message}`))
-    })
-    thread.on('exit', code => {
-      const err = new Error(`the sandbox worker exited (code ${code})`)
-      ready.reject(err)
-      void this.retire(worker, err)
-    })
-    this.workers.push(worker)
-    this.watchdog ??= setInterval(() => this.checkStuck(), WATCHDOG_MS).unref()
-    return worker
-  }
-
-  private done (worker: PoolWorker, message: FromWorker & { type: 'done' }): void {
-    const task = worker.tasks.get(message.id)
-    if (task === undefined) return
-    worker.tasks.delete(message.id)
-    if (worker.tasks.size === 0) worker.thread.unref()
-    if (message.ok) this.answer(task, undefined, message.result)
-    else this.answer(task, this.fromWire(message.error, task))
-    this.dispatch()
-  }
-
-  private fromWire (error: WireError, task: Task): unknown {
-    if (error.kind === 'sandbox') return new SandboxError(error.message, error.code)
-    if (error.kind === 'aborted') return task.signal?.reason ?? new Error('the run was cancelled')
-    return Object.assign(new Error(error.message), { name: error.name, stack: error.stack })
-  }
-
-  /** Terminates a worker (if it still runs) and fails its runs; the queue moves on to the others or a new one. */
-  private async retire (worker: PoolWorker, err: unknown): Promise<void> {
-    if (worker.retired) return
-    worker.retired = true
-    this.workers.splice(this.workers.indexOf(worker), 1)
-    for (const task of worker.tasks.values()) this.answer(task, err)
-    worker.tasks.clear()
-    this.dispatch()
-    await worker.thread.terminate()
-  }
-
-  /** A worker busy past every CPU budget it holds (plus a grace) is stuck outside the interrupt handler's reach. */
-  private checkStuck (): void {
-    const now = performance.now()
-    for (const worker of [...this.workers]) {
-      if (worker.tasks.size === 0) continue
-      const budget = [...worker.tasks.values()].reduce((sum, t) => sum + t.limits.cpuMs, STUCK_GRACE_MS)
-      if (now - worker.heardAt <= budget) continue
-      this.counts.restarts++
-      this.log?.error({ silentMs: Math.round(now - worker.heardAt), runs: worker.tasks.size }, 'a sandbox worker stopped answering; it is replaced')
-      void this.retire(worker, new SandboxError(`the sandbox worker running this stopped answering for ${Math.round(now - worker.heardAt)} ms and was replaced`, 'R3SN_SANDBOX_TIMEOUT'))
-    }
-  }
-}
-
-function checkLimits (limits: SandboxLimits): void {
-  const { memoryBytes, cpuMs, timeoutMs, maxOutputBytes } = limits
-  if (!(memoryBytes >= 1024 * 1024 && memoryBytes <= 1024 * 1024 * 1024)) throw new RangeError('sandbox limits: memoryBytes must be between 1 MiB and 1 GiB')
-  for (const [name, v] of Object.entries({ cpuMs, timeoutMs, maxOutputBytes })) {
-    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`sandbox limits: ${name} must be a positive number`)
   }
 }
 
