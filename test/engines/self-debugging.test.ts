@@ -3,6 +3,10 @@ import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { startServer } from '../fixtures/loopback.js'
 import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
+import { classify, SelfDebugging } from '../../engines/self-debugging.js'
+import { StepError, type StepFailure } from '../../engines/runtime/steps.js'
+import type { Config } from '../../config.js'
+import type { WorkflowStep } from '../../schemas/workflows.js'
 
 /** A loopback orders API that answers 400 unless quantity is a positive integer. */
 async function ordersApi (t: Test) {
@@ -28,6 +32,65 @@ const sumTests = [{ action: 'total', input: { items: [{ price: 2 }, { price: 3 }
 // Works for its test, throws when items is missing (the schema allows that).
 const buggy = 'export function total (input) { return { total: input.items.reduce((sum, item) => sum + item.price, 0) } }'
 const fixed = 'export function total (input) { return { total: (input.items ?? []).reduce((sum, item) => sum + item.price, 0) } }'
+
+t.test('classify: a failure\'s class from its code and whether it may be tried again', async t => {
+  const retryable = new StepError('busy', 'HTTP_503', true)
+  const final = new StepError('no', 'X', false)
+  const cases: [string, unknown, string, string][] = [
+    ['R3SN_PLUGIN_ERROR', final, 'plugin', 'plugin-bug'],
+    ['R3SN_PLUGIN_ERROR', final, 'integration', 'unknown'],
+    ['HTTP_401', retryable, 'integration', 'auth'],
+    ['HTTP_403', final, 'integration', 'auth'],
+    ['R3SN_LLM_AUTH', final, 'agent', 'auth'],
+    ['SLACK_TOKEN_REVOKED', final, 'integration', 'auth'],
+    ['R3SN_EGRESS_DENIED', final, 'integration', 'policy'],
+    ['R3SN_SANDBOX_CPU', final, 'plugin', 'policy'],
+    ['R3SN_CANCELLED', final, 'integration', 'policy'],
+    ['HTTP_400', retryable, 'integration', 'bad-input'],
+    ['HTTP_422', final, 'integration', 'bad-input'],
+    ['R3SN_BAD_INPUT', final, 'integration', 'bad-input'],
+    ['SLACK_CHANNEL_NOT_FOUND', final, 'integration', 'bad-input'],
+    ['HTTP_503', retryable, 'integration', 'transient'],
+    ['R3SN_STEP_TIMEOUT', new StepError('slow', 'R3SN_STEP_TIMEOUT'), 'integration', 'transient'],
+    ['HTTP_503', final, 'integration', 'unknown'],
+    ['STEP_FAILED', new Error('plain'), 'transform', 'unknown'],
+    ['HTTP_4000', retryable, 'integration', 'transient']
+  ]
+  for (const [code, cause, stepType, expected] of cases) t.equal(classify(code, cause, stepType), expected, `${code} on a ${stepType} step`)
+})
+
+t.test('diagnose without an LLM: transient failures retry with backoff within bounds; others get no remedy', async t => {
+  const config = { selfDebug: true, selfDebugMaxRetries: 3, selfDebugMaxRepairs: 1 } as Config
+  const debug = new SelfDebugging(config, { configured: false } as never, undefined as never, undefined as never)
+  const step: WorkflowStep = { id: 'call', type: 'integration', action: 'http.request', input: { url: 'http://x' } }
+  const failure = (code: string, cause: unknown, over: Partial<StepFailure> = {}): StepFailure => ({
+    executionId: 'exe_1', ownerId: 'u1', step, input: step.input, error: { code, message: `failed with ${code}` }, cause, attempt: 1, previous: [], signal: new AbortController().signal, ...over
+  } as StepFailure)
+  const busy = new StepError('busy', 'HTTP_503', true)
+
+  const delays: number[] = []
+  const previous: StepFailure['previous'] = []
+  for (;;) {
+    const remedy = await debug.diagnose(failure('HTTP_503', busy, { previous: [...previous] }))
+    if (remedy?.retry === undefined) {
+      t.match(remedy?.diagnosis, { class: 'transient', action: 'none', detail: /its 3 extra retries are spent/ })
+      break
+    }
+    t.match(remedy.diagnosis, { class: 'transient', action: 'retry', evidence: { code: 'HTTP_503', message: 'failed with HTTP_503' } })
+    delays.push(remedy.retry.delayMs)
+    previous.push({ ...remedy.diagnosis, stepId: 'call', outcome: 'failed' } as never)
+  }
+  t.same(delays, [250, 500, 1000], 'exponential from 250 ms, three times')
+
+  t.match(await debug.diagnose(failure('HTTP_503', busy, { step: { ...step, retry: { maxAttempts: 2 } } })), { diagnosis: { action: 'none', detail: /own retry policy is spent/ } }, 'the step\'s own policy is the user\'s word')
+  t.match(await debug.diagnose(failure('HTTP_400', busy)), { diagnosis: { class: 'bad-input', action: 'none', detail: 'no LLM is configured to repair it' } })
+  t.match(await debug.diagnose(failure('HTTP_400', busy, { step: { ...step, onError: 'continue' } })), { diagnosis: { action: 'none', detail: /handles its own failure/ } })
+  t.match(await debug.diagnose(failure('HTTP_401', busy)), { diagnosis: { class: 'auth', action: 'none', detail: 'no automatic remedy for auth failures' } })
+  t.match(debug.counts, { retries: 3, byClass: { transient: 5, 'bad-input': 2, auth: 1 } })
+
+  const off = new SelfDebugging({ ...config, selfDebug: false }, { configured: false } as never, undefined as never, undefined as never)
+  t.equal(await off.diagnose(failure('HTTP_503', busy)), undefined, 'turned off: no diagnosis at all')
+})
 
 t.test('a transient failure recovers by retries with backoff; turned off, it fails at once', async t => {
   const recorder = await startRecorder(t)
