@@ -111,7 +111,7 @@ t.test("the framework's own refusals answer in the one error shape with an R3SN_
   const wrongMethod = await answer('/api/workflows', { method: 'PATCH', headers: auth })
   t.match(wrongMethod, { status: 405, body: shape(405, 'R3SN_METHOD_NOT_ALLOWED') }, '405: the path exists for other methods')
   t.equal(wrongMethod.headers.get('allow'), 'GET, HEAD, POST')
-  t.match(await answer(`/api/workflows/wf_1/hook/rotate`, { method: 'DELETE', headers: auth }), { status: 405, body: { message: /answers POST/ } })
+  t.match(await answer('/api/workflows/wf_1/hook/rotate', { method: 'DELETE', headers: auth }), { status: 405, body: { message: /answers POST/ } })
   t.match(await answer('/api/nope', { headers: auth }), { status: 404, body: shape(404, 'R3SN_ROUTE_NOT_FOUND') })
 
   t.match(await answer('/api/workflows', { method: 'POST', headers: json, body: JSON.stringify({ name: 'x'.repeat(1_100_000) }) }),
@@ -133,7 +133,7 @@ t.test('a refused WebSocket upgrade answers in the error shape', async t => {
   t.equal(plain.headers.get('upgrade'), 'websocket')
   t.match(await plain.json(), shape(426, 'R3SN_UPGRADE_REQUIRED'))
 
-  t.match(await upgrade(`Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n`), { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Key/ } }, 'a malformed key')
+  t.match(await upgrade('Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n'), { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Key/ } }, 'a malformed key')
   const version = await upgrade(`Sec-WebSocket-Version: 99\r\n${key}`)
   t.match(version, { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Version/ } }, 'an unsupported version')
   t.match(version.headers, /sec-websocket-version: 13, 8/i, 'names the versions it speaks')

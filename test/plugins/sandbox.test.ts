@@ -27,8 +27,7 @@ async function startServer (t: Test) {
       if (url.pathname === '/slow') {
         const timer = setTimeout(() => { timers.delete(timer); json(200, { slow: true }) }, Number(url.searchParams.get('ms')))
         timers.add(timer)
-      }
-      else if (url.pathname === '/big') res.writeHead(200, { 'content-type': 'text/plain' }).end('z'.repeat(1800 * 1024))
+      } else if (url.pathname === '/big') res.writeHead(200, { 'content-type': 'text/plain' }).end('z'.repeat(1800 * 1024))
       else if (url.pathname === '/text') res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words')
       else if (url.pathname === '/auth') json(200, { authorized: req.headers.authorization === `Bearer ${TOKEN}` })
       else if (url.pathname === '/redirect') res.writeHead(302, { location: 'http://example.com/' }).end()
@@ -142,7 +141,7 @@ t.test('a fetch to a host outside the egress allowlist is refused before any req
 
   // Inside the plugin the refusal is an ordinary rejection it may handle.
   const caught = await box.run(run({ code: 'export async function main (input, ctx) { try { await ctx.fetch(input) } catch (e) { return [e.name, e.message] } }', input: `${srv.base}/x` }))
-  t.same(caught.output, ['EgressDenied', `ctx.fetch: 127.0.0.1 is not in the plugin's egress allowlist (empty)`])
+  t.same(caught.output, ['EgressDenied', 'ctx.fetch: 127.0.0.1 is not in the plugin\'s egress allowlist (empty)'])
   await expectFailure(t, box, run({ code: 'export async function main (input, ctx) { try { await ctx.fetch(input) } catch { throw new Error("could not load") } }', input: `${srv.base}/x` }), 'R3SN_EGRESS_DENIED', /egress allowlist \(empty\) \(the plugin then failed with Error: could not load\)/)
   await expectFailure(t, box, run({ code, input: 'file:///etc/passwd', egress: ['127.0.0.1'] }), 'R3SN_PLUGIN_ERROR', /only http and https/)
 })
