@@ -11,7 +11,7 @@ import { provideDatabase } from '../lib/embedded-db.js'
 
 /**
  * The heavy tier: durability under SIGKILL and injected faults, several instances and server
- * processes at once, load, and fuzzing. Minutes of wall clock that `npm test` leaves out; CI
+ * processes at once (the built service on its embedded database too), load and abuse, and fuzzing. Minutes of wall clock that `npm test` leaves out; CI
  * runs them after it (.ci/run).
  */
 const HEAVY = [
@@ -19,7 +19,9 @@ const HEAVY = [
   'test/engines/kill-durability.test.ts',
   'test/engines/lifecycle-faults.test.ts',
   'test/engines/prompt-durability.test.ts',
-  'test/fuzz.test.ts'
+  'test/fuzz.test.ts',
+  'test/plugins/realtime-abuse.test.ts',
+  'test/server.test.ts'
 ]
 
 function run (command: string, args: string[], env: NodeJS.ProcessEnv, onOutput?: (chunk: string) => void): Promise<number> {
