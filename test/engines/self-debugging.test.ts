@@ -2,11 +2,17 @@ import t, { type Test } from 'tap'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { startServer } from '../fixtures/loopback.js'
-import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
+import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow, sharedApp } from '../helper.js'
 import { classify, SelfDebugging } from '../../engines/self-debugging.js'
 import { StepError, type StepFailure } from '../../engines/runtime/steps.js'
 import type { Config } from '../../config.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
+
+// Two apps for the file, offline and with a fake LLM (forgotten between tests); each test has a user of its own.
+const fake = await startFakeLlm(t)
+t.beforeEach(() => { fake.reset() })
+const offline = sharedApp()
+const withLlm = sharedApp(llmConfig(fake)) // (one LLM repair per step: R3SN_SELF_DEBUG_MAX_REPAIRS's default)
 
 /** A loopback orders API that answers 400 unless quantity is a positive integer. */
 async function ordersApi (t: Test) {
@@ -94,7 +100,7 @@ t.test('diagnose without an LLM: transient failures retry with backoff within bo
 
 t.test('a transient failure recovers by retries with backoff; turned off, it fails at once', async t => {
   const recorder = await startRecorder(t)
-  const { client } = await build(t)
+  const { client } = await offline()
   const { answer, execution } = await runWorkflow(client, { name: 'flaky', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/flaky/2` } }] })
   t.match(answer, { status: 'completed', result: { status: 200 } })
   t.same(execution.diagnoses.map(d => [d.stepId, d.class, d.action, d.outcome, d.evidence.code]), [
@@ -128,8 +134,7 @@ t.test('a transient failure recovers by retries with backoff; turned off, it fai
 
 t.test('a 400 from a loopback API is repaired by corrected parameters the LLM proposes', async t => {
   const api = await ordersApi(t)
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
   fake.script({ json: { parameters: { method: 'POST', url: api.url, body: { quantity: 3 } }, reason: 'quantity must be an integer, "three" is 3' } })
   const { answer, execution } = await runWorkflow(client, { name: 'order', steps: [
     { id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 'three' } } }
@@ -154,6 +159,7 @@ t.test('a 400 from a loopback API is repaired by corrected parameters the LLM pr
 })
 
 t.test('a buggy plugin is patched to a new version that passes; a patch that fails validation is not stored', async t => {
+  // An app of its own: the engine status counts every diagnosis of the app.
   const fake = await startFakeLlm(t)
   const { client, baseUrl, adminKey } = await build(t, llmConfig(fake))
   const id = (await caller(baseUrl, adminKey)('POST', '/api/plugins', { name: 'Summer', code: buggy, manifest: sumManifest, tests: sumTests })).body.plugin.id as string
@@ -192,8 +198,7 @@ t.test('a buggy plugin is patched to a new version that passes; a patch that fai
 
 t.test('repairs are bounded and skipped without an LLM or when the run handles the failure', async t => {
   const api = await ordersApi(t)
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, { ...llmConfig(fake), selfDebugMaxRepairs: 1 })
+  const { client } = await withLlm()
   // The repair does not help: the step fails again, and no second repair is asked for.
   fake.script({ json: { parameters: { method: 'POST', url: api.url, body: { quantity: -1 } }, reason: 'try negative' } })
   const bounded = await runWorkflow(client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 'x' } } }] })
@@ -208,7 +213,6 @@ t.test('repairs are bounded and skipped without an LLM or when the run handles t
   t.match(continued.answer, { status: 'completed', result: 'HTTP_400' })
   t.match(continued.execution.diagnoses, [{ action: 'none', detail: /handles its own failure/ }])
 
-  const offline = await build(t)
-  const noLlm = await runWorkflow(offline.client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: {} } }] })
+  const noLlm = await runWorkflow((await offline()).client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: {} } }] })
   t.match(noLlm.execution.diagnoses, [{ class: 'bad-input', action: 'none', detail: /no LLM/ }])
 })
