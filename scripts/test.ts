@@ -41,7 +41,8 @@ const args = process.argv.slice(heavy ? 3 : 2)
 // Files named on the command line run whatever their tier; tap skips no file it is given.
 const named = args.some(a => !a.startsWith('-'))
 const tapArgs = heavy
-  ? [...args, ...(named ? [] : HEAVY)]
+  // Two at a time: these tests lean on leases and timers, and each one loads the machine.
+  ? ['--jobs=2', ...args, ...(named ? [] : HEAVY)]
   // (Setting exclude replaces tap's default, which skips fixture folders: that is kept.)
   : [...args, '--exclude=**/fixtures/**', ...HEAVY.map(file => `--exclude=${file}`)]
 
