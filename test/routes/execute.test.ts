@@ -35,9 +35,9 @@ t.test('the self-test prompt runs through the whole stack with the offline plann
 })
 
 t.test('the self-test prompt with an LLM: structured output, tokens recorded', async t => {
-  // An app of its own: the engine status counts every plan of the app.
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
+  // The engine status counts every plan of the app: compared with its counts before.
+  const before = (await client.GET('/api/engines/status')).data!.engines.universalExecutor as unknown as { plans: { llm: number, offline: number, rejected: number }, llm: { calls: number, failures: number } }
   fake.script({ ...plan([{ id: 'now', type: 'integration', action: 'core.time', input: {} }], 'tell the time'), usage: { prompt_tokens: 321, completion_tokens: 45 } })
   const res = await client.POST('/api/test/execute')
   const body = res.data as any
@@ -52,7 +52,11 @@ t.test('the self-test prompt with an LLM: structured output, tokens recorded', a
   const events = await getEvents(client, body.executionId)
   t.match(events.find(e => e.type === 'llm.call'), { stepId: 'plan', data: { purpose: 'plan', promptTokens: 321, completionTokens: 45 } })
   const status = (await client.GET('/api/engines/status')).data?.engines
-  t.match(status?.universalExecutor, { planner: 'llm', model: 'test-model', plans: { llm: 1, offline: 0, rejected: 0 }, llm: { calls: 1, failures: 0 } })
+  t.match(status?.universalExecutor, {
+    planner: 'llm', model: 'test-model',
+    plans: { llm: before.plans.llm + 1, offline: before.plans.offline, rejected: before.plans.rejected },
+    llm: { calls: before.llm.calls + 1, failures: before.llm.failures }
+  })
   t.match(status?.agentEngine, { llmConfigured: true })
 })
 
