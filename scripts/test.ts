@@ -42,7 +42,8 @@ const args = process.argv.slice(heavy ? 3 : 2)
 const named = args.some(a => !a.startsWith('-'))
 const tapArgs = heavy
   // Two at a time: these tests lean on leases and timers, and each one loads the machine.
-  ? ['--jobs=2', ...args, ...(named ? [] : HEAVY)]
+  // A file may take minutes on a loaded machine (tap's limit is otherwise 300 s a file).
+  ? ['--jobs=2', '--timeout=900', ...args, ...(named ? [] : HEAVY)]
   // (Setting exclude replaces tap's default, which skips fixture folders: that is kept.)
   : [...args, '--exclude=**/fixtures/**', ...HEAVY.map(file => `--exclude=${file}`)]
 
