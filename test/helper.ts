@@ -131,8 +131,16 @@ export async function getEvents (client: ApiClient, id: string, since = 0) {
   return res.data.events
 }
 
-/** Polls until check() returns a value other than undefined, or fails after timeoutMs. */
+/**
+ * How long a wait may last at least before it fails, whatever a test asks: a bound for a test
+ * that hangs, never a measure of speed (four test files at once on two cores, next to other
+ * work, can be many times slower than one file on an idle machine).
+ */
+export const MIN_WAIT_MS = 30_000
+
+/** Polls until check() returns a value other than undefined, or fails after timeoutMs (at least MIN_WAIT_MS). */
 export async function eventually<T> (check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition', intervalMs = 50): Promise<T> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS)
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check()
