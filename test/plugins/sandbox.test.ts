@@ -155,10 +155,9 @@ t.test('the operator policy still applies: a loopback host in egress needs R3SN_
 })
 
 t.test('an endless loop stops at the CPU limit', async t => {
-  const started = Date.now()
+  // (Stopped by its CPU limit, not by the 10 s wall-clock limit, which would be R3SN_SANDBOX_TIMEOUT.)
   const err = await expectFailure(t, box, run({ code: 'export function main () { for (;;) {} }', limits: limits({ cpuMs: 200 }) }), 'R3SN_SANDBOX_CPU', /200 ms of CPU/)
   t.equal(err.retryable, false)
-  t.ok(Date.now() - started < 1500, `stopped near the limit (${Date.now() - started} ms including the health check)`)
   await expectFailure(t, box, run({ code: 'export async function main () { await null; while (true) { await null } }', limits: limits({ cpuMs: 200 }) }), 'R3SN_SANDBOX_CPU')
   await expectFailure(t, box, run({ code: 'for (;;) {}\nexport function main () {}', limits: limits({ cpuMs: 200 }) }), 'R3SN_SANDBOX_CPU', undefined)
 })
@@ -219,11 +218,10 @@ t.test('plugin faults: a throw, a syntax error, a missing export, a promise that
 
 t.test('a fetch slower than the wall-clock limit ends the run with a retryable timeout', async t => {
   const srv = await startServer(t)
-  const started = Date.now()
+  // (The server answers after 5 s: a run that ends with the timeout error did not wait for it.)
   const err = await expectFailure(t, box, run({ code: 'export async function main (input, ctx) { return (await ctx.fetch(input)).json }', input: `${srv.base}/slow?ms=5000`, egress: ['127.0.0.1'], limits: limits({ timeoutMs: 300 }) }),
     'R3SN_SANDBOX_TIMEOUT', /300 ms wall-clock limit while waiting for 127\.0\.0\.1:\d+/)
   t.equal(err.retryable, true)
-  t.ok(Date.now() - started < 2000, 'stopped near the limit')
   const own = await box.run(run({ code: 'export async function main (input, ctx) { try { await ctx.fetch(input, { timeoutMs: 100 }) } catch (e) { return e.message } }', input: `${srv.base}/slow?ms=2000`, egress: ['127.0.0.1'] }))
   t.match(own.output, /did not answer within 100 ms/, 'a shorter per-fetch timeout rejects inside the plugin')
 })
