@@ -5,10 +5,13 @@ import { join } from 'node:path'
 import net from 'node:net'
 import { STATUS_CODES } from 'node:http'
 import pg from 'pg'
-import { build, caller, eventually } from './helper.js'
+import { build, caller, eventually, sharedApp } from './helper.js'
 import { wsConnect } from './fixtures/ws-client.js'
 import { startEmbeddedDb } from '../lib/embedded-db.js'
 import { describeError } from '../lib/errors.js'
+
+// One app for the tests that need no database of their own; each test has a user of its own.
+const user = sharedApp()
 
 /** A database of this file's own whose PostgreSQL can be made to refuse writes while FerretDB still answers pings. */
 async function ownDatabase (t: Test) {
@@ -61,7 +64,7 @@ t.test('writes refused while ping works: /ready, HTTP and WebSocket answer 503 i
 })
 
 t.test('a database error that is not transient is a 500 with a request id, never its own message', async t => {
-  const { app } = await build(t)
+  const { app } = await user()
   // A real error from the real server: an unknown command (a numeric code, as driver errors have).
   const err = await app.mongo.db.command({ noSuchCommand: 1 }).catch((e: unknown) => e)
   t.type((err as { code: unknown }).code, 'number')
@@ -89,8 +92,8 @@ function rawHttp (baseUrl: string, request: string): Promise<{ status: number, h
 const shape = (statusCode: number, code: string) => ({ success: false, statusCode, code, error: STATUS_CODES[statusCode], message: String })
 
 t.test("the framework's own refusals answer in the one error shape with an R3SN_* code", async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const auth = { authorization: `Bearer ${adminKey}` }
+  const { baseUrl, key } = await user()
+  const auth = { authorization: `Bearer ${key}` }
   const json = { ...auth, 'content-type': 'application/json' }
   const answer = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(`${baseUrl}${path}`, init)
@@ -111,7 +114,7 @@ t.test("the framework's own refusals answer in the one error shape with an R3SN_
   const wrongMethod = await answer('/api/workflows', { method: 'PATCH', headers: auth })
   t.match(wrongMethod, { status: 405, body: shape(405, 'R3SN_METHOD_NOT_ALLOWED') }, '405: the path exists for other methods')
   t.equal(wrongMethod.headers.get('allow'), 'GET, HEAD, POST')
-  t.match(await answer(`/api/workflows/wf_1/hook/rotate`, { method: 'DELETE', headers: auth }), { status: 405, body: { message: /answers POST/ } })
+  t.match(await answer('/api/workflows/wf_1/hook/rotate', { method: 'DELETE', headers: auth }), { status: 405, body: { message: /answers POST/ } })
   t.match(await answer('/api/nope', { headers: auth }), { status: 404, body: shape(404, 'R3SN_ROUTE_NOT_FOUND') })
 
   t.match(await answer('/api/workflows', { method: 'POST', headers: json, body: JSON.stringify({ name: 'x'.repeat(1_100_000) }) }),
@@ -124,7 +127,7 @@ t.test("the framework's own refusals answer in the one error shape with an R3SN_
 })
 
 t.test('a refused WebSocket upgrade answers in the error shape', async t => {
-  const { baseUrl, adminKey } = await build(t)
+  const { baseUrl, key: apiKey } = await user()
   const upgrade = (headers: string) => rawHttp(baseUrl, `GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n${headers}\r\n`)
   const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
 
@@ -133,21 +136,20 @@ t.test('a refused WebSocket upgrade answers in the error shape', async t => {
   t.equal(plain.headers.get('upgrade'), 'websocket')
   t.match(await plain.json(), shape(426, 'R3SN_UPGRADE_REQUIRED'))
 
-  t.match(await upgrade(`Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n`), { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Key/ } }, 'a malformed key')
+  t.match(await upgrade('Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n'), { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Key/ } }, 'a malformed key')
   const version = await upgrade(`Sec-WebSocket-Version: 99\r\n${key}`)
   t.match(version, { status: 400, body: { ...shape(400, 'R3SN_BAD_UPGRADE'), message: /Sec-WebSocket-Version/ } }, 'an unsupported version')
   t.match(version.headers, /sec-websocket-version: 13, 8/i, 'names the versions it speaks')
   t.match(await upgrade(`Sec-WebSocket-Version: 13\r\n${key}Authorization: Bearer not-a-key\r\n`), { status: 401, body: shape(401, 'R3SN_UNAUTHORIZED') }, 'a bad API key')
 
-  const ws = await wsConnect(baseUrl, adminKey)
+  const ws = await wsConnect(baseUrl, apiKey)
   await ws.waitFor(f => f.event === 'auth:ok')
   ws.ws.close()
   t.pass('a good upgrade still opens')
 })
 
 t.test('a validation failure names the offending field in its message and details', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { call } = await user()
   const extra = await call('POST', '/api/keys', { user: 'ok', foo: 1 })
   t.match(extra, { status: 400, body: { ...shape(400, 'R3SN_VALIDATION'), message: 'body/foo is not allowed (must NOT have additional properties)' } })
   t.same(extra.body.details, [{ path: 'body/foo', message: 'is not allowed (must NOT have additional properties)', keyword: 'additionalProperties', property: 'foo' }])
@@ -170,22 +172,20 @@ t.test('describeError gives framework and library client errors an R3SN_* code',
 })
 
 t.test('a NUL or an unpaired surrogate anywhere in a request is a 400 naming where, not a database error', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { baseUrl, key, call } = await user()
   for (const path of ['/api/agents/%00', '/api/executions/a%00b/retry', '/api/workflows?x=%00']) {
     const res = await call(path.includes('retry') ? 'POST' : 'GET', path)
     t.match(res, { status: 400, body: { ...shape(400, 'R3SN_VALIDATION'), message: /U\+0000/ } }, path)
   }
   const body = await call('POST', '/api/workflows', { name: 'w', steps: [{ id: 'a', type: 'transform', expression: '"\u0000"' }] })
   t.match(body, { status: 400, body: { code: 'R3SN_VALIDATION', details: [{ path: 'body/steps/0/expression' }] } })
-  const lone = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: '{"name":"w\\ud800","steps":[{"id":"a","type":"transform","expression":"1"}]}' })
+  const lone = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"name":"w\\ud800","steps":[{"id":"a","type":"transform","expression":"1"}]}' })
   t.match({ status: lone.status, body: await lone.json() }, { status: 400, body: { code: 'R3SN_VALIDATION', details: [{ path: 'body/name' }] } }, 'a lone surrogate')
   t.equal((await call('GET', '/api/workflows')).body.workflows.length, 0, 'nothing stored')
 })
 
 t.test('JSON nested deeper than 64 levels is a 400 naming where, before any engine walks it', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { call } = await user()
   const agent = (await call('POST', '/api/agents', { name: 'a', instructions: 'help' })).body.agent
   let deep: unknown = 1
   for (let i = 0; i < 2000; i++) deep = [deep]
@@ -199,13 +199,12 @@ t.test('JSON nested deeper than 64 levels is a 400 naming where, before any engi
 })
 
 t.test('a number that is not finite is a 400, wherever it comes from', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { baseUrl, key, call } = await user()
   for (const query of ['limit=Infinity', 'limit=1e400']) {
     t.match(await call('GET', `/api/executions?${query}`), { status: 400, body: { ...shape(400, 'R3SN_VALIDATION'), message: 'querystring/limit must be a finite number' } }, query)
   }
   t.match(await call('GET', '/api/executions/exe_1/events?since=1e400'), { status: 400, body: { code: 'R3SN_VALIDATION', details: [{ path: 'querystring/since' }] } })
-  const res = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: '{"name":"w","steps":[{"id":"a","type":"transform","expression":"1","timeoutMs":1e400}]}' })
+  const res = await fetch(`${baseUrl}/api/workflows`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"name":"w","steps":[{"id":"a","type":"transform","expression":"1","timeoutMs":1e400}]}' })
   t.match({ status: res.status, body: await res.json() }, { status: 400, body: { code: 'R3SN_VALIDATION' } }, 'a body number JSON reads as Infinity')
 })
 
@@ -223,13 +222,13 @@ function closedByServer (baseUrl: string, request: string): Promise<{ closed: bo
 }
 
 t.test('an upgrade request refused over HTTP does not leave its socket open', async t => {
-  const { baseUrl, adminKey } = await build(t)
+  const { baseUrl, key } = await user()
   const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
   const cases: [string, RegExp][] = [
     [`GET /api/workflows HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`, /^HTTP\/1\.1 401 .*R3SN_UNAUTHORIZED/s],
     [`GET /ws HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer nope\r\n${upgrade}\r\n`, /^HTTP\/1\.1 401 .*R3SN_UNAUTHORIZED/s],
-    [`GET /api/workflows/%E0%A4%A HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminKey}\r\n${upgrade}\r\n`, /^HTTP\/1\.1 400 .*R3SN_BAD_URL/s],
-    [`GET /api/nope HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${adminKey}\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n`, /^HTTP\/1\.1 404 .*R3SN_ROUTE_NOT_FOUND/s]
+    [`GET /api/workflows/%E0%A4%A HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\n${upgrade}\r\n`, /^HTTP\/1\.1 400 .*R3SN_BAD_URL/s],
+    [`GET /api/nope HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n`, /^HTTP\/1\.1 404 .*R3SN_ROUTE_NOT_FOUND/s]
   ]
   for (const [request, answer] of cases) {
     const res = await closedByServer(baseUrl, request)

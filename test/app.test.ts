@@ -90,12 +90,11 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
 t.test('an unreachable database fails the boot fast, naming the URI without its password', async t => {
   const uri = 'mongodb://r3sn:hunter2@127.0.0.1:9/?directConnection=true'
   const app = buildApp(testConfig({ mongodbUri: uri, dbTimeoutMs: 1000 }))
-  const started = Date.now()
   const err = await app.ready().then(() => null, (e: Error) => e)
   t.ok(err, 'boot fails')
   t.match(err?.message, 'Cannot reach the database at mongodb://r3sn:***@127.0.0.1:9/')
+  t.match(err?.message, / within 1000 ms: /, 'at the configured bound, not the driver\'s 30 s')
   t.notMatch(err?.message, /hunter2/)
-  t.ok(Date.now() - started < 5000, `failed within a few seconds (${Date.now() - started} ms)`)
 })
 
 /** Runs server.ts to its exit; for boots that must fail. */

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Test } from 'tap'
+import tap, { type Test } from 'tap'
 import { buildApp, type AppOptions } from '../app.js'
 import { loadConfig, type Config } from '../config.js'
 import { apiClient, type ApiClient } from './client/index.js'
@@ -55,6 +55,23 @@ export async function build (t: Test, over: Partial<Config> = {}, opts: Pick<App
   const baseUrl = `http://127.0.0.1:${address.port}`
   const adminKey = config.adminKey as string
   return { app, config, baseUrl, adminKey, logs, client: apiClient(baseUrl, adminKey) }
+}
+
+/**
+ * One app for a whole test file, for tests that need only a user of their own: built on the
+ * first call and closed when the file's tests end (a boot costs seconds; a user costs one
+ * request). Each call gives a new non-admin user on it, whose key the returned `client`,
+ * `key` and `call` use; `adminKey` is still there for what only an admin may do.
+ */
+export function sharedApp (over: Partial<Config> = {}, opts: Pick<AppOptions, 'faults'> = {}) {
+  let built: ReturnType<typeof build> | undefined
+  return async (name = 'user') => {
+    built ??= build(tap, over, opts)
+    const app = await built
+    const userId = `${name}_${randomBytes(6).toString('hex')}`
+    const user = await createUser(app.baseUrl, app.adminKey, userId)
+    return { ...app, ...user, userId, call: caller(app.baseUrl, user.key) }
+  }
 }
 
 /** A new non-admin user with a key, created through the API as an admin would. */
@@ -114,8 +131,16 @@ export async function getEvents (client: ApiClient, id: string, since = 0) {
   return res.data.events
 }
 
-/** Polls until check() returns a value other than undefined, or fails after timeoutMs. */
+/**
+ * How long a wait may last at least before it fails, whatever a test asks: a bound for a test
+ * that hangs, never a measure of speed (four test files at once on two cores, next to other
+ * work, can be many times slower than one file on an idle machine).
+ */
+export const MIN_WAIT_MS = 30_000
+
+/** Polls until check() returns a value other than undefined, or fails after timeoutMs (at least MIN_WAIT_MS). */
 export async function eventually<T> (check: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition', intervalMs = 50): Promise<T> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS)
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check()

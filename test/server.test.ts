@@ -10,11 +10,16 @@ import { startEmbeddedDb } from '../lib/embedded-db.js'
 
 /**
  * What `npm start` runs: the build (tsconfig.build.json, into a folder of its own under
- * .cache so it can find the project from there as dist/ does) started with node.
+ * .cache so it can find the project from there as dist/ does) started with node. Built once
+ * for the file's tests, and removed after them.
  */
+let built: string | undefined
 function buildService (): string {
+  if (built !== undefined) return built
   const outDir = join('.cache', `dist-test-${process.pid}`)
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', outDir], { stdio: 'inherit' })
+  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
+  built = outDir
   return outDir
 }
 
@@ -48,7 +53,6 @@ function portOpen (uri: string): Promise<boolean> {
 
 t.test('without MONGODB_URI the built service runs on an embedded FerretDB over PostgreSQL that keeps its data and stops with it', async t => {
   const outDir = buildService()
-  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
   const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))
   const first = await startEmbedded(outDir, dataDir)
   const started = first.logs.find(l => String(l.msg).startsWith('embedded FerretDB started')) as { dataDir: string, uri: string, postgres: string }
@@ -75,7 +79,6 @@ t.test('without MONGODB_URI the built service runs on an embedded FerretDB over 
 
 t.test('the embedded database: a second instance on the same folder is told how to share it, a SIGKILLed service leaves nothing in the way, a dying database stops the service', async t => {
   const outDir = buildService()
-  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
   const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))
   const first = await startEmbedded(outDir, dataDir)
   const holder = JSON.parse(readFileSync(join(dataDir, 'embedded-db.json'), 'utf8')) as { uri: string, postgresPid: number, ferretdbPid: number }
@@ -102,7 +105,6 @@ t.test('the embedded database: a second instance on the same folder is told how 
 
 t.test('R3SN_POSTGRES_URL runs the embedded FerretDB over an existing PostgreSQL', async t => {
   const outDir = buildService()
-  t.teardown(() => rmSync(outDir, { recursive: true, force: true }))
   const existing = await startEmbeddedDb(mkdtempSync(join(tmpdir(), 'r3sn-pg-')), { throwaway: true })
   t.teardown(() => existing.stop())
   const dataDir = mkdtempSync(join(tmpdir(), 'r3sn-embedded-'))

@@ -16,7 +16,7 @@ const REFRESH_MS = 10_000
  */
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined
-  private readonly startedAt = new Date()
+  private readonly startedAt: Date
   private scheduled: WorkflowDoc[] = []
   private readAt = 0
   private stale = true
@@ -28,8 +28,12 @@ export class Scheduler {
     private readonly workflows: WorkflowStore,
     private readonly start: StartScheduled,
     private readonly log: FastifyBaseLogger,
-    private readonly tickMs: number
-  ) {}
+    private readonly tickMs: number,
+    /** The time now (tests pass their own clock). */
+    private readonly clock: () => Date = () => new Date()
+  ) {
+    this.startedAt = clock()
+  }
 
   run (): void {
     this.timer = setInterval(() => { void this.check() }, this.tickMs)
@@ -46,7 +50,7 @@ export class Scheduler {
   }
 
   /** Starts every tick in (last handled, now]; ticks before a workflow's last update, or before this instance started, are not its own. */
-  async check (now = new Date()): Promise<void> {
+  async check (now = this.clock()): Promise<void> {
     try {
       if (this.stale || now.getTime() - this.readAt >= REFRESH_MS) {
         this.stale = false

@@ -110,18 +110,24 @@ t.test('a schedule fires exactly once per tick with two instances', async t => {
   const one = await build(t, { schedulerTickMs: 100 })
   const two = await build(t, { schedulerTickMs: 100, mongoDb: one.config.mongoDb, adminKey: one.config.adminKey })
   const wf = (await one.client.POST('/api/workflows', { body: { name: 'every second', trigger: { type: 'schedule', cron: '* * * * * *' }, steps: [{ id: 'tick', type: 'transform', expression: 'trigger.scheduledAt' }] } })).data!.workflow.id
-  await new Promise(resolve => setTimeout(resolve, 3500))
+  const executions = one.app.mongo.db.collection('executions')
+  // Both instances check every 100 ms; once three ticks have run, the other instance deletes the workflow.
+  await eventually(async () => await executions.countDocuments({ workflowId: wf }) >= 3 ? true : undefined, 20_000, 'three ticks to run')
   await two.client.DELETE('/api/workflows/{id}', { params: { path: { id: wf } } })
-  await new Promise(resolve => setTimeout(resolve, 500))
+  const runs = await eventually(async () => {
+    const all = await executions.find({ workflowId: wf }).toArray()
+    return all.every(r => r.status === 'completed') ? all : undefined
+  }, 20_000, 'the runs started to end')
 
-  const runs = await one.app.mongo.db.collection('executions').find({ workflowId: wf }).sort({ _id: 1 }).toArray()
+  // A run's id is derived from its tick: a tick run twice would be one record, a missed one a gap.
   const ticks = runs.map(r => Number(String(r._id).split('_').at(-1))).sort((x, y) => x - y)
-  t.ok(ticks.length >= 3 && ticks.length <= 4, `3 or 4 ticks in 3.5 s (got ${ticks.length})`)
-  t.same(ticks.slice(1).map((tick, i) => tick - (ticks[i] as number)), ticks.slice(1).map(() => 1000), 'one run per second, none missed, none doubled')
-  t.ok(runs.every(r => r.status === 'completed'))
+  t.ok(ticks.length >= 3, `${ticks.length} ticks ran`)
+  t.same(ticks.slice(1).map((tick, i) => tick - (ticks[i] as number)), ticks.slice(1).map(() => 1000), 'one run per second, none missed')
+  const started = await one.app.mongo.db.collection('execution_events').find({ type: 'execution.queued', executionId: { $in: runs.map(r => String(r._id)) } }).toArray()
+  t.equal(started.length, runs.length, 'each tick was queued once')
 })
 
-t.test('cancel reaches a run on another instance within a second', async t => {
+t.test('cancel reaches a run on another instance in the middle of its step', async t => {
   const one = await build(t)
   const two = await build(t, { mongoDb: one.config.mongoDb, adminKey: one.config.adminKey })
   const wf = (await one.client.POST('/api/workflows', { body: { name: 'long', steps: [{ id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 20_000 } }] } })).data!.workflow.id
@@ -132,10 +138,15 @@ t.test('cancel reaches a run on another instance within a second', async t => {
   t.not(other.app.orchestrator.instanceId, runner, 'cancelling through the instance that does not run it')
   await eventually(async () => (await getEvents(one.client, id)).find(e => e.type === 'step.started'), 5000, 'the step to start')
 
-  const asked = Date.now()
   await other.client.POST('/api/executions/{id}/cancel', { params: { path: { id } } })
-  await eventually(async () => (await getExecution(other.client, id)).status === 'cancelled' ? true : undefined, 3000, 'cancellation')
-  t.ok(Date.now() - asked < 1000, `cancelled within a second (${Date.now() - asked} ms)`)
+  // (The step waits 20 s: a run that ends before, with its step cancelled, was stopped mid-step by the instance running it.)
+  const cancelled = await eventually(async () => {
+    const e = await getExecution(other.client, id)
+    return e.status === 'cancelled' ? e : undefined
+  }, 15_000, 'cancellation')
+  t.same(cancelled.steps.map(s => [s.stepId, s.status]), [['wait', 'cancelled']], 'the step was stopped, not waited for')
+  const log = (await getEvents(other.client, id)).map(e => e.type)
+  t.same(log.slice(-2), ['step.started', 'execution.cancelled'], 'the step started, then the run was cancelled')
 })
 
 t.test('a run whose holder died: listed as active everywhere alike, and cancel ends it', async t => {

@@ -2,7 +2,17 @@ import t, { type Test } from 'tap'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { startServer } from '../fixtures/loopback.js'
-import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow } from '../helper.js'
+import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow, sharedApp } from '../helper.js'
+import { classify, SelfDebugging } from '../../engines/self-debugging.js'
+import { StepError, type StepFailure } from '../../engines/runtime/steps.js'
+import type { Config } from '../../config.js'
+import type { WorkflowStep } from '../../schemas/workflows.js'
+
+// Two apps for the file, offline and with a fake LLM (forgotten between tests); each test has a user of its own.
+const fake = await startFakeLlm(t)
+t.beforeEach(() => { fake.reset() })
+const offline = sharedApp()
+const withLlm = sharedApp(llmConfig(fake)) // (one LLM repair per step: R3SN_SELF_DEBUG_MAX_REPAIRS's default)
 
 /** A loopback orders API that answers 400 unless quantity is a positive integer. */
 async function ordersApi (t: Test) {
@@ -29,9 +39,68 @@ const sumTests = [{ action: 'total', input: { items: [{ price: 2 }, { price: 3 }
 const buggy = 'export function total (input) { return { total: input.items.reduce((sum, item) => sum + item.price, 0) } }'
 const fixed = 'export function total (input) { return { total: (input.items ?? []).reduce((sum, item) => sum + item.price, 0) } }'
 
+t.test('classify: a failure\'s class from its code and whether it may be tried again', async t => {
+  const retryable = new StepError('busy', 'HTTP_503', true)
+  const final = new StepError('no', 'X', false)
+  const cases: [string, unknown, string, string][] = [
+    ['R3SN_PLUGIN_ERROR', final, 'plugin', 'plugin-bug'],
+    ['R3SN_PLUGIN_ERROR', final, 'integration', 'unknown'],
+    ['HTTP_401', retryable, 'integration', 'auth'],
+    ['HTTP_403', final, 'integration', 'auth'],
+    ['R3SN_LLM_AUTH', final, 'agent', 'auth'],
+    ['SLACK_TOKEN_REVOKED', final, 'integration', 'auth'],
+    ['R3SN_EGRESS_DENIED', final, 'integration', 'policy'],
+    ['R3SN_SANDBOX_CPU', final, 'plugin', 'policy'],
+    ['R3SN_CANCELLED', final, 'integration', 'policy'],
+    ['HTTP_400', retryable, 'integration', 'bad-input'],
+    ['HTTP_422', final, 'integration', 'bad-input'],
+    ['R3SN_BAD_INPUT', final, 'integration', 'bad-input'],
+    ['SLACK_CHANNEL_NOT_FOUND', final, 'integration', 'bad-input'],
+    ['HTTP_503', retryable, 'integration', 'transient'],
+    ['R3SN_STEP_TIMEOUT', new StepError('slow', 'R3SN_STEP_TIMEOUT'), 'integration', 'transient'],
+    ['HTTP_503', final, 'integration', 'unknown'],
+    ['STEP_FAILED', new Error('plain'), 'transform', 'unknown'],
+    ['HTTP_4000', retryable, 'integration', 'transient']
+  ]
+  for (const [code, cause, stepType, expected] of cases) t.equal(classify(code, cause, stepType), expected, `${code} on a ${stepType} step`)
+})
+
+t.test('diagnose without an LLM: transient failures retry with backoff within bounds; others get no remedy', async t => {
+  const config = { selfDebug: true, selfDebugMaxRetries: 3, selfDebugMaxRepairs: 1 } as Config
+  const debug = new SelfDebugging(config, { configured: false } as never, undefined as never, undefined as never)
+  const step: WorkflowStep = { id: 'call', type: 'integration', action: 'http.request', input: { url: 'http://x' } }
+  const failure = (code: string, cause: unknown, over: Partial<StepFailure> = {}): StepFailure => ({
+    executionId: 'exe_1', ownerId: 'u1', step, input: step.input, error: { code, message: `failed with ${code}` }, cause, attempt: 1, previous: [], signal: new AbortController().signal, ...over
+  } as StepFailure)
+  const busy = new StepError('busy', 'HTTP_503', true)
+
+  const delays: number[] = []
+  const previous: StepFailure['previous'] = []
+  for (;;) {
+    const remedy = await debug.diagnose(failure('HTTP_503', busy, { previous: [...previous] }))
+    if (remedy?.retry === undefined) {
+      t.match(remedy?.diagnosis, { class: 'transient', action: 'none', detail: /its 3 extra retries are spent/ })
+      break
+    }
+    t.match(remedy.diagnosis, { class: 'transient', action: 'retry', evidence: { code: 'HTTP_503', message: 'failed with HTTP_503' } })
+    delays.push(remedy.retry.delayMs)
+    previous.push({ ...remedy.diagnosis, stepId: 'call', outcome: 'failed' } as never)
+  }
+  t.same(delays, [250, 500, 1000], 'exponential from 250 ms, three times')
+
+  t.match(await debug.diagnose(failure('HTTP_503', busy, { step: { ...step, retry: { maxAttempts: 2 } } })), { diagnosis: { action: 'none', detail: /own retry policy is spent/ } }, 'the step\'s own policy is the user\'s word')
+  t.match(await debug.diagnose(failure('HTTP_400', busy)), { diagnosis: { class: 'bad-input', action: 'none', detail: 'no LLM is configured to repair it' } })
+  t.match(await debug.diagnose(failure('HTTP_400', busy, { step: { ...step, onError: 'continue' } })), { diagnosis: { action: 'none', detail: /handles its own failure/ } })
+  t.match(await debug.diagnose(failure('HTTP_401', busy)), { diagnosis: { class: 'auth', action: 'none', detail: 'no automatic remedy for auth failures' } })
+  t.match(debug.counts, { retries: 3, byClass: { transient: 5, 'bad-input': 2, auth: 1 } })
+
+  const off = new SelfDebugging({ ...config, selfDebug: false }, { configured: false } as never, undefined as never, undefined as never)
+  t.equal(await off.diagnose(failure('HTTP_503', busy)), undefined, 'turned off: no diagnosis at all')
+})
+
 t.test('a transient failure recovers by retries with backoff; turned off, it fails at once', async t => {
   const recorder = await startRecorder(t)
-  const { client } = await build(t)
+  const { client } = await offline()
   const { answer, execution } = await runWorkflow(client, { name: 'flaky', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/flaky/2` } }] })
   t.match(answer, { status: 'completed', result: { status: 200 } })
   t.same(execution.diagnoses.map(d => [d.stepId, d.class, d.action, d.outcome, d.evidence.code]), [
@@ -65,8 +134,7 @@ t.test('a transient failure recovers by retries with backoff; turned off, it fai
 
 t.test('a 400 from a loopback API is repaired by corrected parameters the LLM proposes', async t => {
   const api = await ordersApi(t)
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
   fake.script({ json: { parameters: { method: 'POST', url: api.url, body: { quantity: 3 } }, reason: 'quantity must be an integer, "three" is 3' } })
   const { answer, execution } = await runWorkflow(client, { name: 'order', steps: [
     { id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 'three' } } }
@@ -91,6 +159,7 @@ t.test('a 400 from a loopback API is repaired by corrected parameters the LLM pr
 })
 
 t.test('a buggy plugin is patched to a new version that passes; a patch that fails validation is not stored', async t => {
+  // An app of its own: the engine status counts every diagnosis of the app.
   const fake = await startFakeLlm(t)
   const { client, baseUrl, adminKey } = await build(t, llmConfig(fake))
   const id = (await caller(baseUrl, adminKey)('POST', '/api/plugins', { name: 'Summer', code: buggy, manifest: sumManifest, tests: sumTests })).body.plugin.id as string
@@ -129,8 +198,7 @@ t.test('a buggy plugin is patched to a new version that passes; a patch that fai
 
 t.test('repairs are bounded and skipped without an LLM or when the run handles the failure', async t => {
   const api = await ordersApi(t)
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, { ...llmConfig(fake), selfDebugMaxRepairs: 1 })
+  const { client } = await withLlm()
   // The repair does not help: the step fails again, and no second repair is asked for.
   fake.script({ json: { parameters: { method: 'POST', url: api.url, body: { quantity: -1 } }, reason: 'try negative' } })
   const bounded = await runWorkflow(client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 'x' } } }] })
@@ -145,7 +213,6 @@ t.test('repairs are bounded and skipped without an LLM or when the run handles t
   t.match(continued.answer, { status: 'completed', result: 'HTTP_400' })
   t.match(continued.execution.diagnoses, [{ action: 'none', detail: /handles its own failure/ }])
 
-  const offline = await build(t)
-  const noLlm = await runWorkflow(offline.client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: {} } }] })
+  const noLlm = await runWorkflow((await offline()).client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: {} } }] })
   t.match(noLlm.execution.diagnoses, [{ class: 'bad-input', action: 'none', detail: /no LLM/ }])
 })

@@ -2,6 +2,8 @@ import t, { type Test } from 'tap'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startServer } from '../fixtures/loopback.js'
 import { build, createUser, eventually, llmConfig } from '../helper.js'
+import { fingerprintOf, planShape, promptKey } from '../../engines/self-evolving.js'
+import type { WorkflowStep } from '../../schemas/workflows.js'
 
 /** A loopback API whose answer the test switches between 200 and 400. */
 async function switchable (t: Test) {
@@ -16,6 +18,29 @@ async function switchable (t: Test) {
 const plan = (url: string) => ({
   json: { intent: 'check the status page', agents: [], integrations: ['http.request'], plugins: [], steps: [{ id: 'check', type: 'integration', action: 'http.request', input: { url } }] },
   usage: { prompt_tokens: 500, completion_tokens: 50 }
+})
+
+t.test('prompt keys and plan shapes: what makes two runs one strategy', async t => {
+  t.equal(promptKey('Return the current timestamp!'), 'return the current timestamp')
+  t.equal(promptKey('  return   the current\ttimestamp  '), 'return the current timestamp', 'case, punctuation and spacing do not count')
+  t.equal(promptKey('Wie spät ist es? Ça va, 東京'), 'wie spät ist es ça va 東京', 'letters and digits of any script are kept')
+  t.equal(promptKey('!!!'), '')
+  t.not(promptKey('check 1 page'), promptKey('check 2 pages'), 'words and numbers do count')
+
+  const steps = [
+    { id: 'a', type: 'integration', action: 'http.request', input: { url: 'https://a.example' } },
+    { id: 'b', type: 'plugin', plugin: 'plg_1', action: 'total' },
+    { id: 'c', type: 'transform', expression: '1' }
+  ] as WorkflowStep[]
+  t.equal(planShape(steps), 'integration:http.request>plugin:total@plg_1>transform:')
+  const otherInputs = steps.map(s => ({ ...s, id: `${s.id}2`, input: { url: 'https://b.example' } }))
+  t.equal(planShape(otherInputs), planShape(steps), 'ids and inputs are not part of the shape')
+
+  const fp = fingerprintOf('Check the status page', steps)
+  t.match(fp, /^[0-9a-f]{24}$/)
+  t.equal(fingerprintOf('check the status page!', otherInputs), fp, 'a near-identical prompt with the same plan shape is one strategy')
+  t.not(fingerprintOf('Check the status page', steps.slice(1)), fp, 'another plan shape is another strategy')
+  t.not(fingerprintOf('Check the other page', steps), fp, 'another prompt is another strategy')
 })
 
 t.test('a repeated prompt reuses its proven plan without a planning call, and re-plans once it fails', async t => {

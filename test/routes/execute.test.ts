@@ -2,7 +2,13 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { build, caller, createUser, eventually, getEvents, getExecution, llmConfig } from '../helper.js'
+import { build, caller, eventually, getEvents, getExecution, llmConfig, sharedApp } from '../helper.js'
+
+// Two apps for the file, offline and with a fake LLM (forgotten between tests); each test has a user of its own.
+const fake = await startFakeLlm(t)
+t.beforeEach(() => { fake.reset() })
+const offline = sharedApp()
+const withLlm = sharedApp(llmConfig(fake))
 
 /** A plan as the LLM returns it (structured output). */
 function plan (steps: unknown[], intent = 'test plan') {
@@ -10,7 +16,7 @@ function plan (steps: unknown[], intent = 'test plan') {
 }
 
 t.test('the self-test prompt runs through the whole stack with the offline planner', async t => {
-  const { client } = await build(t)
+  const { client } = await offline()
   const before = Date.now()
   const res = await client.POST('/api/test/execute')
   t.equal(res.response.status, 200)
@@ -29,8 +35,9 @@ t.test('the self-test prompt runs through the whole stack with the offline plann
 })
 
 t.test('the self-test prompt with an LLM: structured output, tokens recorded', async t => {
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
+  // The engine status counts every plan of the app: compared with its counts before.
+  const before = (await client.GET('/api/engines/status')).data!.engines.universalExecutor as unknown as { plans: { llm: number, offline: number, rejected: number }, llm: { calls: number, failures: number } }
   fake.script({ ...plan([{ id: 'now', type: 'integration', action: 'core.time', input: {} }], 'tell the time'), usage: { prompt_tokens: 321, completion_tokens: 45 } })
   const res = await client.POST('/api/test/execute')
   const body = res.data as any
@@ -45,14 +52,17 @@ t.test('the self-test prompt with an LLM: structured output, tokens recorded', a
   const events = await getEvents(client, body.executionId)
   t.match(events.find(e => e.type === 'llm.call'), { stepId: 'plan', data: { purpose: 'plan', promptTokens: 321, completionTokens: 45 } })
   const status = (await client.GET('/api/engines/status')).data?.engines
-  t.match(status?.universalExecutor, { planner: 'llm', model: 'test-model', plans: { llm: 1, offline: 0, rejected: 0 }, llm: { calls: 1, failures: 0 } })
+  t.match(status?.universalExecutor, {
+    planner: 'llm', model: 'test-model',
+    plans: { llm: before.plans.llm + 1, offline: before.plans.offline, rejected: before.plans.rejected },
+    llm: { calls: before.llm.calls + 1, failures: before.llm.failures }
+  })
   t.match(status?.agentEngine, { llmConfigured: true })
 })
 
 t.test('a planned http.request reaches a loopback server and its answer is the result', async t => {
-  const fake = await startFakeLlm(t)
   const recorder = await startRecorder(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
   fake.script(plan([
     { id: 'fetch', type: 'integration', action: 'http.request', input: { method: 'POST', url: `${recorder.url}/ok`, body: { q: '=trigger.context.q' } } },
     { id: 'pick', type: 'transform', expression: 'steps.fetch.output.body.body.q' }
@@ -65,9 +75,8 @@ t.test('a planned http.request reaches a loopback server and its answer is the r
 })
 
 t.test('an impossible plan is rejected with a reason and nothing runs', async t => {
-  const fake = await startFakeLlm(t)
   const recorder = await startRecorder(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
   fake.script(plan([
     { id: 'fetch', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/ok` } },
     { id: 'magic', type: 'integration', action: 'teleport.now', input: {} }
@@ -88,8 +97,7 @@ t.test('an impossible plan is rejected with a reason and nothing runs', async t 
 })
 
 t.test('a 429 from the LLM is retried, then the plan runs', async t => {
-  const fake = await startFakeLlm(t)
-  const { client } = await build(t, llmConfig(fake))
+  const { client } = await withLlm()
   fake.script(
     { status: 429, error: { message: 'Rate limit reached', type: 'rate_limit_error' }, headers: { 'retry-after-ms': '10' } },
     plan([{ id: 'now', type: 'integration', action: 'core.time', input: {} }])
@@ -122,7 +130,7 @@ t.test('a bad key or an unknown model fails the execution with the cause; the ke
 
 t.test('the offline planner matches the catalog deterministically', async t => {
   const recorder = await startRecorder(t)
-  const { client } = await build(t)
+  const { client } = await offline()
   const prompt = `Fetch ${recorder.url}/ok then log that it worked`
   const first = (await client.POST('/api/execute', { body: { prompt } })).data as any
   t.match(first, { status: 'completed', planner: 'offline' })
@@ -181,7 +189,7 @@ t.test('a credential reaches only its destination: never a response, an event, a
 })
 
 t.test('async mode answers 202 at once; the run ends on its own', async t => {
-  const { client } = await build(t)
+  const { client } = await offline()
   const res = await client.POST('/api/execute', { body: { prompt: 'Return current timestamp', mode: 'async' } })
   t.equal(res.response.status, 202)
   const accepted = res.data as any
@@ -194,8 +202,7 @@ t.test('async mode answers 202 at once; the run ends on its own', async t => {
 })
 
 t.test('bad input to /api/execute is a 400 and starts nothing', async t => {
-  const { client, baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { client, baseUrl, call } = await offline()
   for (const body of [{}, { prompt: '' }, { prompt: 'x', extra: 1 }, { prompt: 'x', mode: 'later' }, { prompt: 'x', timeoutMs: 0 }, { prompt: 'x'.repeat(10_001) }, { prompt: 'x', context: [1] }]) {
     const res = await call('POST', '/api/execute', body)
     t.equal(res.status, 400, JSON.stringify(body).slice(0, 60))
@@ -203,7 +210,7 @@ t.test('bad input to /api/execute is a 400 and starts nothing', async t => {
   }
   const list = await client.GET('/api/executions')
   t.equal(list.data?.executions.length, 0, 'no execution was created')
-  const { key } = await createUser(baseUrl, adminKey, 'eve')
+  const { key } = await offline('eve')
   t.equal((await caller(baseUrl, 'not-a-key')('POST', '/api/execute', { prompt: 'x' })).status, 401)
   t.equal((await caller(baseUrl, key)('POST', '/api/test/execute')).status, 200, 'any user may run the self-test')
 })

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
-import { build, caller, createUser, eventually, getEvents, getExecution, llmConfig, runWorkflow, type Answer } from '../helper.js'
+import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow, sharedApp, type Answer } from '../helper.js'
+
+// Two apps for the file, offline and with a fake LLM (forgotten between tests); each test has a user of its own.
+const fake = await startFakeLlm(t)
+t.beforeEach(() => { fake.reset() })
+const offline = sharedApp()
+const withLlm = sharedApp(llmConfig(fake))
 
 const greetManifest = (egress: string[] = []) => ({
   actions: [{
@@ -18,10 +24,8 @@ const greet = (code = 'export async function greet (input) { return { message: `
 const generateRequest = { appName: 'Greeter', actions: ['greet a person by name'], platform: 'rest-api' }
 
 t.test('a generated plugin that passes its self-tests is stored, and progress is streamed', async t => {
-  const fake = await startFakeLlm(t)
-  const { baseUrl, adminKey, client } = await build(t, llmConfig(fake))
-  const call = caller(baseUrl, adminKey)
-  const ws = await wsConnect(baseUrl, adminKey)
+  const { baseUrl, key, client, call } = await withLlm()
+  const ws = await wsConnect(baseUrl, key)
   await ws.waitFor(f => f.event === 'auth:ok')
   fake.script({ json: greet() })
   const res = await call('POST', '/api/plugins/generate', generateRequest)
@@ -53,9 +57,7 @@ t.test('a generated plugin that passes its self-tests is stored, and progress is
 })
 
 t.test('a plugin that fails its checks twice is repaired with the failures and then stored', async t => {
-  const fake = await startFakeLlm(t)
-  const { baseUrl, adminKey } = await build(t, llmConfig(fake))
-  const call = caller(baseUrl, adminKey)
+  const { call } = await withLlm()
   fake.script(
     { json: greet('export async function greet (input) { return { message: `Hi ${input.name}` } }') },
     { json: greet('export async function greet (input) { return { message: ') },
@@ -93,15 +95,13 @@ t.test('a plugin that never passes is refused with its failures and nothing is s
   const execution = (await call('GET', `/api/executions/${res.body.details.executionId as string}/status`)).body.execution
   t.match(execution, { type: 'plugin-generation', status: 'failed', error: { code: 'R3SN_UNPROCESSABLE', stepId: 'round2', details: { rounds: 2, failures: [/not implemented/] } } }, 'the failed execution keeps the failures')
 
-  const offline = await build(t)
-  t.match(await caller(offline.baseUrl, offline.adminKey)('POST', '/api/plugins/generate', generateRequest), { status: 503, body: { message: /OPENAI_API_KEY/ } })
+  t.match(await (await offline()).call('POST', '/api/plugins/generate', generateRequest), { status: 503, body: { message: /OPENAI_API_KEY/ } })
   const wrongKey = await build(t, { ...llmConfig(fake), openaiApiKey: 'sk-wrong-key-1234567890' })
   t.match(await caller(wrongKey.baseUrl, wrongKey.adminKey)('POST', '/api/plugins/generate', generateRequest), { status: 502, body: { code: 'R3SN_LLM_AUTH', message: /rejected the API key/ } }, 'an LLM failure is the upstream\'s: 502, named')
 })
 
 t.test('a person writes a plugin: same checks; versions are immutable and pinned steps keep theirs', async t => {
-  const { baseUrl, adminKey, client } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { client, call } = await offline()
   const broken = await call('POST', '/api/plugins', { name: 'Greeter', ...greet('export function greet () { return { message: 1 } }') })
   t.match(broken, { status: 422, body: { details: { failures: [/does not match the output schema/] } } })
   const missing = await call('POST', '/api/plugins', { name: 'Greeter', ...greet('export function hello () { return {} }') })
@@ -137,8 +137,7 @@ t.test('a person writes a plugin: same checks; versions are immutable and pinned
 
 t.test('plugins reach only their declared egress; a runaway plugin fails alone and the service stays healthy', async t => {
   const recorder = await startRecorder(t)
-  const { baseUrl, adminKey } = await build(t, { httpAllowedHosts: ['127.0.0.1'] })
-  const call = caller(baseUrl, adminKey)
+  const { baseUrl, call } = await offline()
   const fetcher = (egress: string[]) => ({
     name: 'Fetcher',
     code: `export async function fetchIt (input, ctx) { const r = await ctx.fetch(input.url); return { status: r.status, path: r.json.path } }
@@ -192,9 +191,7 @@ t.test('a plugin gets a credential by reference: the host adds it, the plugin ne
 })
 
 t.test('agents call plugin actions as tools; the offline planner finds plugins by name and action', async t => {
-  const fake = await startFakeLlm(t)
-  const { baseUrl, adminKey, client } = await build(t, llmConfig(fake))
-  const call = caller(baseUrl, adminKey)
+  const { client, call } = await withLlm()
   const id = (await call('POST', '/api/plugins', { name: 'Greeter', ...greet() })).body.plugin.id as string
   const agent = (await call('POST', '/api/agents', { name: 'host', instructions: 'Greet guests.', tools: [`${id}.greet`] })).body.agent
   fake.script({ toolCalls: [{ name: `${id}__greet`, arguments: { name: 'Ada' } }] }, req => ({ content: `said ${JSON.parse(req.body.messages.at(-1).content).message as string}` }))
@@ -205,8 +202,7 @@ t.test('agents call plugin actions as tools; the offline planner finds plugins b
   t.match(execution.steps.find(s => s.stepId === 'agent_t1_1'), { type: 'plugin', status: 'completed', output: { message: 'Hello, Ada!' } })
   t.equal((await call('POST', '/api/agents', { name: 'x', instructions: 'y', tools: [`${id}.nope`] })).status, 400)
 
-  const offline = await build(t)
-  const offlineCall = caller(offline.baseUrl, offline.adminKey)
+  const { call: offlineCall } = await offline()
   const noArgs = {
     name: 'Ticker', code: 'export function tick () { return { tick: true } }',
     manifest: { actions: [{ name: 'tick', description: 'ticks', input: { type: 'object' }, output: { type: 'object' } }], egress: [] },
@@ -218,9 +214,8 @@ t.test('agents call plugin actions as tools; the offline planner finds plugins b
 })
 
 t.test('bad input to the plugin routes is a 400 (or 404) and changes nothing', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
-  const bob = caller(baseUrl, (await createUser(baseUrl, adminKey, 'bob')).key)
+  const { call } = await offline()
+  const { call: bob } = await offline('bob')
   const id = (await call('POST', '/api/plugins', { name: 'Greeter', ...greet() })).body.plugin.id as string
   const bad: [string, string, unknown][] = [
     ['POST', '/api/plugins', { name: 'x', code: 'export function a () {}' }],
@@ -262,8 +257,7 @@ const spinner = (tests: { input: { forever: boolean }, expectError?: string, exp
 })
 
 t.test('30 looping self-tests run off the event loop: /health answers all along and the pool shows the work', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { baseUrl, call } = await offline()
   const order: string[] = []
   let created: Answer | undefined
   const creating = call('POST', '/api/plugins', spinner(Array.from({ length: 30 }, () => ({ input: { forever: true }, expectError: 'CPU' })), 200))
@@ -287,8 +281,7 @@ t.test('30 looping self-tests run off the event loop: /health answers all along 
 })
 
 t.test('the self-tests of one plugin have a total CPU budget: over it is a 400 naming body/tests', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { call } = await offline()
   const quick = { input: { forever: false }, expect: {} }
   const over = await call('POST', '/api/plugins', spinner([quick, quick, quick], 60_000))
   t.match(over, {
@@ -312,8 +305,7 @@ t.test('the self-tests of one plugin have a total CPU budget: over it is a 400 n
 })
 
 t.test('cancelling a plugin execution stops its looping run in the sandbox', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { call } = await offline()
   const id = (await call('POST', '/api/plugins', spinner([{ input: { forever: false }, expect: {} }], 60_000))).body.plugin.id as string
   const started = await call('POST', `/api/plugins/${id}/execute`, { action: 'spin', parameters: { forever: true }, mode: 'async' })
   t.equal(started.status, 202)

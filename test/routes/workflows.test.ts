@@ -1,12 +1,14 @@
 import t from 'tap'
-import { build, caller, createUser, eventually, getExecution, type Answer, type WorkflowBody } from '../helper.js'
+import { eventually, getExecution, sharedApp, type Answer, type WorkflowBody } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 
+// One app for the file; each test has a user of its own.
+const user = sharedApp()
 const double: WorkflowBody = { name: 'double', steps: [{ id: 'x', type: 'transform', expression: 'trigger.n * 2' }] }
 
 t.test('workflow CRUD with versions; executions record the version they ran', async t => {
-  const { client } = await build(t)
+  const { client } = await user()
   const created = await client.POST('/api/workflows', { body: { ...double, description: 'doubles n' } })
   t.equal(created.response.status, 201)
   const wf = created.data!.workflow
@@ -34,9 +36,9 @@ t.test('workflow CRUD with versions; executions record the version they ran', as
 })
 
 t.test('another user\'s workflow answers 404 on every route', async t => {
-  const { baseUrl, adminKey, client } = await build(t)
+  const { client } = await user()
   const id = (await client.POST('/api/workflows', { body: double })).data!.workflow.id
-  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const bob = await user('bob')
   const path = { params: { path: { id } } }
   for (const res of [
     await bob.client.GET('/api/workflows/{id}', path),
@@ -53,13 +55,11 @@ t.test('another user\'s workflow answers 404 on every route', async t => {
 })
 
 t.test('sync waits within a bound, then answers 202; async answers 202 at once', async t => {
-  const { client } = await build(t)
+  const { client } = await user()
   const id = (await client.POST('/api/workflows', { body: { name: 'slow', steps: [{ id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 1000 } }] } })).data!.workflow.id
-  const started = Date.now()
   const bounded = await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { timeoutMs: 200 } })
   t.equal(bounded.response.status, 202)
-  t.ok(Date.now() - started < 900, 'answered when the wait ran out')
-  t.match(bounded.data, { success: true, status: 'running' })
+  t.match(bounded.data, { success: true, status: 'running' }, 'answered when the wait ran out, before the run ended')
   const done = await eventually(async () => {
     const e = await getExecution(client, bounded.data!.executionId)
     return e.status === 'completed' ? e : undefined
@@ -72,7 +72,7 @@ t.test('sync waits within a bound, then answers 202; async answers 202 at once',
 })
 
 t.test('a webhook starts its workflow without an API key; its id can be rotated', async t => {
-  const { baseUrl, client } = await build(t)
+  const { baseUrl, client } = await user()
   const created = await client.POST('/api/workflows', { body: { name: 'hook', trigger: { type: 'webhook' }, steps: [{ id: 'greet', type: 'transform', expression: '"hello " & trigger.name' }] } })
   const wf = created.data!.workflow
   t.match(wf.hookId, /^hook_[A-Za-z0-9_-]{32}$/, 'an unguessable id')
@@ -100,7 +100,7 @@ t.test('a webhook starts its workflow without an API key; its id can be rotated'
 })
 
 t.test('analytics count runs by status and per-step runs, failures, retries and durations', async t => {
-  const { client } = await build(t)
+  const { client } = await user()
   const rec = await startRecorder(t)
   const id = (await client.POST('/api/workflows', {
     body: {
@@ -125,8 +125,7 @@ t.test('analytics count runs by status and per-step runs, failures, retries and 
 })
 
 t.test('a step input that cannot fit its action\'s schema is refused at create and update, naming the step and the field; nothing is stored', async t => {
-  const { baseUrl, adminKey, client } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { client, call } = await user()
   const refused = async (label: string, res: Answer, message: RegExp, paths: string[]) => {
     t.equal(res.status, 400, label)
     t.match(res.body, { success: false, statusCode: 400, code: 'R3SN_BAD_REQUEST', error: 'Bad Request', message }, label)
@@ -171,8 +170,7 @@ t.test('a step input that cannot fit its action\'s schema is refused at create a
 })
 
 t.test('a plugin step is checked against its action\'s manifest input schema (the pinned version, or the latest)', async t => {
-  const { baseUrl, adminKey, client } = await build(t)
-  const call = caller(baseUrl, adminKey)
+  const { client, call } = await user()
   const schema = (required: string[]) => ({ type: 'object', properties: { name: { type: 'string', minLength: 1 }, greeting: { type: 'string' } }, required, additionalProperties: false })
   const manifest = (required: string[]) => ({ actions: [{ name: 'greet', description: 'Greets', input: schema(required), output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } }], egress: [] })
   const code = 'export async function greet (input) { return { message: `${input.greeting ?? "Hello"}, ${input.name}!` } }'
@@ -197,8 +195,8 @@ t.test('a plugin step is checked against its action\'s manifest input schema (th
   }
   t.match((await call('POST', '/api/workflows', greet({ action: 'wave', input: {} }))).body, { statusCode: 400, message: new RegExp(`step "greet": plugin ${plugin} v2 has no action "wave" \\(actions: greet\\)`) })
   t.match((await call('POST', '/api/workflows', greet({ pluginVersion: 9, input: {} }))).body, { statusCode: 400, message: new RegExp(`step "greet": no plugin "${plugin}" v9 of yours`) })
-  const bob = await createUser(baseUrl, adminKey, 'bob')
-  t.match((await caller(baseUrl, bob.key)('POST', '/api/workflows', greet({ pluginVersion: 1, input: { name: 'Lin' } }))).body, { statusCode: 400, message: `step "greet": no plugin "${plugin}" v1 of yours` }, 'another user\'s plugin is as unknown as a missing one')
+  const bob = await user('bob')
+  t.match((await bob.call('POST', '/api/workflows', greet({ pluginVersion: 1, input: { name: 'Lin' } }))).body, { statusCode: 400, message: `step "greet": no plugin "${plugin}" v1 of yours` }, 'another user\'s plugin is as unknown as a missing one')
   t.same((await client.GET('/api/workflows')).data?.workflows, [], 'nothing was stored')
 
   const pinned = await call('POST', '/api/workflows', greet({ pluginVersion: 1, input: { name: 'Lin' } }))

@@ -1,7 +1,16 @@
 import t from 'tap'
-import { build, caller, createUser, eventually, getEvents, llmConfig, type WorkflowBody } from '../helper.js'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { build, caller, eventually, getEvents, llmConfig, sharedApp, type WorkflowBody } from '../helper.js'
 import { wsConnect } from '../fixtures/ws-client.js'
 import { startFakeLlm } from '../fixtures/fake-llm.js'
+
+// One app for the tests that need no config of their own (each test has a user of its own),
+// and one pair of instances on one database for the tests across instances.
+const fake = await startFakeLlm(t)
+const user = sharedApp({ ...llmConfig(fake), wsAuthTimeoutMs: 400 })
+const pair = { mongoDb: `t_${randomUUID().slice(0, 8)}`, adminKey: `admin_${randomBytes(24).toString('base64url')}` }
+const onA = sharedApp(pair)
+const onB = sharedApp(pair)
 
 const threeSteps: WorkflowBody = { name: 'three', steps: [
   { id: 'a', type: 'transform', expression: 'trigger.n + 1' },
@@ -10,9 +19,9 @@ const threeSteps: WorkflowBody = { name: 'three', steps: [
 ] }
 
 t.test('auth by header or by a first auth frame; anything else first gets an error; silence is closed', async t => {
-  const { baseUrl, adminKey } = await build(t, { wsAuthTimeoutMs: 400 })
-  const byHeader = await wsConnect(baseUrl, adminKey)
-  t.match((await byHeader.waitFor(f => f.event === 'auth:ok')).data, { userId: 'admin' })
+  const { baseUrl, key, userId } = await user()
+  const byHeader = await wsConnect(baseUrl, key)
+  t.match((await byHeader.waitFor(f => f.event === 'auth:ok')).data, { userId })
   byHeader.ws.close()
 
   const byFrame = await wsConnect(baseUrl)
@@ -20,8 +29,8 @@ t.test('auth by header or by a first auth frame; anything else first gets an err
   t.match(await byFrame.waitFor(f => f.event === 'error'), { id: 'p1', data: { code: 'R3SN_UNAUTHORIZED', message: 'send auth {token} first' } })
   byFrame.send('auth', { token: 'r3sn_wrong' }, 'a0')
   t.match(await byFrame.waitFor(f => f.id === 'a0'), { event: 'error', data: { code: 'R3SN_UNAUTHORIZED' } })
-  byFrame.send('auth', { token: adminKey }, 'a1')
-  t.match(await byFrame.waitFor(f => f.event === 'auth:ok'), { id: 'a1', data: { userId: 'admin' } })
+  byFrame.send('auth', { token: key }, 'a1')
+  t.match(await byFrame.waitFor(f => f.event === 'auth:ok'), { id: 'a1', data: { userId } })
   byFrame.send('ping', {}, 'p2')
   t.match(await byFrame.waitFor(f => f.event === 'pong'), { id: 'p2' })
   byFrame.ws.close()
@@ -33,8 +42,8 @@ t.test('auth by header or by a first auth frame; anything else first gets an err
 })
 
 t.test('malformed frames, unknown events and bad payloads get an error and the connection stays usable', async t => {
-  const { baseUrl, adminKey } = await build(t)
-  const c = await wsConnect(baseUrl, adminKey)
+  const { baseUrl, key } = await user()
+  const c = await wsConnect(baseUrl, key)
   await c.waitFor(f => f.event === 'auth:ok')
   c.ws.send('{not json')
   t.match(await c.waitFor(f => f.event === 'error' && f.data.code === 'R3SN_BAD_FRAME'), { data: { message: /JSON object/ } })
@@ -61,11 +70,13 @@ t.test('malformed frames, unknown events and bad payloads get an error and the c
 })
 
 t.test('a workflow run is observed event by event, and engine status counts the client', async t => {
-  const { baseUrl, adminKey, client } = await build(t)
+  const { baseUrl, key, client } = await user()
   const id = (await client.POST('/api/workflows', { body: threeSteps })).data!.workflow.id
-  const c = await wsConnect(baseUrl, adminKey)
+  const connected = async () => (await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients as number
+  const before = await connected()
+  const c = await wsConnect(baseUrl, key)
   await c.waitFor(f => f.event === 'auth:ok')
-  t.equal((await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients, 1)
+  t.equal(await connected(), before + 1)
 
   c.send('workflow:execute', { workflowId: id, triggerData: { n: 1 } }, 'run')
   const accepted = await c.waitFor(f => f.id === 'run')
@@ -81,13 +92,13 @@ t.test('a workflow run is observed event by event, and engine status counts the 
 })
 
 t.test('resubscribing with since after a disconnect mid-run gets every event exactly once, in order', async t => {
-  const { baseUrl, adminKey, client } = await build(t)
+  const { baseUrl, key, client } = await user()
   const id = (await client.POST('/api/workflows', { body: { name: 'slow', steps: [
     { id: 'one', type: 'integration', action: 'core.delay', input: { ms: 300 } },
     { id: 'two', type: 'integration', action: 'core.delay', input: { ms: 300 } },
     { id: 'three', type: 'integration', action: 'core.delay', input: { ms: 300 } }
   ] } })).data!.workflow.id
-  const first = await wsConnect(baseUrl, adminKey)
+  const first = await wsConnect(baseUrl, key)
   await first.waitFor(f => f.event === 'auth:ok')
   first.send('workflow:execute', { workflowId: id }, 'go')
   const executionId = (await first.waitFor(f => f.id === 'go')).data.executionId as string
@@ -97,7 +108,7 @@ t.test('resubscribing with since after a disconnect mid-run gets every event exa
   const lastSeq = before.at(-1)!.seq as number
 
   await new Promise(resolve => setTimeout(resolve, 400)) // events go on while nobody listens
-  const second = await wsConnect(baseUrl, adminKey)
+  const second = await wsConnect(baseUrl, key)
   await second.waitFor(f => f.event === 'auth:ok')
   second.send('execution:subscribe', { executionId, since: lastSeq }, 'sub')
   t.match(await second.waitFor(f => f.id === 'sub'), { event: 'execution:subscribed', data: { executionId, since: lastSeq } })
@@ -109,10 +120,10 @@ t.test('resubscribing with since after a disconnect mid-run gets every event exa
 })
 
 t.test('another user\'s execution is refused as not found', async t => {
-  const { baseUrl, adminKey, client } = await build(t)
+  const { baseUrl, client } = await user()
   const id = (await client.POST('/api/workflows', { body: threeSteps })).data!.workflow.id
   const run = await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { triggerData: { n: 1 } } })
-  const bob = await createUser(baseUrl, adminKey, 'bob')
+  const bob = await user('bob')
   const c = await wsConnect(baseUrl, bob.key)
   await c.waitFor(f => f.event === 'auth:ok')
   c.send('execution:subscribe', { executionId: run.data!.executionId }, 's')
@@ -124,8 +135,8 @@ t.test('another user\'s execution is refused as not found', async t => {
 })
 
 t.test('a client on one instance sees live events of an execution running on another', async t => {
-  const a = await build(t)
-  const b = await build(t, { mongoDb: a.config.mongoDb, adminKey: a.config.adminKey })
+  const a = await onA()
+  const b = { ...await onB('b'), client: a.client, key: a.key }
   const id = (await a.client.POST('/api/workflows', { body: { name: 'slow', steps: [
     { id: 'wait', type: 'integration', action: 'core.delay', input: { ms: 800 } },
     { id: 'done', type: 'transform', expression: '"done"' }
@@ -136,7 +147,7 @@ t.test('a client on one instance sees live events of an execution running on ano
   const other = runner === a.app.orchestrator.instanceId ? b : a
   t.not(other.app.orchestrator.instanceId, runner)
 
-  const c = await wsConnect(other.baseUrl, other.adminKey)
+  const c = await wsConnect(other.baseUrl, a.key)
   await c.waitFor(f => f.event === 'auth:ok')
   c.send('execution:subscribe', { executionId, since: started.seq }, 'sub')
   await c.waitFor(f => f.id === 'sub')
@@ -167,7 +178,8 @@ t.test('a reader that stops reading is cut off at the buffer limit with a clear 
 })
 
 t.test('limits: frame size, subscriptions per socket, connections per user; dead connections are dropped', async t => {
-  const { baseUrl, adminKey, client } = await build(t, { wsMaxFrameBytes: 1024, wsMaxSubscriptions: 2, wsMaxConnectionsPerUser: 2, wsHeartbeatMs: 100 })
+  // (A heartbeat of 1 s: a live client answers each ping within it even on a loaded machine.)
+  const { baseUrl, adminKey, client } = await build(t, { wsMaxFrameBytes: 1024, wsMaxSubscriptions: 2, wsMaxConnectionsPerUser: 2, wsHeartbeatMs: 1000 })
   const id = (await client.POST('/api/workflows', { body: threeSteps })).data!.workflow.id
   const runs: string[] = []
   for (let i = 0; i < 3; i++) runs.push((await client.POST('/api/workflows/{id}/execute', { params: { path: { id } }, body: { triggerData: { n: i } } })).data!.executionId)
@@ -185,7 +197,7 @@ t.test('limits: frame size, subscriptions per socket, connections per user; dead
   const second = await wsConnect(baseUrl, adminKey)
   await second.waitFor(f => f.event === 'auth:ok')
   const third = await wsConnect(baseUrl, adminKey)
-  t.same(await third.closed, { code: 4429, reason: 'at most 2 connections per user' })
+  t.same(await Promise.race([third.closed, new Promise(resolve => setTimeout(() => resolve('still open after 10 s'), 10_000))]), { code: 4429, reason: 'at most 2 connections per user' })
 
   second.ws.send(JSON.stringify({ event: 'ping', data: { pad: 'x'.repeat(2000) } }))
   t.equal((await second.closed).code, 1009, 'a frame over the limit closes the socket with 1009')
@@ -193,21 +205,21 @@ t.test('limits: frame size, subscriptions per socket, connections per user; dead
   const socket = (c.ws as unknown as { _socket: { pause (): void } })._socket
   t.equal((await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients, 1)
   socket.pause() // no pong comes back any more
-  await eventually(async () => (await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients === 0 ? true : undefined, 3000, 'the dead connection to be dropped')
+  await eventually(async () => (await client.GET('/api/engines/status')).data?.engines.realtimeEngine?.connectedClients === 0 ? true : undefined, 10_000, 'the dead connection to be dropped')
   t.pass('a connection that stops answering pings is dropped')
 })
 
 t.test('engines publish user events to every socket of that user, on every instance', async t => {
-  const a = await build(t)
-  const b = await build(t, { mongoDb: a.config.mongoDb, adminKey: a.config.adminKey })
-  const bob = await createUser(a.baseUrl, a.adminKey, 'bob')
-  const adminOnB = await wsConnect(b.baseUrl, b.adminKey)
-  const adminOnA = await wsConnect(a.baseUrl, a.adminKey)
+  const a = await onA('alice')
+  const b = await onB('bob')
+  const bob = b
+  const adminOnB = await wsConnect(b.baseUrl, a.key)
+  const adminOnA = await wsConnect(a.baseUrl, a.key)
   const bobOnB = await wsConnect(b.baseUrl, bob.key)
   await Promise.all([adminOnB, adminOnA, bobOnB].map(c => c.waitFor(f => f.event === 'auth:ok')))
   // Instances learn of each other within a registry heartbeat (live user events are not replayed).
   await eventually(async () => a.app.orchestrator.instances.peers().length === 1 ? true : undefined, 5000, 'instance a to see b')
-  await a.app.realtime.publish('admin', 'notification', { text: 'deploy finished' })
+  await a.app.realtime.publish(a.userId, 'notification', { text: 'deploy finished' })
   t.same((await adminOnB.waitFor(f => f.event === 'notification')).data, { text: 'deploy finished' }, 'reaches the user on the other instance')
   t.same((await adminOnA.waitFor(f => f.event === 'notification')).data, { text: 'deploy finished' }, 'and on this one')
   await new Promise(resolve => setTimeout(resolve, 500))
@@ -216,11 +228,10 @@ t.test('engines publish user events to every socket of that user, on every insta
 })
 
 t.test('prompt:execute streams the plan as it is written, then reports the result; agent:create answers agent:created', async t => {
-  const fake = await startFakeLlm(t)
-  const { baseUrl, adminKey } = await build(t, llmConfig(fake))
+  const { baseUrl, key } = await user()
   const plan = { intent: 'tell the time', agents: [], integrations: ['core.time'], plugins: [], steps: [{ id: 'now', type: 'integration', action: 'core.time', input: {} }] }
   fake.script({ json: plan })
-  const c = await wsConnect(baseUrl, adminKey)
+  const c = await wsConnect(baseUrl, key)
   await c.waitFor(f => f.event === 'auth:ok')
   c.send('prompt:execute', { prompt: 'what time is it?' }, 'p')
   const accepted = await c.waitFor(f => f.id === 'p')

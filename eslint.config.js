@@ -1,0 +1,43 @@
+import neostandard from 'neostandard'
+
+// The style in use: standard's (no semicolons, two spaces, a space before a function's
+// parentheses, single quotes), with TypeScript, as neostandard's flat config has it; the rules
+// below are where the code's own style, as STYLE.md shows it, differs.
+export default [
+  ...neostandard({
+    ts: true,
+    ignores: ['dist/**', '.cache/**', 'coverage/**', '.tap/**', 'test/client/schema.ts']
+  }),
+  {
+    rules: {
+      // Short objects stay on one line beside longer ones (STYLE.md's route example does this).
+      '@stylistic/object-property-newline': 'off',
+      '@stylistic/object-curly-newline': 'off',
+      // A TypeBox schema and its type share a name (`const Agent = Type.Object(...)`, `type Agent = Static<typeof Agent>`); tsc catches real redeclarations.
+      '@typescript-eslint/no-redeclare': 'off',
+      // `void promise` marks a deliberate fire-and-forget (timers, event handlers).
+      'no-void': ['error', { allowAsStatement: true }],
+      // Waits such as `while (received < n) await tick()` end by callbacks the rule cannot see.
+      'no-unmodified-loop-condition': 'off'
+    }
+  },
+  {
+    // Plugin code under test is JavaScript in strings, template literals included.
+    files: ['test/**'],
+    rules: { 'no-template-curly-in-string': 'off' }
+  },
+  {
+    // Findings in source files that other branches are changing now (files moving into lib/,
+    // plugins and engines renamed): fix them after those merges, then delete this block.
+    files: ['bench/workflow.ts', 'engines/runtime/definition.ts', 'engines/runtime/scheduler.ts', 'lib/embedded-db.ts', 'lib/errors.ts', 'plugins/realtime.ts', 'schemas/realtime.ts'],
+    rules: {
+      '@stylistic/multiline-ternary': 'off', // bench/workflow.ts:32
+      '@stylistic/quotes': 'off', // definition.ts:22, a template literal without a placeholder
+      '@stylistic/lines-between-class-members': 'off', // scheduler.ts:84
+      'promise/param-names': 'off', // embedded-db.ts: new Promise((done, fail) => ...) and the like
+      'no-control-regex': 'off', // errors.ts:152 looks for NUL on purpose (an eslint-disable comment belongs there)
+      '@stylistic/padded-blocks': 'off', // realtime.ts:463
+      '@stylistic/no-multiple-empty-lines': 'off' // schemas/realtime.ts: a blank line at the end
+    }
+  }
+]
