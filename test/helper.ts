@@ -125,6 +125,17 @@ export async function getExecution (client: ApiClient, id: string): Promise<Exec
   return res.data.execution
 }
 
+/**
+ * Retries a failed run as a client would: a 409 that says the run "changed meanwhile" (it is
+ * still moving from the open runs to the history just after it ended) is asked again.
+ */
+export async function retryExecution (client: ApiClient, id: string) {
+  return await eventually(async () => {
+    const res = await client.POST('/api/executions/{id}/retry', { params: { path: { id } } })
+    return res.response.status === 409 && /changed meanwhile/.test(res.error?.message ?? '') ? undefined : res
+  }, 30_000, `the retry of ${id} to be taken`)
+}
+
 export async function getEvents (client: ApiClient, id: string, since = 0) {
   const res = await client.GET('/api/executions/{id}/events', { params: { path: { id }, query: { since } } })
   if (res.data === undefined) throw new Error(`reading events of ${id} failed: ${JSON.stringify(res.error)}`)

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { startServer } from '../fixtures/loopback.js'
-import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow, sharedApp } from '../helper.js'
+import { build, caller, eventually, getEvents, getExecution, llmConfig, retryExecution, runWorkflow, sharedApp } from '../helper.js'
 import { classify, SelfDebugging } from '../../engines/self-debugging.js'
 import { StepError, type StepFailure } from '../../engines/runtime/steps.js'
 import type { Config } from '../../config.js'
@@ -115,10 +115,10 @@ t.test('a transient failure recovers by retries with backoff; turned off, it fai
   const stubborn = await runWorkflow(client, { name: 'stubborn', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/stubborn/5` } }] })
   t.match(stubborn.answer, { status: 'failed', error: { code: 'HTTP_503' } })
   t.equal(recorder.requests.filter(r => r.path === '/fail/stubborn/5').length, 4)
-  await client.POST('/api/executions/{id}/retry', { params: { path: { id: stubborn.execution.executionId } } })
+  t.equal((await retryExecution(client, stubborn.execution.executionId)).response.status, 202)
   const retried = await eventually(async () => {
     const e = await getExecution(client, stubborn.execution.executionId)
-    return e.status === 'completed' || e.status === 'failed' ? e : undefined
+    return e.attempt === 2 && (e.status === 'completed' || e.status === 'failed') ? e : undefined
   }, 10_000, 'the retried run to end')
   t.equal(retried.status, 'completed')
   t.equal(recorder.requests.filter(r => r.path === '/fail/stubborn/5').length, 6, 'fresh bounds after the retry by hand')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { build, eventually, getEvents, getExecution, runWorkflow, sharedApp } from '../helper.js'
+import { build, eventually, getEvents, getExecution, retryExecution, runWorkflow, sharedApp } from '../helper.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 
 // One app for the file, one with a single worker slot for the queue tests; each test has a user of its own.
@@ -113,7 +113,7 @@ t.test('retry resumes a failed execution at the failed step, keeping completed s
   t.equal((await client.POST('/api/executions/{id}/retry', { params: { path: { id: 'exe_missing' } } })).response.status, 404)
 
   rec.open('g')
-  const retried = await client.POST('/api/executions/{id}/retry', { params: { path: { id: execution.executionId } } })
+  const retried = await retryExecution(client, execution.executionId)
   t.equal(retried.response.status, 202)
   const done = await eventually(async () => {
     const e = await getExecution(client, execution.executionId)
