@@ -29,10 +29,12 @@ const given = process.env.MONGODB_URI
 const dir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
 const embedded = given === undefined || given === '' ? await startEmbeddedDb(dir, { throwaway: process.env.BENCH_NO_FSYNC === '1' }) : undefined
 const uri = embedded?.uri ?? given as string
-const dbPids = embedded === undefined ? {} : (() => {
-  const holder = JSON.parse(readFileSync(join(dir, 'embedded-db.json'), 'utf8')) as { postgresPid: number, ferretdbPid: number }
-  return { ferretdb: [holder.ferretdbPid], postgres: [holder.postgresPid] }
-})()
+const dbPids = embedded === undefined
+  ? {}
+  : (() => {
+      const holder = JSON.parse(readFileSync(join(dir, 'embedded-db.json'), 'utf8')) as { postgresPid: number, ferretdbPid: number }
+      return { ferretdb: [holder.ferretdbPid], postgres: [holder.postgresPid] }
+    })()
 
 // Command monitoring lets the benchmark count what the service asks of the database.
 const monitored = `${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`

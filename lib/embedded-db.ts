@@ -49,11 +49,11 @@ export async function ensureFerretdb (log: (line: string) => void = () => {}): P
 }
 
 async function freePort (): Promise<number> {
-  return new Promise((res, rej) => {
+  return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number }
-      server.close(() => res(port))
-    }).once('error', rej)
+      server.close(() => resolve(port))
+    }).once('error', reject)
   })
 }
 
@@ -68,7 +68,7 @@ interface Child { process: ChildProcess, exited: Promise<void>, output (): strin
 function watch (child: ChildProcess, streams: NodeJS.ReadableStream[]): Child {
   let output = ''
   for (const s of streams) s.on('data', (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000) })
-  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>(res => child.once('exit', () => res()))
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>(resolve => child.once('exit', () => resolve()))
   return { process: child, exited, output: () => output }
 }
 
@@ -80,11 +80,11 @@ async function startFerretdb (postgresUrl: string, log?: (line: string) => void)
   ], { stdio: ['pipe', 'pipe', 'pipe'], detached: true })
   const watched = watch(child, [child.stderr])
   // The first stdout line is the URI, printed once the listener is up.
-  const firstLine = await new Promise<string>((res, rej) => {
+  const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout })
-    lines.once('line', line => { lines.close(); res(line.trim()) })
-    child.once('error', rej)
-    child.once('exit', code => rej(new Error(`FerretDB exited with code ${code}: ${watched.output()}`)))
+    lines.once('line', line => { lines.close(); resolve(line.trim()) })
+    child.once('error', reject)
+    child.once('exit', code => reject(new Error(`FerretDB exited with code ${code}: ${watched.output()}`)))
   })
   return { ...watched, uri: `${firstLine}?directConnection=true` }
 }
@@ -112,7 +112,7 @@ async function reclaim (dataDir: string): Promise<void> {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
     if (!cmdline.includes(name)) continue
     process.kill(pid as number, name === 'postgres' ? 'SIGINT' : 'SIGTERM') // SIGINT: PostgreSQL's fast shutdown
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise(res => setTimeout(res, 100))
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise(resolve => setTimeout(resolve, 100))
   }
 }
 
@@ -234,11 +234,11 @@ async function startPostgres (dir: string, opts: EmbeddedDbOptions) {
     ...(opts.throwaway === true ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [])
   ], { ...(isRoot() ? await userIds('postgres') : {}), detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } })
   const watched = watch(child, [child.stderr])
-  await new Promise<void>((res, rej) => {
-    const onData = (chunk: Buffer) => { if (chunk.toString().includes('ready to accept connections')) { child.stderr.off('data', onData); res() } }
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => { if (chunk.toString().includes('ready to accept connections')) { child.stderr.off('data', onData); resolve() } }
     child.stderr.on('data', onData)
-    child.once('error', rej)
-    child.once('exit', code => rej(new Error(`the embedded PostgreSQL exited with code ${code}: ${watched.output()}`)))
+    child.once('error', reject)
+    child.once('exit', code => reject(new Error(`the embedded PostgreSQL exited with code ${code}: ${watched.output()}`)))
   })
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,

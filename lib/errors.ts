@@ -161,6 +161,7 @@ export function clip (text: string, max = 300): string {
 }
 
 /** U+0000 or a lone surrogate: PostgreSQL (under FerretDB, the default store) holds neither in text. */
+// eslint-disable-next-line no-control-regex -- NUL is what it looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 /**
  * How deep request JSON may nest. MongoDB stores at most 100 levels, and engines walk user

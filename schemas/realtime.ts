@@ -26,4 +26,3 @@ export const ClientPayloads = {
   'plugin:generate': GeneratePluginRequest,
   'workflow:execute': Type.Composite([Type.Object({ workflowId: Type.String({ minLength: 1, maxLength: 200 }) }), Type.Omit(ExecuteWorkflowRequest, ['mode', 'timeoutMs'])], { additionalProperties: false })
 }
-

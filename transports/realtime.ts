@@ -423,7 +423,6 @@ export class Realtime {
   private route (ev: ExecutionEvent): void {
     for (const sub of this.byExecution.get(ev.executionId) ?? []) this.deliver(sub, ev)
   }
-
 }
 
 declare module 'fastify' {

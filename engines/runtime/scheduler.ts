@@ -81,6 +81,7 @@ export class Scheduler {
     this.crons.delete(id)
     this.handledUpTo.delete(id)
   }
+
   private cronOf (wf: WorkflowDoc): Cron {
     const key = `${wf.trigger.cron ?? ''}|${wf.trigger.timezone ?? 'UTC'}`
     const cached = this.crons.get(wf._id)
