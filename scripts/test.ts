@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { provideDatabase } from '../lib/embedded-db.js'
 
 /**
@@ -20,9 +21,15 @@ const HEAVY = [
   'test/engines/lifecycle-faults.test.ts',
   'test/engines/prompt-durability.test.ts',
   'test/fuzz.test.ts',
-  'test/plugins/realtime-abuse.test.ts',
+  'test/transports/realtime-abuse.test.ts',
   'test/server.test.ts'
 ]
+// A file that moved would silently leave this tier (and join the fast one): refuse instead.
+const missing = HEAVY.filter(file => !existsSync(file))
+if (missing.length > 0) {
+  console.error(`scripts/test.ts: HEAVY names files that do not exist: ${missing.join(', ')}`)
+  process.exit(1)
+}
 
 function run (command: string, args: string[], env: NodeJS.ProcessEnv, onOutput?: (chunk: string) => void): Promise<number> {
   return new Promise(resolve => {
