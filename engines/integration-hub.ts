@@ -12,9 +12,6 @@ import { inputProblem, typeboxInputProblems } from './runtime/input-check.js'
 import type { IntegrationAction } from './integrations/types.js'
 import { builtinActions } from './integrations/index.js'
 
-// Also used by the llm plugin (structured output), hence below the engines; re-exported for the engines that check with it.
-export { schemaProblems }
-
 /** The catalog of built-in integration actions, the credentials they use, and the `integration` step type. */
 export class IntegrationHub {
   private readonly actions = new Map<string, IntegrationAction>()
