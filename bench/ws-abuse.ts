@@ -50,7 +50,7 @@ for (let i = 0; i < LOGS; i++) {
   await app.orchestrator.waitForEnd(exec._id, 10_000)
   const seq = (await app.orchestrator.store.listEvents(exec._id, 0, 100)).length
   const pending = Array.from({ length: EVENTS_PER_LOG }, (_, n) => ({ type: 'bench.filler', data: { n, pad: 'x'.repeat(200) } }))
-  await app.orchestrator.store.appendEvents({ _id: exec._id, ownerId: 'admin' }, { seq, pending })
+  await app.orchestrator.store.appendEvents({ _id: exec._id, ownerId: 'admin', type: exec.type }, { seq, pending })
   logs.push(exec._id)
   logEvents += seq + EVENTS_PER_LOG
 }

@@ -4,7 +4,7 @@ import { Unavailable } from '../lib/errors.js'
 import type { ExecutionDoc } from '../engines/runtime/store.js'
 import { workflowExecution, workflowOwner } from '../engines/runtime/workflows.js'
 import { promptExecution } from '../engines/planner.js'
-import { generationExecution } from '../engines/plugin-factory.js'
+import { generationExecution, toPlugin } from '../engines/plugin-factory.js'
 import { toAgent } from '../engines/agent-engine.js'
 import type { Agent, AgentDefinition } from '../schemas/agents.js'
 import type { GeneratePluginRequest } from '../schemas/plugins.js'
@@ -16,7 +16,7 @@ import type { GeneratePluginRequest } from '../schemas/plugins.js'
  * What a transport adds (waiting for the end, a status code, following the run's events) stays
  * in the transport; what an operation checks or refuses is decided here, once.
  */
-export type Engines = Pick<FastifyInstance, 'orchestrator' | 'agentEngine' | 'pluginFactory' | 'llm'>
+export type Engines = Pick<FastifyInstance, 'orchestrator' | 'agentEngine' | 'pluginFactory' | 'llm' | 'runEvents'>
 
 /** 503 R3SN_UNAVAILABLE when no LLM is configured (checked before anything is started); `what` says who needs it ("agents need an LLM"). */
 export function requireLlm (engines: Engines, what: string): void {
@@ -34,9 +34,14 @@ export async function executeWorkflow (engines: Engines, owner: Owner, workflowI
   return engines.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, input.triggerData, { priority: input.priority }))
 }
 
-/** Creates an agent (POST /api/agents, agent:create); its tools and credentials must be the caller's. */
-export async function createAgent (engines: Engines, owner: Owner, definition: AgentDefinition): Promise<Agent> {
-  return toAgent(await engines.agentEngine.create(owner, definition))
+/**
+ * Creates an agent (POST /api/agents, agent:create); its tools and credentials must be the caller's.
+ * Every connection of the user is told (agent:created) but `origin`, the one that asked.
+ */
+export async function createAgent (engines: Engines, owner: Owner, definition: AgentDefinition, origin?: string): Promise<Agent> {
+  const agent = toAgent(await engines.agentEngine.create(owner, definition))
+  engines.runEvents.emit('user', owner.id, 'agent:created', { agent }, origin)
+  return agent
 }
 
 /** Queues a plugin generation (POST /api/plugins/generate, plugin:generate); 503 without an LLM, and then nothing is queued. */
@@ -53,4 +58,25 @@ export async function generatedPlugin (engines: Engines, ended: ExecutionDoc) {
 /** One of the caller's executions (the check before following it); 404 for anyone else's. */
 export async function executionOf (engines: Engines, owner: Owner, executionId: string): Promise<ExecutionDoc> {
   return engines.orchestrator.get(owner, executionId)
+}
+
+/**
+ * What a user-wide replay resends (execution:subscribe {all: true, since}): the owner's runs open
+ * now or ended since `since` (at most `maxEnded` of those), and the user events that can be told
+ * again, oldest first: agents created and plugins generated since then.
+ */
+export async function userActivitySince (engines: Engines, owner: Owner, since: Date, maxEnded: number): Promise<{ runs: ExecutionDoc[], userEvents: { event: string, data: object }[] }> {
+  const [open, ended, agents, plugins] = await Promise.all([
+    engines.orchestrator.listActive(owner),
+    engines.orchestrator.list(owner, { endTime: { $gte: since } }, maxEnded),
+    engines.agentEngine.list(owner),
+    engines.pluginFactory.list(owner)
+  ])
+  const seen = new Set(open.map(run => run._id))
+  const runs = [...open, ...ended.filter(run => !seen.has(run._id))].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+  const userEvents = [
+    ...agents.filter(a => a.createdAt >= since).map(a => ({ at: a.createdAt, event: 'agent:created', data: { agent: toAgent(a) } })),
+    ...plugins.filter(p => p.createdAt >= since).map(p => ({ at: p.createdAt, event: 'plugin:generated', data: { plugin: toPlugin(p), version: p.latestVersion } }))
+  ].sort((a, b) => a.at.getTime() - b.at.getTime())
+  return { runs, userEvents: userEvents.map(({ event, data }) => ({ event, data })) }
 }

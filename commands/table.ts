@@ -10,11 +10,13 @@ import { createAgent, executePrompt, executeWorkflow, executionOf, generatedPlug
 export const GENERATION_WAIT_MS = 15 * 60_000
 
 /**
- * What a message transport (the WebSocket /ws; Socket.IO next) gives a command: the caller, and
+ * What a message transport (the WebSocket /ws, Socket.IO) gives a command: the caller, and
  * the following of executions, which the transport carries out (subscriptions, replay, fan-out).
  */
 export interface Session {
   readonly owner: Owner
+  /** The connection, named in the user events it caused so that their broadcast skips it (it gets the reply). */
+  readonly origin: string
   /** Whether the connection is still open and this owner's (it may close while a command awaits). */
   readonly open: boolean
   /** The last seq sent of an execution this session already follows; undefined when it does not follow it. */
@@ -24,6 +26,9 @@ export interface Session {
   /** Sends the execution's events after seq `since`, then live; `kind` names its progress, completed and failed events. Nothing once the session is closed. */
   follow (executionId: string, since: number, kind: 'workflow' | 'prompt'): void
   unfollow (executionId: string): void
+  /** Follows every run of the owner from now on; with `since` (ms) first replays what happened after it. */
+  followAll (since?: number): Promise<void>
+  unfollowAll (): void
   /** A failure found after the answer (a generation that failed), sent as an error in reply to the command. */
   fail (err: unknown): void
 }
@@ -48,7 +53,12 @@ function command<S extends TSchema> (payload: S, answer: string, run: (engines: 
  * thrown error shaped by describeError. `auth` and `ping` belong to the transport itself.
  */
 export const commands: ReadonlyMap<string, Command> = new Map([
-  ['execution:subscribe', command(ClientPayloads['execution:subscribe'], 'execution:subscribed', async (engines, session, { executionId, since }) => {
+  ['execution:subscribe', command(ClientPayloads['execution:subscribe'], 'execution:subscribed', async (engines, session, data) => {
+    if ('all' in data) {
+      await session.followAll(data.since === undefined ? undefined : Date.parse(data.since))
+      return session.open ? data : undefined
+    }
+    const { executionId, since } = data
     // Already followed: the events go on from where they are, with no second replay.
     const sent = session.following(executionId)
     if (sent !== undefined) return { executionId, since: sent }
@@ -57,9 +67,10 @@ export const commands: ReadonlyMap<string, Command> = new Map([
     session.follow(executionId, since ?? 0, 'workflow')
     return { executionId, since: since ?? 0 }
   })],
-  ['execution:unsubscribe', command(ClientPayloads['execution:unsubscribe'], 'execution:unsubscribed', async (_engines, session, { executionId }) => {
-    session.unfollow(executionId)
-    return { executionId }
+  ['execution:unsubscribe', command(ClientPayloads['execution:unsubscribe'], 'execution:unsubscribed', async (_engines, session, data) => {
+    if ('all' in data) session.unfollowAll()
+    else session.unfollow(data.executionId)
+    return data
   })],
   ['workflow:execute', command(ClientPayloads['workflow:execute'], 'workflow:progress', async (engines, session, { workflowId, triggerData, priority }) => {
     session.ensureRoom()
@@ -84,7 +95,7 @@ export const commands: ReadonlyMap<string, Command> = new Map([
     return { appName: request.appName, executionId: doc._id, stage: 'accepted' }
   })],
   ['agent:create', command(ClientPayloads['agent:create'], 'agent:created', async (engines, session, definition) => {
-    return { agent: await createAgent(engines, session.owner, definition) }
+    return { agent: await createAgent(engines, session.owner, definition, session.origin) }
   })]
 ])
 
@@ -98,15 +109,26 @@ export function isClientEvent (event: string): boolean {
   return payloads.has(event)
 }
 
+/** The field a bare string stands for, where the original's clients send one (`execution:subscribe "<id>"`). */
+const BARE_FIELD = new Map([
+  ['execution:subscribe', 'executionId'],
+  ['execution:unsubscribe', 'executionId'],
+  ['auth', 'token'],
+  ['prompt:execute', 'prompt']
+])
+
 /**
- * Checks a client event's payload as the HTTP API checks a body: the same validator (Ajv, its
- * options, no coercion), then the same boundary checks (no NUL or lone surrogate, no non-finite
- * number, no nesting past 64 levels). Throws R3SN_VALIDATION with the HTTP API's details, paths
- * starting at data/ where HTTP's start at body/.
+ * Reads a client event's payload and checks it as the HTTP API checks a body: the same validator
+ * (Ajv, its options, no coercion), then the same boundary checks (no NUL or lone surrogate, no
+ * non-finite number, no nesting past 64 levels). No payload is `{}`, and a bare string is the
+ * event's main field. Throws R3SN_VALIDATION with the HTTP API's details, paths starting at
+ * data/ where HTTP's start at body/.
  */
-export function checkPayload (event: string, data: unknown): void {
+export function readPayload (event: string, raw: unknown): unknown {
   const schema = payloads.get(event)
   if (schema === undefined) throw new Error(`not a client event: ${event}`)
+  const bare = BARE_FIELD.get(event)
+  const data = raw === undefined || raw === null ? {} : typeof raw === 'string' && bare !== undefined ? { [bare]: raw } : raw
   let check = checks.get(event)
   if (check === undefined) {
     compile ??= jsonValidator(sharedSchemas)
@@ -118,4 +140,5 @@ export function checkPayload (event: string, data: unknown): void {
   }
   const unstorable = findUnstorable(data, 'data')
   if (unstorable !== undefined) throw Object.assign(new Invalid(`${event}: ${unstorable.path} ${unstorable.message}`), { details: [unstorable] })
+  return data
 }

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Collection, ObjectId } from 'mongodb'
 
-/** A message for one other instance: an execution event, or a user event (`event` set) for all of a user's sockets. */
-export interface InboxDoc { _id?: ObjectId, to: string, ts: Date, ownerId: string, event?: string, eventJson: string }
+/** A message for one other instance: an execution event (with its run's type), or a user event (`event` set) for all of a user's sockets. */
+export interface InboxDoc { _id?: ObjectId, to: string, ts: Date, ownerId: string, runType?: string, event?: string, eventJson: string }
 
 /** Inbox messages older than this belong to an instance that died: removed now and then. */
 const STALE_MS = 60_000

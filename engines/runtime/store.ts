@@ -313,7 +313,7 @@ export class ExecutionStore {
     if (created.status === 'rejected') throw created.reason
     if (!created.value) return null
     if (logged.status === 'fulfilled') {
-      this.bus.emit('event', toEvent(event), owner.id)
+      this.bus.emit('event', toEvent(event), owner.id, doc.type)
       return { ...doc, eventSeq: 1 }
     }
     this.log.warn({ err: logged.reason, executionId: doc._id }, 'the first event of a new execution could not be written; its log starts with the next one')
@@ -327,7 +327,7 @@ export class ExecutionStore {
    * duplicate-free with several writers: starting from a seq known to be free or taken (never
    * beyond), a taken one is skipped.
    */
-  async appendEvents (exec: { _id: string, ownerId: string }, log: { seq: number, pending: NewEvent[] }): Promise<void> {
+  async appendEvents (exec: { _id: string, ownerId: string, type: string }, log: { seq: number, pending: NewEvent[] }): Promise<void> {
     while (log.pending.length > 0) {
       const ts = new Date()
       const docs = log.pending.map((e, i): EventDoc => ({ _id: `${exec._id}:${log.seq + 1 + i}`, executionId: exec._id, ownerId: exec.ownerId, seq: log.seq + 1 + i, ts, type: e.type, ...(e.stepId === undefined ? {} : { stepId: e.stepId }), dataJson: JSON.stringify(e.data) }))
@@ -340,7 +340,7 @@ export class ExecutionStore {
         written = err instanceof InsertFailed ? err.written : 0
         failure = err instanceof InsertFailed ? err.cause : err
       }
-      for (const d of docs.slice(0, written)) this.bus.emit('event', toEvent(d), exec.ownerId)
+      for (const d of docs.slice(0, written)) this.bus.emit('event', toEvent(d), exec.ownerId, exec.type)
       log.seq += written
       log.pending.splice(0, written)
       if (failure === undefined) continue
@@ -350,7 +350,7 @@ export class ExecutionStore {
   }
 
   /** Appends one event; returns its seq. */
-  async appendEvent (exec: { _id: string, ownerId: string, eventSeq?: number }, type: string, data: Record<string, unknown> = {}, stepId?: string, seqHint?: number): Promise<number> {
+  async appendEvent (exec: { _id: string, ownerId: string, type: string, eventSeq?: number }, type: string, data: Record<string, unknown> = {}, stepId?: string, seqHint?: number): Promise<number> {
     const log = { seq: (seqHint ?? (exec.eventSeq ?? 0) + 1) - 1, pending: [{ type, data, ...(stepId === undefined ? {} : { stepId }) }] }
     await this.appendEvents(exec, log)
     return log.seq

@@ -168,7 +168,7 @@ t.test('a reader that stops reading is cut off at the buffer limit with a clear 
   const frame = JSON.stringify({ event: 'ping', data: { pad: 'x'.repeat(100) }, id: 'p' })
   for (let i = 0; i < 100_000; i++) c.ws.send(frame)
   // Paused until the server gives up on it, however long a loaded machine takes to get there.
-  await eventually(async () => logs.find(l => l.includes('websocket reader too slow')), 60_000, 'the server to see the reader stall')
+  await eventually(async () => logs.find(l => l.includes('realtime reader too slow')), 60_000, 'the server to see the reader stall')
   socket.resume()
   const closed = await Promise.race([c.closed, new Promise<null>(resolve => setTimeout(() => resolve(null), 15_000))])
   t.equal(closed?.code, 4008)
@@ -260,7 +260,7 @@ t.test('a WebSocket command answers as its HTTP route does: the same checks, the
   const http = await call('POST', '/api/plugins/generate', generate)
   t.match(http, { status: 503, body: { code: 'R3SN_UNAVAILABLE', message: /OPENAI_API_KEY/ } })
   const ws = await ask('plugin:generate', generate, 'g')
-  t.same(ws, { event: 'error', id: 'g', data: { code: http.body.code, message: http.body.message } }, 'the same code and message over the WebSocket')
+  t.same(ws, { event: 'error', id: 'g', data: { code: http.body.code, message: http.body.message, event: 'plugin:generate' } }, 'the same code and message over the WebSocket, naming the event it answers')
   t.same((await client.GET('/api/executions')).data!.executions, [], 'no generation was queued by either')
 
   // The same validator as the HTTP API: lengths in characters (a 10,000-character prompt of astral
