@@ -16,7 +16,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createAgent', tags: ['agents'], summary: 'Create an agent',
       body: ref(AgentDefinition),
-      response: { 201: ref(AgentResponse), ...errors(400) }
+      response: { 201: ref(AgentResponse), ...errors(400, 403) }
     }
   }, async (req, reply) => reply.code(201).send({ success: true as const, agent: await createAgent(app, req.user, req.body) }))
 
@@ -40,7 +40,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateAgent', tags: ['agents'], summary: 'Replace an agent\'s definition',
       params: ref(IdParams), body: ref(AgentDefinition),
-      response: { 200: ref(AgentResponse), ...errors(400, 404) }
+      response: { 200: ref(AgentResponse), ...errors(400, 403, 404) }
     }
   }, async (req) => ({ success: true as const, agent: toAgent(await app.agentEngine.update(req.user, req.params.id, req.body)) }))
 
