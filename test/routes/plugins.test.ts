@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
+import { startFakeLlm, structuredOutput, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
 import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow, sharedApp, type Answer } from '../helper.js'
@@ -100,9 +100,6 @@ t.test('a plugin that never passes is refused with its failures and nothing is s
   t.match(await caller(wrongKey.baseUrl, wrongKey.adminKey)('POST', '/api/plugins/generate', generateRequest), { status: 502, body: { code: 'R3SN_LLM_AUTH', message: /rejected the API key/ } }, 'an LLM failure is the upstream\'s: 502, named')
 })
 
-/** Which structured output a request to the LLM asked for: PluginProposal or Plugin. */
-const asked = (req: LlmRequest) => req.body.response_format?.json_schema?.name as string
-
 t.test('{appName} alone: the LLM first proposes the actions and platform, as a step of the generation, and the plugin is written for them', async t => {
   const { baseUrl, key, call } = await withLlm()
   fake.script({ json: { actions: ['greet a person by name'], platform: 'saas' } }, { json: greet() })
@@ -114,7 +111,7 @@ t.test('{appName} alone: the LLM first proposes the actions and platform, as a s
     spec: { actions: ['greet a person by name'], platform: 'saas', proposed: ['actions', 'platform'] }
   })
   const [proposal, round] = fake.chatRequests() as [LlmRequest, LlmRequest]
-  t.same(fake.chatRequests().map(asked), ['PluginProposal', 'Plugin'])
+  t.same(fake.chatRequests().map(structuredOutput), ['PluginProposal', 'Plugin'])
   t.match(proposal.body.messages.at(-1).content, /"appName":"Greeter"/)
   t.match(round.body.messages[1].content, /"actions":\["greet a person by name"\],"platform":"saas"/, 'the plugin is asked for as if the user had given the proposal')
   t.match((await call('GET', `/api/plugins/${res.body.plugin.id as string}`)).body.plugin, { platform: 'saas', description: /greet a person by name/ })
@@ -145,7 +142,7 @@ t.test('given actions and platform are used as is, with no proposal call; a bad 
   fake.script({ json: greet() })
   const given = await call('POST', '/api/plugins/generate', generateRequest)
   t.match(given, { status: 201, body: { plugin: { platform: 'rest-api' }, spec: { actions: ['greet a person by name'], platform: 'rest-api', proposed: [] } } })
-  t.same(fake.chatRequests().map(asked), ['Plugin'], 'no proposal was asked for')
+  t.same(fake.chatRequests().map(structuredOutput), ['Plugin'], 'no proposal was asked for')
 
   fake.reset()
   fake.script({ json: { actions: ['greet a person by name'], platform: 'ignored' } }, { json: greet() })
