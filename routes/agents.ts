@@ -15,6 +15,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/agents', {
     schema: {
       operationId: 'createAgent', tags: ['agents'], summary: 'Create an agent',
+      description: 'Takes the original R3SN\'s agent fields too ({name, type, capabilities, config, userId}): see instructions, model, config and userId in AgentDefinition. 403 when userId is not the caller\'s.',
       body: ref(AgentDefinition),
       response: { 201: ref(AgentResponse), ...errors(400, 403) }
     }
