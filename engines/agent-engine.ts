@@ -6,8 +6,8 @@ import { Value } from '@sinclair/typebox/value'
 import type { Config } from '../config.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../lib/mongo.js'
 import type { ChatMessage, ChatTool, Llm } from '../plugins/llm.js'
-import { AgentLimits, type Agent, type AgentDefinition } from '../schemas/agents.js'
-import { BadRequest } from '../lib/errors.js'
+import { AgentLimits, MAX_AGENT_CONFIG_BYTES, type Agent, type AgentDefinition } from '../schemas/agents.js'
+import { BadRequest, Forbidden } from '../lib/errors.js'
 import type { TransientAgent } from '../schemas/execute.js'
 import type { WorkflowStep } from '../schemas/workflows.js'
 import type { IntegrationHub } from './integration-hub.js'
@@ -28,6 +28,8 @@ export interface AgentDoc extends OwnedDoc {
   credentials: { action: string, credentialId: string }[]
   limits: AgentLimits
   memoryKey: string | null
+  /** The definition's config as JSON text (its keys may hold "$" or "."); absent on agents stored before it existed. */
+  configJson?: string
   transient: boolean
   createdAt: Date
   updatedAt: Date
@@ -72,10 +74,30 @@ export function toAgent (d: AgentDoc): Agent {
     credentials: Object.fromEntries(d.credentials.map(c => [c.action, c.credentialId])),
     limits: d.limits,
     memoryKey: d.memoryKey,
+    config: d.configJson === undefined ? {} : JSON.parse(d.configJson) as Record<string, unknown>,
     transient: d.transient,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString()
   }
+}
+
+/**
+ * The system prompt of an agent defined without one (as the original R3SN's agents are: name,
+ * type, capabilities): who it is and what it is good at, and how to work, for the LLM.
+ */
+export function defaultInstructions (name: string, type: string, capabilities: string[]): string {
+  return [
+    `You are ${name}, ${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type} agent.`,
+    ...(capabilities.length === 0 ? [] : [`You are good at: ${capabilities.join(', ')}.`]),
+    'Work on the task you are given step by step, use your tools when they help, and answer concisely with what you found or did.',
+    'If the task needs something you cannot do or do not know, say so plainly instead of guessing.'
+  ].join(' ')
+}
+
+/** A string setting of config that stands in for a top-level field left out (model, instructions), or undefined. */
+function fromConfig (config: Record<string, unknown> | undefined, key: 'model' | 'instructions', maxLength: number): string | undefined {
+  const value = config?.[key]
+  return typeof value === 'string' && value.trim() !== '' && value.length <= maxLength ? value : undefined
 }
 
 /**
@@ -118,21 +140,37 @@ export class AgentEngine {
     }
   }
 
+  /**
+   * What the schema cannot say about a definition: a userId must be the caller's own (403,
+   * nothing stored), and config must stay small.
+   */
+  private checkDefinition (owner: Owner, def: AgentDefinition): void {
+    if (def.userId !== undefined && def.userId !== owner.id) {
+      throw new Forbidden(`userId "${def.userId}" is not the user of your API key: an agent belongs to the key that creates it; leave userId out or give your own (${owner.id})`)
+    }
+    const configBytes = def.config === undefined ? 0 : Buffer.byteLength(JSON.stringify(def.config))
+    if (configBytes > MAX_AGENT_CONFIG_BYTES) throw new BadRequest(`config is ${configBytes} bytes of JSON, more than the ${MAX_AGENT_CONFIG_BYTES} an agent's config may have`)
+  }
+
   private docFields (def: AgentDefinition) {
+    const type = (def.type ?? 'assistant').toLowerCase()
+    const capabilities = def.capabilities ?? []
     return {
       name: def.name,
-      type: def.type ?? 'assistant',
-      capabilities: def.capabilities ?? [],
-      instructions: def.instructions,
-      model: def.model ?? null,
+      type,
+      capabilities,
+      instructions: def.instructions ?? fromConfig(def.config, 'instructions', 20_000) ?? defaultInstructions(def.name, type, capabilities),
+      model: def.model ?? fromConfig(def.config, 'model', 200) ?? null,
       tools: [...new Set(def.tools ?? [])],
       credentials: Object.entries(def.credentials ?? {}).map(([action, credentialId]) => ({ action, credentialId })),
       limits: Value.Default(AgentLimits, { ...def.limits }) as AgentLimits,
-      memoryKey: def.memoryKey ?? null
+      memoryKey: def.memoryKey ?? null,
+      configJson: JSON.stringify(def.config ?? {})
     }
   }
 
   async create (owner: Owner, def: AgentDefinition, opts: { id?: string, transient?: boolean } = {}): Promise<AgentDoc> {
+    this.checkDefinition(owner, def)
     await this.check(owner, def.tools ?? [], def.credentials ?? {})
     const now = new Date()
     return this.agents.insert(owner, { _id: opts.id ?? `agt_${randomUUID()}`, ...this.docFields(def), transient: opts.transient ?? false, createdAt: now, updatedAt: now })
@@ -164,6 +202,7 @@ export class AgentEngine {
 
   async update (owner: Owner, id: string, def: AgentDefinition): Promise<AgentDoc> {
     await this.agents.get(owner, id)
+    this.checkDefinition(owner, def)
     await this.check(owner, def.tools ?? [], def.credentials ?? {})
     await this.agents.update(owner, id, { $set: { ...this.docFields(def), updatedAt: new Date() } })
     return this.agents.get(owner, id)

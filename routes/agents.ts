@@ -15,8 +15,9 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/agents', {
     schema: {
       operationId: 'createAgent', tags: ['agents'], summary: 'Create an agent',
+      description: 'Takes the original R3SN\'s agent fields too ({name, type, capabilities, config, userId}): see instructions, model, config and userId in AgentDefinition. 403 when userId is not the caller\'s.',
       body: ref(AgentDefinition),
-      response: { 201: ref(AgentResponse), ...errors(400) }
+      response: { 201: ref(AgentResponse), ...errors(400, 403) }
     }
   }, async (req, reply) => reply.code(201).send({ success: true as const, agent: await createAgent(app, req.user, req.body) }))
 
@@ -40,7 +41,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateAgent', tags: ['agents'], summary: 'Replace an agent\'s definition',
       params: ref(IdParams), body: ref(AgentDefinition),
-      response: { 200: ref(AgentResponse), ...errors(400, 404) }
+      response: { 200: ref(AgentResponse), ...errors(400, 403, 404) }
     }
   }, async (req) => ({ success: true as const, agent: toAgent(await app.agentEngine.update(req.user, req.params.id, req.body)) }))
 

@@ -5,7 +5,7 @@ import { NotFound } from '../lib/errors.js'
 import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { HookParams, HookQuery } from '../schemas/workflows.js'
 import { workflowExecution, workflowOwner } from '../engines/runtime/workflows.js'
-import { replyWithRun } from './run-result.js'
+import { replyWithRun, workflowRunResult } from './run-result.js'
 
 const hooks: FastifyPluginAsyncTypebox = async (app) => {
   // The unguessable hook id is the credential here, so no API key is needed.
@@ -21,7 +21,7 @@ const hooks: FastifyPluginAsyncTypebox = async (app) => {
     const wf = await app.orchestrator.workflows.byHook(req.params.hookId)
     if (wf === null) throw new NotFound('Webhook')
     const doc = await app.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, req.body ?? {}))
-    return replyWithRun(reply, app.orchestrator, doc, { mode: req.query.mode ?? 'async' })
+    return replyWithRun(reply, app.orchestrator, doc, { mode: req.query.mode ?? 'async' }, workflowRunResult)
   })
 }
 

@@ -20,7 +20,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/plugins/generate', {
     schema: {
       operationId: 'generatePlugin', tags: ['plugins'], summary: 'Have the LLM write a plugin; stored only once its self-tests pass in the sandbox',
-      description: 'A durable execution (type plugin-generation) with one step per LLM answer: failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. A crash resumes it without asking the LLM again what it already answered. Sync (default) waits up to timeoutMs, then answers 202 with the executionId. Progress goes to the user\'s WebSockets as plugin:progress, the result as plugin:generated.',
+      description: 'A durable execution (type plugin-generation): when the request leaves actions or platform out, a first step (propose) asks the LLM for them (422 when its proposal is not usable); then one step per LLM answer: failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. A crash resumes it without asking the LLM again what it already answered. Sync (default) waits up to timeoutMs, then answers 202 with the executionId. Progress goes to the user\'s WebSockets as plugin:progress, the result as plugin:generated.',
       body: ref(GeneratePluginRequest),
       response: { 201: ref(GeneratedPlugin), 202: ref(ExecutionAccepted), ...errors(400, 409, 422, 502, 503) }
     }

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify'
 import type { Orchestrator } from '../engines/orchestrator.js'
 import { decodeJson, strategyOf, type ExecutionDoc } from '../engines/runtime/store.js'
 import type { ExecuteResponse, Strategy } from '../schemas/execute.js'
+import type { StepResult } from '../schemas/executions.js'
 
 export function runResult (ended: ExecutionDoc) {
   return {
@@ -12,6 +13,18 @@ export function runResult (ended: ExecutionDoc) {
     error: ended.error,
     executionTime: ended.executionTime
   }
+}
+
+/** A workflow run's answer: the run result plus each step that ran, in order, with its output (or error) and duration. */
+export function workflowRunResult (ended: ExecutionDoc) {
+  const steps: StepResult[] = ended.steps.map(s => ({
+    stepId: s.stepId,
+    status: s.status,
+    ...(s.outputJson === undefined ? {} : { output: decodeJson(s.outputJson) }),
+    ...(s.error === undefined ? {} : { error: s.error }),
+    durationMs: s.durationMs ?? null
+  }))
+  return { ...runResult(ended), steps }
 }
 
 /** A prompt run's answer: the run result plus what was asked, the strategy and the tokens used. */

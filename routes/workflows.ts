@@ -4,7 +4,7 @@ import { ExecutionAccepted, ExecutionResult } from '../schemas/executions.js'
 import { ExecuteWorkflowRequest, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowVersionQuery } from '../schemas/workflows.js'
 import { toWorkflow } from '../engines/runtime/workflows.js'
 import { executeWorkflow } from '../commands/operations.js'
-import { replyWithRun } from './run-result.js'
+import { replyWithRun, workflowRunResult } from './run-result.js'
 
 const workflows: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/workflows', {
@@ -64,7 +64,7 @@ const workflows: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req, reply) => {
     const doc = await executeWorkflow(app, req.user, req.params.id, req.body)
-    return replyWithRun(reply, app.orchestrator, doc, req.body)
+    return replyWithRun(reply, app.orchestrator, doc, req.body, workflowRunResult)
   })
 
   app.post('/api/workflows/:id/hook/rotate', {

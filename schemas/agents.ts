@@ -7,12 +7,22 @@ export const AgentLimits = Type.Object({
 }, { $id: 'AgentLimits', additionalProperties: false })
 export type AgentLimits = Static<typeof AgentLimits>
 
+/** JSON size of an agent's `config`: settings of the original R3SN's agents, kept as given, not a place for data. */
+export const MAX_AGENT_CONFIG_BYTES = 8192
+
 const fields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  type: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,39}$', description: 'Free label, e.g. assistant, researcher. Default assistant.' })),
-  capabilities: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, description: 'What the agent is good at; shown to the planner.' })),
-  instructions: Type.String({ minLength: 1, maxLength: 20_000, description: 'The system prompt.' }),
-  model: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default R3SN_MODEL.' })),
+  type: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,39}$', description: 'Free label, e.g. assistant, researcher, data-analysis; stored lowercased ("Research" is research). Default assistant.' })),
+  capabilities: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50, description: 'What the agent is good at; shown to the planner, and in the default instructions.' })),
+  instructions: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000, description: 'The system prompt. Default config.instructions, else instructions made from name, type and capabilities ("You are <name>, a <type> agent. You are good at: ...").' })),
+  model: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default config.model (when a string), else R3SN_MODEL.' })),
+  config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+    maxProperties: 50,
+    description: `Free settings as the original R3SN's agents have them, stored and returned as given (at most ${MAX_AGENT_CONFIG_BYTES} bytes of JSON). ` +
+      'Only two keys are read: config.model and config.instructions stand in for the top-level fields when those are left out. ' +
+      'Other keys (tools, maxSteps, maxTokens, temperature, ...) are only kept: use tools and limits for what R3SN enforces.'
+  })),
+  userId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Accepted for the original R3SN\'s clients, and only when it is the caller\'s own user id (403 otherwise): an agent always belongs to the key that creates it. Not stored.' })),
   tools: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, description: 'Integration actions the agent may call (e.g. http.request).' })),
   credentials: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 200 }), { description: 'Credential id per tool that needs one, e.g. {"slack.postMessage": "cred_..."}.' })),
   limits: Type.Optional(ref(AgentLimits)),
@@ -33,6 +43,7 @@ export const Agent = Type.Object({
   credentials: Type.Record(Type.String(), Type.String()),
   limits: ref(AgentLimits),
   memoryKey: Type.Union([Type.String(), Type.Null()]),
+  config: Type.Record(Type.String(), Type.Unknown(), { description: 'As given ({} when none was).' }),
   transient: Type.Boolean({ description: 'Created by a prompt\'s plan for that prompt only.' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' })

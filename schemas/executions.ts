@@ -75,13 +75,24 @@ export type Execution = Static<typeof Execution>
 
 export const ExecutionResponse = Type.Object({ success: Type.Literal(true), execution: ref(Execution) }, { $id: 'ExecutionResponse' })
 
+/** One step of an ended run, as the seed's sync workflow answer lists it. */
+export const StepResult = Type.Object({
+  stepId: Type.String(),
+  status: StepRun.properties.status,
+  output: Type.Optional(Type.Unknown({ description: 'What the step returned (absent when it failed).' })),
+  error: Type.Optional(ref(ExecutionError)),
+  durationMs: Type.Union([Type.Number(), Type.Null()], { description: 'Milliseconds from the step\'s start to its end, retries included; null if it never ended.' })
+}, { $id: 'StepResult' })
+export type StepResult = Static<typeof StepResult>
+
 export const ExecutionResult = Type.Object({
   success: Type.Literal(true),
   executionId: Type.String(),
   status: ExecutionStatus,
   result: Type.Optional(Type.Unknown()),
   error: Type.Union([ref(ExecutionError), Type.Null()]),
-  executionTime: Type.Union([Type.Number(), Type.Null()])
+  executionTime: Type.Union([Type.Number(), Type.Null()]),
+  steps: Type.Optional(Type.Array(ref(StepResult), { description: 'Workflow runs (POST /api/workflows/{id}/execute, webhooks): each step that ran, in the order it started (a failed step with its error). The full records: /api/executions/{id}/status.' }))
 }, { $id: 'ExecutionResult', description: 'A run that ended while the request waited.' })
 
 export const ExecutionAccepted = Type.Object({

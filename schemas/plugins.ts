@@ -86,16 +86,26 @@ export const CreatePluginRequest = Type.Object({
 }, { $id: 'CreatePluginRequest', additionalProperties: false })
 export type CreatePluginRequest = Static<typeof CreatePluginRequest>
 
+const appActions = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 20, description })
+const appPlatform = (description: string) => Type.String({ minLength: 1, maxLength: 100, description })
+
 export const GeneratePluginRequest = Type.Object({
   appName: Type.String({ minLength: 1, maxLength: 200 }),
   appPackage: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'e.g. an npm package or API base the app is known by.' })),
-  actions: Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 20, description: 'What the plugin should be able to do.' }),
-  platform: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. web, rest-api, saas.' }),
+  actions: Type.Optional(appActions('What the plugin should be able to do. Left out: the LLM first proposes them (a step "propose" of the generation), and the plugin is written for its proposal.')),
+  platform: Type.Optional(appPlatform('e.g. web, rest-api, saas. Left out: proposed by the LLM with the actions.')),
   description: Type.Optional(Type.String({ maxLength: 4000 })),
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the plugin, up to timeoutMs, then answers 202 with the executionId; async answers 202 at once.' })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
 }, { $id: 'GeneratePluginRequest', additionalProperties: false })
 export type GeneratePluginRequest = Static<typeof GeneratePluginRequest>
+
+/** What the LLM proposes for a generation request that leaves actions or platform out (self-contained, for structured output). */
+export const PluginProposal = Type.Object({
+  actions: appActions('What a plugin for the app should be able to do: short phrases, e.g. "send a message to a channel".'),
+  platform: appPlatform('How the app is reached, e.g. rest-api, web, saas, graphql.')
+})
+export type PluginProposal = Static<typeof PluginProposal>
 
 export const PluginVersion = Type.Object({
   pluginId: Type.String(),
@@ -132,6 +142,11 @@ export const GeneratedPlugin = Type.Object({
   plugin: ref(Plugin),
   version: ref(PluginVersion),
   rounds: Type.Integer({ description: 'LLM answers it took: 1, plus one per repair round.' }),
+  spec: Type.Object({
+    actions: Type.Array(Type.String()),
+    platform: Type.String(),
+    proposed: Type.Array(Type.Union([Type.Literal('actions'), Type.Literal('platform')]), { description: 'Which of the two the LLM proposed because the request left them out; empty when the request gave both.' })
+  }, { description: 'What the plugin was written for: the request\'s actions and platform, as given, or the LLM\'s proposal for those it left out.' }),
   usage: Type.Object({ promptTokens: Type.Integer(), completionTokens: Type.Integer() })
 }, { $id: 'GeneratedPlugin' })
 

@@ -189,12 +189,13 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
     ['an agent with A\'s plugin as a tool', 'POST', '/api/agents', id => ({ name: 'b', instructions: 'b', tools: [`${id}.greet`] }), plugin],
     ['an agent with A\'s credential', 'POST', '/api/agents', id => ({ name: 'b', instructions: 'b', tools: ['http.request'], credentials: { 'http.request': id } }), credential],
     ['an integration run with A\'s credential', 'POST', '/api/integrations/http/execute', id => ({ action: 'http.request', params: { url: 'http://127.0.0.1:9/' }, credentialId: id }), credential],
-    ['a prompt to A\'s agent', 'POST', '/api/agents/execute-prompt', id => ({ prompt: 'what do you know?', agentId: id }), agent]
+    ['a prompt to A\'s agent', 'POST', '/api/agents/execute-prompt', id => ({ prompt: 'what do you know?', agentId: id }), agent],
+    ['an agent for A', 'POST', '/api/agents', id => ({ name: 'b', userId: id }), 'alice']
   ]
   for (const [label, method, path, body, id] of byReference) {
     const res = await B(method, path, body(id))
     const made = await B(method, path, body(ghost(id)))
-    t.ok(res.status === 400 || res.status === 404, `${label}: refused (${res.status})`)
+    t.ok(res.status === 400 || res.status === 403 || res.status === 404, `${label}: refused (${res.status})`)
     t.same(leaks(normalized(res.text, [id, ghost(id)])), [], `${label}: nothing of A's in the answer`)
     t.equal(normalized(res.text, [id, ghost(id)]), normalized(made.text, [id, ghost(id)]), `${label}: answered as for an id that names nothing`)
   }
@@ -207,6 +208,8 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   const wsIds: Record<string, string[]> = { executionId: owned.executions as string[], workflowId: owned.workflows as string[] }
   /** Events that answer alike for any id and carry nothing of the resource (not an error frame). */
   const answersAnyId: Record<string, string> = { 'execution:unsubscribe': 'drops a subscription of this socket, if any: the answer says nothing of the execution' }
+  /** Id fields that name a user, not a resource: checked below, refused whoever they name unless it is the caller. */
+  const userFields: Record<string, string> = { userId: 'agent:create takes only the caller\'s own user id (the original R3SN\'s clients send it)' }
   let frameNo = 0
   const ask = async (event: string, data: Record<string, unknown>) => {
     const id = `f${++frameNo}`
@@ -215,7 +218,7 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   }
   const wsUncovered: string[] = []
   for (const [event, schema] of Object.entries(ClientPayloads)) {
-    const fields = Object.keys((schema as { properties?: object }).properties ?? {}).filter(f => /Id$/.test(f))
+    const fields = Object.keys((schema as { properties?: object }).properties ?? {}).filter(f => /Id$/.test(f) && userFields[f] === undefined)
     for (const field of fields) {
       if (wsIds[field] === undefined) { wsUncovered.push(`${event}: field ${field}: add A's ids to \`wsIds\``); continue }
       for (const id of wsIds[field] as string[]) {
@@ -231,6 +234,9 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   t.same(wsUncovered, [], 'every WebSocket event that takes an id is covered by the fixture')
   const refusedAgent = await ask('agent:create', { name: 'b', instructions: 'b', tools: [`${plugin}.greet`] })
   t.match(refusedAgent, { event: 'error', data: { code: 'R3SN_BAD_REQUEST', message: /no such plugin action of yours/ } }, 'agent:create with A\'s plugin as a tool is refused')
+  const forAlice = await ask('agent:create', { name: 'b', userId: 'alice' })
+  t.match(forAlice, { event: 'error', data: { code: 'R3SN_FORBIDDEN' } }, 'agent:create for A\'s user id is refused')
+  t.equal(normalized(JSON.stringify({ ...forAlice, id: undefined }), ['alice', ghost('alice')]), normalized(JSON.stringify({ ...await ask('agent:create', { name: 'b', userId: ghost('alice') }), id: undefined }), ['alice', ghost('alice')]), 'as for a user id that names nobody')
 
   // A's runs go on, watched by A: B gets none of it, not even through a subscription it was refused.
   aWs.send('execution:subscribe', { executionId: running }, 'a-sub')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { eventually, getEvents, getExecution } from '../helper.js'
+import { caller, eventually, getEvents, getExecution } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { startFakeLlm } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
@@ -49,7 +49,7 @@ t.test('SIGKILL inside an agent tool call of a planned prompt: the resumed run n
   await second.kill('SIGTERM')
 })
 
-t.test('SIGKILL while the LLM repairs a plugin: the resumed generation does not ask again what it was told, and stores one plugin', async t => {
+t.test('SIGKILL while the LLM repairs a plugin: the resumed generation does not ask again what it was told (its proposal included), and stores one plugin', async t => {
   // Every answer takes a second, so the kill lands while the second round waits for its answer.
   const fake = await startFakeLlm(t, { latencyMs: 1000 })
   const { mongoDb, mongodbUri, adminKey } = sharedDatabase(t)
@@ -60,13 +60,14 @@ t.test('SIGKILL while the LLM repairs a plugin: the resumed generation does not 
   const manifest = { actions: [{ name: 'double', description: 'Doubles n', input: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] }, output: { type: 'number' } }], egress: [] }
   const tests = [{ action: 'double', input: { n: 2 }, expect: 4 }]
   fake.script(
+    { json: { actions: ['double a number'], platform: 'rest-api' } },
     { json: { code: 'export function double ({ n }) { return n + n + 1 }', manifest, tests } },
     { json: { code: 'export function double ({ n }) { return n * 2 }', manifest, tests } }
   )
   const first = await startServerProcess(t, env)
-  const a = apiClient(first.baseUrl, adminKey)
-  const accepted = (await a.POST('/api/plugins/generate', { body: { appName: 'Doubler', actions: ['double a number'], platform: 'rest-api', mode: 'async' } })).data as { executionId: string }
-  await eventually(async () => fake.chatRequests().length === 2 ? true : undefined, 20_000, 'the repair round to ask the LLM')
+  // {appName} alone: the LLM proposes the actions and platform first (the step "propose").
+  const accepted = (await caller(first.baseUrl, adminKey)('POST', '/api/plugins/generate', { appName: 'Doubler', mode: 'async' })).body as { executionId: string }
+  await eventually(async () => fake.chatRequests().length === 3 ? true : undefined, 20_000, 'the repair round to ask the LLM')
   t.equal(await first.kill('SIGKILL'), null, 'the instance died while the LLM wrote the repair')
 
   const second = await startServerProcess(t, env)
@@ -77,12 +78,12 @@ t.test('SIGKILL while the LLM repairs a plugin: the resumed generation does not 
   }, 20_000, 'the second instance to finish the generation')
 
   t.equal(done.status, 'completed')
-  t.same(done.steps.map(s => [s.stepId, s.status]), [['round1', 'completed'], ['round2', 'completed']])
+  t.same(done.steps.map(s => [s.stepId, s.status]), [['propose', 'completed'], ['round1', 'completed'], ['round2', 'completed']])
   const asked = fake.chatRequests()
-  t.equal(asked.length, 3, 'round 1 was not asked again; only the interrupted round 2 was')
-  t.same(asked[2]?.body.messages, asked[1]?.body.messages, 'the resumed round sent the same conversation, failures included')
+  t.equal(asked.length, 4, 'neither the proposal nor round 1 was asked again; only the interrupted round 2 was')
+  t.same(asked[3]?.body.messages, asked[2]?.body.messages, 'the resumed round sent the same conversation, the proposal and failures included')
   const plugins = (await b.GET('/api/plugins')).data!.plugins
-  t.match(plugins, [{ name: 'Doubler', latestVersion: 1 }], 'one plugin stored')
+  t.match(plugins, [{ name: 'Doubler', platform: 'rest-api', latestVersion: 1 }], 'one plugin stored, for the proposal')
   t.equal(plugins.length, 1)
   const ran = await b.POST('/api/plugins/{id}/execute', { params: { path: { id: plugins[0]!.id } }, body: { action: 'double', parameters: { n: 21 } } })
   t.match(ran.data, { status: 'completed', result: 42 })

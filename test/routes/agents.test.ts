@@ -2,6 +2,7 @@ import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
+import { wsConnect } from '../fixtures/ws-client.js'
 import { build, caller, getEvents, getExecution, llmConfig, sharedApp } from '../helper.js'
 
 // Two apps for the file, with a fake LLM (forgotten between tests) and offline; each test has a user of its own.
@@ -52,7 +53,7 @@ t.test('agents CRUD: validated, owned, and 400 on bad input', async t => {
   t.equal((await alice('GET', '/api/agents')).body.agents.length, 1, 'no bad agent was stored')
   const badUpdate = await alice('PUT', `/api/agents/${id}`, definition({ tools: ['teleport.now'] }))
   t.match(badUpdate, { status: 400, body: { message: /unknown tool/ } })
-  t.equal((await alice('PUT', `/api/agents/${id}`, { name: 'no instructions' })).status, 400)
+  t.equal((await alice('PUT', `/api/agents/${id}`, { name: 'bad type', type: '9lives' })).status, 400)
   t.match((await alice('GET', `/api/agents/${id}`)).body.agent, { name: 'fetcher 2', tools: ['http.request', 'core.time'] }, 'a refused update changes nothing')
   t.equal((await alice('GET', '/api/agents?transient=maybe')).status, 400)
   t.equal((await alice('POST', `/api/agents/${id}/execute`, { action: 'go', mode: 'later' })).status, 400)
@@ -62,6 +63,51 @@ t.test('agents CRUD: validated, owned, and 400 on bad input', async t => {
 
   t.equal((await alice('DELETE', `/api/agents/${id}`)).status, 200)
   t.equal((await alice('GET', `/api/agents/${id}`)).status, 404)
+})
+
+t.test('an agent with the original R3SN\'s fields gets default instructions and keeps its config; a userId not the caller\'s is refused', async t => {
+  const { call, userId, baseUrl, key } = await withLlm()
+  // As the original's clients send it: no instructions, a free config (keys FerretDB could not store as they are), the owner's id.
+  const seed = { name: 'Analyst', type: 'Data-Analysis', capabilities: ['data analysis', 'reporting'], config: { model: 'test-model', temperature: 0.2, 'limits.x': { $ref: 'kept' } } }
+  const created = await call('POST', '/api/agents', { ...seed, userId })
+  t.equal(created.status, 201)
+  t.match(created.body.agent, { name: 'Analyst', type: 'data-analysis', capabilities: ['data analysis', 'reporting'], model: 'test-model', tools: [] })
+  t.same(created.body.agent.config, seed.config, 'config comes back as given')
+  const instructions = created.body.agent.instructions as string
+  t.match(instructions, /^You are Analyst, a data-analysis agent\. You are good at: data analysis, reporting\. /)
+  const id = created.body.agent.id as string
+  t.same((await call('GET', `/api/agents/${id}`)).body.agent.config, seed.config)
+
+  fake.script({ content: 'Revenue grew.' })
+  const ran = await call('POST', `/api/agents/${id}/execute`, { action: 'Summarize the quarter' })
+  t.match(ran.body, { status: 'completed', result: { answer: 'Revenue grew.' } })
+  t.match((fake.chatRequests()[0] as LlmRequest).body, { model: 'test-model', messages: [{ role: 'system', content: instructions }] }, 'the default instructions are the system prompt')
+
+  const fromConfig = await call('POST', '/api/agents', { name: 'Poet', type: 'automation', capabilities: ['haiku'], config: { instructions: 'Write haiku only.', maxSteps: 3 } })
+  t.match(fromConfig.body.agent, { type: 'automation', instructions: 'Write haiku only.', model: null, limits: { maxSteps: 10 }, config: { maxSteps: 3 } }, 'config.instructions stands in; other config keys are only kept')
+  const bare = await call('POST', '/api/agents', { name: 'Helper', type: 'automation' })
+  t.match(bare.body.agent, { instructions: /^You are Helper, an automation agent\. Work on/, config: {} })
+
+  const refused = await call('POST', '/api/agents', { ...seed, userId: 'someone_else' })
+  t.match(refused, { status: 403, body: { success: false, statusCode: 403, code: 'R3SN_FORBIDDEN', message: /userId "someone_else" is not the user of your API key/ } })
+  t.match(await call('POST', '/api/agents', { ...seed, config: { notes: 'x'.repeat(9000) } }), { status: 400, body: { message: /config is \d+ bytes of JSON, more than the 8192/ } })
+  t.equal((await call('GET', '/api/agents')).body.agents.length, 3, 'nothing was created by the refused ones')
+
+  // Updates take the same fields: a PUT without instructions gets them made again from the new name.
+  t.match(await call('PUT', `/api/agents/${id}`, { ...seed, userId: 'someone_else' }), { status: 403 })
+  const updated = await call('PUT', `/api/agents/${id}`, { ...seed, name: 'Analyst 2', userId, config: { tone: 'dry' } })
+  t.match(updated.body.agent, { name: 'Analyst 2', instructions: /^You are Analyst 2, a data-analysis agent/, model: null })
+  t.same(updated.body.agent.config, { tone: 'dry' })
+
+  // The same over the WebSocket (agent:create has the same schema and checks).
+  const ws = await wsConnect(baseUrl, key)
+  await ws.waitFor(f => f.event === 'auth:ok')
+  ws.send('agent:create', { ...seed, name: 'Socket', userId }, 'a1')
+  t.match(await ws.waitFor(f => f.id === 'a1'), { event: 'agent:created', data: { agent: { name: 'Socket', type: 'data-analysis', instructions: /^You are Socket/, config: { temperature: 0.2 } } } })
+  ws.send('agent:create', { ...seed, name: 'Intruder', userId: 'someone_else' }, 'a2')
+  t.match(await ws.waitFor(f => f.id === 'a2'), { event: 'error', data: { code: 'R3SN_FORBIDDEN' } })
+  t.notOk((await call('GET', '/api/agents')).body.agents.some((a: { name: string }) => a.name === 'Intruder'))
+  ws.ws.close()
 })
 
 t.test('an agent makes two tool calls, each a durable step, then answers', async t => {

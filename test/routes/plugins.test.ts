@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { startFakeLlm, type LlmRequest } from '../fixtures/fake-llm.js'
+import { startFakeLlm, structuredOutput, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
 import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow, sharedApp, type Answer } from '../helper.js'
@@ -98,6 +98,75 @@ t.test('a plugin that never passes is refused with its failures and nothing is s
   t.match(await (await offline()).call('POST', '/api/plugins/generate', generateRequest), { status: 503, body: { message: /OPENAI_API_KEY/ } })
   const wrongKey = await build(t, { ...llmConfig(fake), openaiApiKey: 'sk-wrong-key-1234567890' })
   t.match(await caller(wrongKey.baseUrl, wrongKey.adminKey)('POST', '/api/plugins/generate', generateRequest), { status: 502, body: { code: 'R3SN_LLM_AUTH', message: /rejected the API key/ } }, 'an LLM failure is the upstream\'s: 502, named')
+})
+
+t.test('{appName} alone: the LLM first proposes the actions and platform, as a step of the generation, and the plugin is written for them', async t => {
+  const { baseUrl, key, call } = await withLlm()
+  fake.script({ json: { actions: ['greet a person by name'], platform: 'saas' } }, { json: greet() })
+  const res = await call('POST', '/api/plugins/generate', { appName: 'Greeter' })
+  t.equal(res.status, 201)
+  t.match(res.body, {
+    success: true, rounds: 1,
+    plugin: { name: 'Greeter', platform: 'saas', description: 'Generated for Greeter: greet a person by name', actions: ['greet'] },
+    spec: { actions: ['greet a person by name'], platform: 'saas', proposed: ['actions', 'platform'] }
+  })
+  const [proposal, round] = fake.chatRequests() as [LlmRequest, LlmRequest]
+  t.same(fake.chatRequests().map(structuredOutput), ['PluginProposal', 'Plugin'])
+  t.match(proposal.body.messages.at(-1).content, /"appName":"Greeter"/)
+  t.match(round.body.messages[1].content, /"actions":\["greet a person by name"\],"platform":"saas"/, 'the plugin is asked for as if the user had given the proposal')
+  t.match((await call('GET', `/api/plugins/${res.body.plugin.id as string}`)).body.plugin, { platform: 'saas', description: /greet a person by name/ })
+
+  const execution = (await call('GET', `/api/executions/${res.body.executionId as string}/status`)).body.execution
+  t.match(execution, { type: 'plugin-generation', status: 'completed', usage: { calls: 2 } })
+  t.same(execution.steps.map((s: { stepId: string, status: string }) => [s.stepId, s.status]), [['propose', 'completed'], ['round1', 'completed']])
+  t.same(execution.steps[0].output, { actions: ['greet a person by name'], platform: 'saas' })
+  const events = (await call('GET', `/api/executions/${res.body.executionId as string}/events`)).body.events as { type: string, stepId?: string, data: Record<string, unknown> }[]
+  t.match(events.find(e => e.type === 'plugin.proposal'), { stepId: 'propose', data: { actions: ['greet a person by name'], platform: 'saas' } })
+  t.same(events.filter(e => e.type === 'llm.call').map(e => e.data.purpose), ['plugin-proposal', 'plugin'])
+
+  // Over the WebSocket, with a description: the proposal is cleaned up (trimmed, repeats and blanks dropped).
+  const ws = await wsConnect(baseUrl, key)
+  await ws.waitFor(f => f.event === 'auth:ok')
+  fake.reset()
+  fake.script({ json: { actions: ['greet a person by name', ' Greet a person by name ', '  '], platform: ' web ' } }, { json: greet() })
+  ws.send('plugin:generate', { appName: 'Greeter WS', description: 'Says hello' }, 'g')
+  t.match(await ws.waitFor(f => f.event === 'plugin:generated' && f.data.plugin.name === 'Greeter WS'), { data: { plugin: { platform: 'web', description: 'Says hello' } } })
+  t.ok(ws.frames.some(f => f.event === 'plugin:progress' && f.data.stage === 'proposing' && f.data.appName === 'Greeter WS'), 'the proposal shows in the progress')
+  t.match((fake.chatRequests()[0] as LlmRequest).body.messages.at(-1).content, /"description":"Says hello"/)
+  t.match((fake.chatRequests()[1] as LlmRequest).body.messages[1].content, /"actions":\["greet a person by name"\],"platform":"web"/)
+  ws.ws.close()
+})
+
+t.test('given actions and platform are used as is, with no proposal call; a bad proposal fails the generation cleanly', async t => {
+  const { call } = await withLlm()
+  fake.script({ json: greet() })
+  const given = await call('POST', '/api/plugins/generate', generateRequest)
+  t.match(given, { status: 201, body: { plugin: { platform: 'rest-api' }, spec: { actions: ['greet a person by name'], platform: 'rest-api', proposed: [] } } })
+  t.same(fake.chatRequests().map(structuredOutput), ['Plugin'], 'no proposal was asked for')
+
+  fake.reset()
+  fake.script({ json: { actions: ['greet a person by name'], platform: 'ignored' } }, { json: greet() })
+  const partial = await call('POST', '/api/plugins/generate', { appName: 'Greeter 2', platform: 'rest-api' })
+  t.match(partial, { status: 201, body: { plugin: { platform: 'rest-api' }, spec: { platform: 'rest-api', proposed: ['actions'] } } }, 'what is given is kept; only the rest is proposed')
+
+  const bad = [
+    { json: { actions: [], platform: 'web' } },
+    { json: { actions: ['  '], platform: 'web' } },
+    { json: { actions: ['greet'], platform: '   ' } },
+    { json: { actions: Array.from({ length: 21 }, (_, i) => `action ${i}`), platform: 'web' } },
+    { content: 'Slack sends messages.' }
+  ]
+  for (const reply of bad) {
+    fake.reset()
+    fake.script(reply)
+    const res = await call('POST', '/api/plugins/generate', { appName: 'Nothing' })
+    t.match(res, { status: 422, body: { success: false, statusCode: 422, code: 'R3SN_UNPROCESSABLE', message: /^the LLM proposed no usable actions and platform for Nothing: .+; give actions and platform in the request$/, details: { stage: 'propose', executionId: /^exe_/ } } }, JSON.stringify(reply).slice(0, 60))
+    t.equal(fake.chatRequests().length, 1, 'no plugin is asked for after a bad proposal')
+    const execution = (await call('GET', `/api/executions/${res.body.details.executionId as string}/status`)).body.execution
+    t.match(execution, { status: 'failed', error: { code: 'R3SN_UNPROCESSABLE', stepId: 'propose' } })
+    t.same(execution.steps.map((s: { stepId: string, status: string }) => [s.stepId, s.status]), [['propose', 'failed']])
+  }
+  t.same((await call('GET', '/api/plugins')).body.plugins.map((p: { name: string }) => p.name).sort(), ['Greeter', 'Greeter 2'], 'nothing stored for the bad proposals')
 })
 
 t.test('a person writes a plugin: same checks; versions are immutable and pinned steps keep theirs', async t => {

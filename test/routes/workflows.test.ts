@@ -1,5 +1,5 @@
 import t from 'tap'
-import { eventually, getExecution, sharedApp, type Answer, type WorkflowBody } from '../helper.js'
+import { caller, eventually, getExecution, sharedApp, type Answer, type WorkflowBody } from '../helper.js'
 import { apiClient } from '../client/index.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 
@@ -71,6 +71,35 @@ t.test('sync waits within a bound, then answers 202; async answers 202 at once',
   t.ok(['queued', 'running'].includes(async.data!.status))
 })
 
+t.test('a sync answer lists each step that ran, in order, with its output and duration; a failed run shows the failed step', async t => {
+  const { call } = await user()
+  const create = async (steps: unknown[]) => (await call('POST', '/api/workflows', { name: 'steps', steps })).body.workflow.id as string
+  const id = await create([
+    { id: 'double', type: 'transform', expression: 'trigger.n * 2' },
+    { id: 'label', type: 'transform', expression: '"n=" & $string(steps.double.output)' }
+  ])
+  const ran = await call('POST', `/api/workflows/${id}/execute`, { triggerData: { n: 21 } })
+  t.equal(ran.status, 200)
+  t.match(ran.body, { success: true, status: 'completed', result: 'n=42', error: null })
+  t.same(ran.body.steps.map((s: { stepId: string, status: string, output: unknown }) => [s.stepId, s.status, s.output]), [['double', 'completed', 42], ['label', 'completed', 'n=42']])
+  t.ok(ran.body.steps.every((s: { durationMs: unknown }) => typeof s.durationMs === 'number' && s.durationMs >= 0), 'each step has its duration')
+
+  const failing = await create([
+    { id: 'first', type: 'transform', expression: '1' },
+    { id: 'boom', type: 'transform', expression: '$error("boom")' },
+    { id: 'never', type: 'transform', expression: '2' }
+  ])
+  const failed = await call('POST', `/api/workflows/${failing}/execute`, {})
+  t.match(failed.body, { success: true, status: 'failed', error: { stepId: 'boom', message: /boom/ } })
+  t.same(failed.body.steps.map((s: { stepId: string, status: string }) => [s.stepId, s.status]), [['first', 'completed'], ['boom', 'failed']], 'the step after the failure never ran')
+  t.match(failed.body.steps[1], { error: { message: /boom/ }, durationMs: Number })
+  t.notOk('output' in failed.body.steps[1])
+
+  const queued = await call('POST', `/api/workflows/${id}/execute`, { mode: 'async' })
+  t.equal(queued.status, 202)
+  t.same(Object.keys(queued.body).sort(), ['executionId', 'status', 'success'], 'the 202 answer is unchanged')
+})
+
 t.test('a webhook starts its workflow without an API key; its id can be rotated', async t => {
   const { baseUrl, client } = await user()
   const created = await client.POST('/api/workflows', { body: { name: 'hook', trigger: { type: 'webhook' }, steps: [{ id: 'greet', type: 'transform', expression: '"hello " & trigger.name' }] } })
@@ -83,6 +112,7 @@ t.test('a webhook starts its workflow without an API key; its id can be rotated'
   const sync = await anon.POST('/api/hooks/{hookId}', { params: { path: { hookId: wf.hookId! }, query: { mode: 'sync' } }, body: { name: 'ada' } })
   t.equal(sync.response.status, 200)
   t.match(sync.data, { status: 'completed', result: 'hello ada' })
+  t.match((await caller(baseUrl)('POST', `/api/hooks/${wf.hookId!}?mode=sync`, { name: 'lin' })).body, { result: 'hello lin', steps: [{ stepId: 'greet', status: 'completed', output: 'hello lin' }] }, 'a webhook\'s sync answer lists its steps too')
   t.equal((await getExecution(client, sync.data!.executionId)).workflowId, wf.id, 'runs as the workflow owner\'s execution')
 
   const rotated = await client.POST('/api/workflows/{id}/hook/rotate', { params: { path: { id: wf.id } } })

@@ -57,7 +57,7 @@ t.test('malformed frames, unknown events and bad payloads get an error and the c
   }
   c.send('execution:subscribe', { executionId: 42 }, 'v')
   t.match(await c.waitFor(f => f.id === 'v'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /execution:subscribe: data\/executionId/ } })
-  c.send('plugin:generate', { appName: 'x' }, 'w')
+  c.send('plugin:generate', { appName: 'x', actions: [] }, 'w')
   t.match(await c.waitFor(f => f.id === 'w'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /plugin:generate: data/ } })
   c.send('prompt:execute', { prompt: '' }, 'w2')
   t.match(await c.waitFor(f => f.id === 'w2'), { event: 'error', data: { code: 'R3SN_VALIDATION', message: /prompt:execute: data\/prompt/ } })
