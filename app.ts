@@ -9,6 +9,7 @@ import mongo from './plugins/mongo.js'
 import apiKeys from './plugins/api-keys.js'
 import engineStatus from './plugins/engine-status.js'
 import runEvents from './plugins/run-events.js'
+import notifications from './engines/notifications.js'
 import openapi from './plugins/openapi.js'
 import healthRoutes from './routes/health.js'
 import engineRoutes from './routes/engines.js'
@@ -17,6 +18,7 @@ import workflowRoutes from './routes/workflows.js'
 import executionRoutes from './routes/executions.js'
 import hookRoutes from './routes/hooks.js'
 import credentialRoutes from './routes/credentials.js'
+import notificationRoutes from './routes/notifications.js'
 import integrationHub from './engines/integration-hub.js'
 import orchestrator from './engines/orchestrator.js'
 import type { WriteFaults } from './engines/runtime/store.js'
@@ -146,6 +148,7 @@ export async function routes (app: FastifyInstance) {
   await app.register(integrationRoutes)
   await app.register(pluginRoutes)
   await app.register(learningRoutes)
+  await app.register(notificationRoutes)
 }
 
 /** Builds the whole app. The caller awaits ready() or listen() and owns close(). */
@@ -202,6 +205,7 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   app.register(apiKeys, { config })
   app.register(engineStatus)
   app.register(runEvents)
+  app.register(notifications, { config })
   app.register(llm, { config })
   app.register(sandbox, { config })
   app.register(integrationHub, { config })

@@ -82,7 +82,13 @@ export class Orchestrator {
     private readonly log: FastifyBaseLogger,
     private readonly config: Config,
     readonly steps: StepRegistry,
-    hooks: { debugger?: StepDebugger, onEnded?: (doc: ExecutionDoc) => Promise<void>, faults?: WriteFaults } = {}
+    private readonly hooks: {
+      debugger?: StepDebugger
+      onEnded?: (doc: ExecutionDoc) => Promise<void>
+      /** A schedule tick that was not started (overlap: skip while the previous scheduled run is going). */
+      onScheduleSkipped?: (wf: WorkflowDoc, tick: Date, blockingExecutionId: string) => Promise<void>
+      faults?: WriteFaults
+    } = {}
   ) {
     this.store = new ExecutionStore(db, bus, log, hooks.faults)
     this.workflows = new WorkflowStore(db, () => this.scheduler.invalidate())
@@ -166,7 +172,17 @@ export class Orchestrator {
   }
 
   private async startScheduled (wf: WorkflowDoc, tick: Date): Promise<void> {
-    const created = await this.queue(workflowOwner(wf), workflowExecution(wf, { scheduledAt: tick.toISOString() }), `sched_${wf._id}_${tick.getTime()}`)
+    const id = `sched_${wf._id}_${tick.getTime()}`
+    if (wf.trigger.overlap === 'skip') {
+      // (This tick's own run, started by another instance, is no overlap: the insert below finds it.)
+      const going = await this.store.openScheduledRun(wf._id, id)
+      if (going !== undefined) {
+        this.log.info({ workflowId: wf._id, tick, going }, 'schedule tick skipped: the previous scheduled run is still going')
+        await this.hooks.onScheduleSkipped?.(wf, tick, going)
+        return
+      }
+    }
+    const created = await this.queue(workflowOwner(wf), workflowExecution(wf, { scheduledAt: tick.toISOString() }), id)
     if (created !== null) this.log.info({ workflowId: wf._id, tick }, 'schedule fired')
   }
 
@@ -314,7 +330,16 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
     faults: opts.faults,
     debugger: app.selfDebugging,
     // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
-    onEnded: doc => app.selfEvolving.observe(doc)
+    onEnded: doc => app.selfEvolving.observe(doc),
+    // Every instance may see the same tick skipped: the key makes it one notification.
+    onScheduleSkipped: async (wf, tick, going) => {
+      await app.notifications.notify(wf.ownerId, {
+        kind: 'schedule.skipped', title: `Scheduled run of ${wf.name} skipped`,
+        message: `The run of workflow "${wf.name}" due at ${tick.toISOString()} was not started: its previous scheduled run ${going} is still going (trigger overlap: skip).`,
+        data: { workflowId: wf._id, scheduledAt: tick.toISOString(), reason: 'overlap', blockingExecutionId: going },
+        key: `schedule.skipped:${wf._id}:${tick.getTime()}`
+      })
+    }
   })
   await orch.init()
   app.decorate('orchestrator', orch)
@@ -323,4 +348,4 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging', 'notifications'] })

@@ -43,7 +43,8 @@ async function openapi (app: FastifyInstance) {
         { name: 'keys', description: 'API keys' },
         { name: 'workflows', description: 'Workflow definitions, runs and analytics' },
         { name: 'executions', description: 'Executions and their durable event logs' },
-        { name: 'hooks', description: 'Webhook triggers (no API key: the hook id is the secret)' }
+        { name: 'hooks', description: 'Webhook triggers (no API key: the hook id is the secret)' },
+        { name: 'notifications', description: 'What happened to your runs, plugins, keys and schedules; also sent live as the `notification` event' }
       ]
     },
     refResolver: {

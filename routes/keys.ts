@@ -30,6 +30,11 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
       throw new Forbidden('Only admins can create keys for other users or admin keys')
     }
     const { key, secret } = await app.apiKeys.create(user, { admin, name: req.body.name })
+    await app.notifications.notify(key.ownerId, {
+      kind: 'key.created', title: `API key ${key._id} created`,
+      message: `A${key.admin ? 'n admin' : 'n'} API key${key.name === '' ? '' : ` "${key.name}"`} (${key._id}) was created for you${req.user.id === key.ownerId ? '' : ` by ${req.user.id}`}.`,
+      data: { keyId: key._id }
+    })
     return reply.code(201).send({ success: true as const, key: toApiKey(key), secret })
   })
 
@@ -51,7 +56,13 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req) => {
     await app.apiKeys.revoke(req.user, req.params.id)
-    return { success: true as const, key: toApiKey(await app.apiKeys.get(req.user, req.params.id)) }
+    const key = await app.apiKeys.get(req.user, req.params.id)
+    await app.notifications.notify(key.ownerId, {
+      kind: 'key.revoked', title: `API key ${key._id} revoked`,
+      message: `The API key${key.name === '' ? '' : ` "${key.name}"`} (${key._id}) was revoked${req.user.id === key.ownerId ? '' : ` by ${req.user.id}`}; it no longer works and its sockets are closed.`,
+      data: { keyId: key._id }
+    })
+    return { success: true as const, key: toApiKey(key) }
   })
 }
 

@@ -9,6 +9,7 @@ import { Agent, AgentDefinition, AgentLimits, AgentList, AgentListQuery, AgentPr
 import { ExecuteIntegrationRequest, Integration, IntegrationActionInfo, IntegrationList, IntegrationParams } from './integrations.js'
 import { CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, Plugin, PluginActionSpec, PluginAnalytics, PluginLimits, PluginList, PluginManifest, PluginResponse, PluginSource, PluginTest, PluginVersion, PluginVersionList, PluginVersionParams } from './plugins.js'
 import { LearningResponse } from './learning.js'
+import { MarkNotificationsRequest, MarkNotificationsResponse, Notification, NotificationData, NotificationKind, NotificationList, NotificationListQuery } from './notifications.js'
 import { ApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey } from './keys.js'
 
 /** Every shared schema, added once with app.addSchema; their $id names the OpenAPI component. */
@@ -26,5 +27,6 @@ export const sharedSchemas: TSchema[] = [
   IntegrationActionInfo, Integration, IntegrationList, IntegrationParams, ExecuteIntegrationRequest,
   PluginLimits, PluginActionSpec, PluginManifest, PluginTest, PluginSource, CreatePluginRequest, GeneratePluginRequest,
   PluginVersion, Plugin, PluginResponse, PluginList, PluginVersionList, PluginVersionParams, GeneratedPlugin, ExecutePluginRequest, PluginAnalytics,
-  LearningResponse
+  LearningResponse,
+  NotificationKind, NotificationData, Notification, NotificationListQuery, NotificationList, MarkNotificationsRequest, MarkNotificationsResponse
 ]

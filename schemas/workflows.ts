@@ -36,7 +36,8 @@ export type WorkflowStep = Static<typeof WorkflowStep>
 export const WorkflowTrigger = Type.Object({
   type: Type.Union([Type.Literal('manual'), Type.Literal('webhook'), Type.Literal('schedule')]),
   cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'schedule: cron expression (5 fields, or 6 with seconds).' })),
-  timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'schedule: IANA time zone, default UTC.' }))
+  timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'schedule: IANA time zone, default UTC.' })),
+  overlap: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('skip')], { description: 'schedule: what a tick does while the previous scheduled run is still going: start another (allow, the default) or skip the tick (skip), which notifies the owner (schedule.skipped).' }))
 }, { $id: 'WorkflowTrigger', additionalProperties: false })
 export type WorkflowTrigger = Static<typeof WorkflowTrigger>
 

@@ -19,7 +19,7 @@ export function gotoTarget (onError: string | undefined): string | undefined {
 }
 
 function checkTrigger (trigger: WorkflowTrigger): string | undefined {
-  if (trigger.type !== 'schedule') return trigger.cron === undefined ? undefined : 'trigger: cron is only for schedule triggers'
+  if (trigger.type !== 'schedule') return trigger.cron === undefined && trigger.overlap === undefined ? undefined : `trigger: ${trigger.cron === undefined ? 'overlap' : 'cron'} is only for schedule triggers`
   if (trigger.cron === undefined) return 'trigger: a schedule trigger needs a cron expression'
   try {
     new Cron(trigger.cron, { paused: true, timezone: trigger.timezone ?? 'UTC' }).stop()

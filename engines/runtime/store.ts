@@ -566,6 +566,12 @@ export class ExecutionStore {
     return docs.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, limit)
   }
 
+  /** An unfinished run of the workflow that its schedule started (ids sched_...) other than `except`, if there is one. */
+  async openScheduledRun (workflowId: string, except: string): Promise<string | undefined> {
+    const open = await this.open.collection.find({ workflowId }, { projection: { _id: 1, status: 1 } }).toArray()
+    return open.find(d => d._id.startsWith('sched_') && d._id !== except && OPEN.includes(d.status))?._id
+  }
+
   /** The runs of a workflow, for its analytics: status and steps only. */
   async workflowRuns (owner: Owner, workflowId: string): Promise<Pick<ExecutionDoc, '_id' | 'status' | 'steps'>[]> {
     const find = (c: OwnedCollection<StoredExecution>) => c.collection.find({ workflowId, ownerId: owner.id }).toArray()
