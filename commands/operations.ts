@@ -16,7 +16,7 @@ import type { GeneratePluginRequest } from '../schemas/plugins.js'
  * What a transport adds (waiting for the end, a status code, following the run's events) stays
  * in the transport; what an operation checks or refuses is decided here, once.
  */
-export type Engines = Pick<FastifyInstance, 'orchestrator' | 'agentEngine' | 'pluginFactory' | 'llm' | 'runEvents'>
+export type Engines = Pick<FastifyInstance, 'orchestrator' | 'agentEngine' | 'pluginFactory' | 'llm' | 'runEvents' | 'notifications'>
 
 /** 503 R3SN_UNAVAILABLE when no LLM is configured (checked before anything is started); `what` says who needs it ("agents need an LLM"). */
 export function requireLlm (engines: Engines, what: string): void {
@@ -60,23 +60,28 @@ export async function executionOf (engines: Engines, owner: Owner, executionId: 
   return engines.orchestrator.get(owner, executionId)
 }
 
+/** Notifications a user-wide replay resends at most (the rest are in GET /api/notifications). */
+const REPLAYED_NOTIFICATIONS = 200
+
 /**
  * What a user-wide replay resends (execution:subscribe {all: true, since}): the owner's runs open
  * now or ended since `since` (at most `maxEnded` of those), and the user events that can be told
- * again, oldest first: agents created and plugins generated since then.
+ * again, oldest first: notifications, agents created and plugins generated since then.
  */
 export async function userActivitySince (engines: Engines, owner: Owner, since: Date, maxEnded: number): Promise<{ runs: ExecutionDoc[], userEvents: { event: string, data: object }[] }> {
-  const [open, ended, agents, plugins] = await Promise.all([
+  const [open, ended, agents, plugins, notifications] = await Promise.all([
     engines.orchestrator.listActive(owner),
     engines.orchestrator.list(owner, { endTime: { $gte: since } }, maxEnded),
     engines.agentEngine.list(owner),
-    engines.pluginFactory.list(owner)
+    engines.pluginFactory.list(owner),
+    engines.notifications.listSince(owner.id, since.toISOString(), REPLAYED_NOTIFICATIONS)
   ])
   const seen = new Set(open.map(run => run._id))
   const runs = [...open, ...ended.filter(run => !seen.has(run._id))].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
   const userEvents = [
     ...agents.filter(a => a.createdAt >= since).map(a => ({ at: a.createdAt, event: 'agent:created', data: { agent: toAgent(a) } })),
-    ...plugins.filter(p => p.createdAt >= since).map(p => ({ at: p.createdAt, event: 'plugin:generated', data: { plugin: toPlugin(p), version: p.latestVersion } }))
+    ...plugins.filter(p => p.createdAt >= since).map(p => ({ at: p.createdAt, event: 'plugin:generated', data: { plugin: toPlugin(p), version: p.latestVersion } })),
+    ...notifications.map(n => ({ at: new Date(n.ts), event: 'notification', data: n }))
   ].sort((a, b) => a.at.getTime() - b.at.getTime())
   return { runs, userEvents: userEvents.map(({ event, data }) => ({ event, data })) }
 }

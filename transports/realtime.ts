@@ -595,4 +595,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close(); await io.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'llm', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'llm', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator', 'notifications'] })

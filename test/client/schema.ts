@@ -378,7 +378,10 @@ export interface paths {
         /** List your agents, newest first */
         get: operations["listAgents"];
         put?: never;
-        /** Create an agent */
+        /**
+         * Create an agent
+         * @description Takes the original R3SN's agent fields too ({name, type, capabilities, config, userId}): see instructions, model, config and userId in AgentDefinition. 403 when userId is not the caller's.
+         */
         post: operations["createAgent"];
         delete?: never;
         options?: never;
@@ -484,7 +487,7 @@ export interface paths {
         put?: never;
         /**
          * Have the LLM write a plugin; stored only once its self-tests pass in the sandbox
-         * @description A durable execution (type plugin-generation) with one step per LLM answer: failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. A crash resumes it without asking the LLM again what it already answered. Sync (default) waits up to timeoutMs, then answers 202 with the executionId. Progress goes to the user's WebSockets as plugin:progress, the result as plugin:generated.
+         * @description A durable execution (type plugin-generation): when the request leaves actions or platform out, a first step (propose) asks the LLM for them (422 when its proposal is not usable); then one step per LLM answer: failures are fed back to the LLM for up to R3SN_PLUGIN_REPAIR_ROUNDS repair rounds; then 422 with the last failures in details. A crash resumes it without asking the LLM again what it already answered. Sync (default) waits up to timeoutMs, then answers 202 with the executionId. Progress goes to the user's WebSockets as plugin:progress, the result as plugin:generated.
          */
         post: operations["generatePlugin"];
         delete?: never;
@@ -609,6 +612,40 @@ export interface paths {
         get: operations["getLearning"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notifications, newest first (with since: what you missed, oldest first), and how many are unread */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark notifications read: these ids, or all */
+        post: operations["markNotificationsRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -757,6 +794,8 @@ export interface components {
             cron?: string;
             /** @description schedule: IANA time zone, default UTC. */
             timezone?: string;
+            /** @description schedule: what a tick does while the previous scheduled run is still going: start another (allow, the default) or skip the tick (skip), which notifies the owner (schedule.skipped). */
+            overlap?: "allow" | "skip";
         };
         WorkflowDefinition: {
             name: string;
@@ -919,6 +958,15 @@ export interface components {
             success: true;
             execution: components["schemas"]["Execution"];
         };
+        StepResult: {
+            stepId: string;
+            status: "running" | "completed" | "failed" | "cancelled";
+            /** @description What the step returned (absent when it failed). */
+            output?: unknown;
+            error?: components["schemas"]["ExecutionError"];
+            /** @description Milliseconds from the step's start to its end, retries included; null if it never ended. */
+            durationMs: number | null;
+        };
         /** @description A run that ended while the request waited. */
         ExecutionResult: {
             /** @enum {boolean} */
@@ -928,6 +976,8 @@ export interface components {
             result?: unknown;
             error: components["schemas"]["ExecutionError"] | null;
             executionTime: number | null;
+            /** @description Workflow runs (POST /api/workflows/{id}/execute, webhooks): each step that ran, in the order it started (a failed step with its error). The full records: /api/executions/{id}/status. */
+            steps?: components["schemas"]["StepResult"][];
         };
         /** @description The run is queued or still running; follow it with /api/executions/{id}/status or /events. */
         ExecutionAccepted: {
@@ -1086,14 +1136,20 @@ export interface components {
         };
         AgentDefinition: {
             name: string;
-            /** @description Free label, e.g. assistant, researcher. Default assistant. */
+            /** @description Free label, e.g. assistant, researcher, data-analysis; stored lowercased ("Research" is research). Default assistant. */
             type?: string;
-            /** @description What the agent is good at; shown to the planner. */
+            /** @description What the agent is good at; shown to the planner, and in the default instructions. */
             capabilities?: string[];
-            /** @description The system prompt. */
-            instructions: string;
-            /** @description Default R3SN_MODEL. */
+            /** @description The system prompt. Default config.instructions, else instructions made from name, type and capabilities ("You are <name>, a <type> agent. You are good at: ..."). */
+            instructions?: string;
+            /** @description Default config.model (when a string), else R3SN_MODEL. */
             model?: string;
+            /** @description Free settings as the original R3SN's agents have them, stored and returned as given (at most 8192 bytes of JSON). Only two keys are read: config.model and config.instructions stand in for the top-level fields when those are left out. Other keys (tools, maxSteps, maxTokens, temperature, ...) are only kept: use tools and limits for what R3SN enforces. */
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description Accepted for the original R3SN's clients, and only when it is the caller's own user id (403 otherwise): an agent always belongs to the key that creates it. Not stored. */
+            userId?: string;
             /** @description Integration actions the agent may call (e.g. http.request). */
             tools?: string[];
             /** @description Credential id per tool that needs one, e.g. {"slack.postMessage": "cred_..."}. */
@@ -1117,6 +1173,10 @@ export interface components {
             };
             limits: components["schemas"]["AgentLimits"];
             memoryKey: string | null;
+            /** @description As given ({} when none was). */
+            config: {
+                [key: string]: unknown;
+            };
             /** @description Created by a prompt's plan for that prompt only. */
             transient: boolean;
             /** Format: date-time */
@@ -1274,10 +1334,10 @@ export interface components {
             appName: string;
             /** @description e.g. an npm package or API base the app is known by. */
             appPackage?: string;
-            /** @description What the plugin should be able to do. */
-            actions: string[];
-            /** @description e.g. web, rest-api, saas. */
-            platform: string;
+            /** @description What the plugin should be able to do. Left out: the LLM first proposes them (a step "propose" of the generation), and the plugin is written for its proposal. */
+            actions?: string[];
+            /** @description e.g. web, rest-api, saas. Left out: proposed by the LLM with the actions. */
+            platform?: string;
             description?: string;
             /** @description sync (default) waits for the plugin, up to timeoutMs, then answers 202 with the executionId; async answers 202 at once. */
             mode?: "sync" | "async";
@@ -1339,6 +1399,13 @@ export interface components {
             version: components["schemas"]["PluginVersion"];
             /** @description LLM answers it took: 1, plus one per repair round. */
             rounds: number;
+            /** @description What the plugin was written for: the request's actions and platform, as given, or the LLM's proposal for those it left out. */
+            spec: {
+                actions: string[];
+                platform: string;
+                /** @description Which of the two the LLM proposed because the request left them out; empty when the request gave both. */
+                proposed: ("actions" | "platform")[];
+            };
             usage: {
                 promptTokens: number;
                 completionTokens: number;
@@ -1429,6 +1496,90 @@ export interface components {
                 /** @description LLM tokens spent (prompt + completion). */
                 tokens: number;
             }[];
+        };
+        /** @description What happened: a run of yours failed for good (execution.failed) or needed self-debugging (execution.self_debugged, recovered or not); a plugin generation stored a plugin (plugin.generated) or refused it after its checks failed (plugin.rejected); an API key of yours was created or revoked; a scheduled run of a workflow was not started (schedule.skipped). */
+        NotificationKind: "execution.failed" | "execution.self_debugged" | "plugin.generated" | "plugin.rejected" | "key.created" | "key.revoked" | "schedule.skipped";
+        /** @description Ids of what the notification is about, by kind. */
+        NotificationData: {
+            executionId?: string;
+            /** @description The run's type: workflow, prompt, agent, plugin... */
+            executionType?: string;
+            workflowId?: string;
+            pluginId?: string;
+            keyId?: string;
+            /** @description execution.failed: the step the run failed at. */
+            stepId?: string;
+            /** @description execution.failed, plugin.rejected: the code of the error the run ended with. */
+            errorCode?: string;
+            /** @description execution.self_debugged: every remedy self-debugging applied made its step succeed. */
+            recovered?: boolean;
+            /** @description execution.self_debugged: how many remedies self-debugging applied. */
+            diagnoses?: number;
+            /**
+             * Format: date-time
+             * @description schedule.skipped: the tick that was not started.
+             */
+            scheduledAt?: string;
+            /** @description schedule.skipped: why (overlap: the previous scheduled run was still going). */
+            reason?: string;
+            /** @description schedule.skipped: the run that was still going. */
+            blockingExecutionId?: string;
+        };
+        /** @description Something a user wants to hear about without asking; also sent live as the `notification` event to every socket of the user. */
+        Notification: {
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /** @description One line, for a list or a toast. */
+            title: string;
+            /** @description What happened, in a sentence or two. */
+            message: string;
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            ts: string;
+            /** @description Marked read with POST /api/notifications/read. */
+            read: boolean;
+            data?: components["schemas"]["NotificationData"];
+        };
+        NotificationListQuery: {
+            /** @description Only the unread ones. */
+            unread?: boolean;
+            /**
+             * Format: date-time
+             * @description Only those after this time (exclusive), oldest first: what a reconnecting client missed. Without it, newest first.
+             */
+            since?: string;
+            /**
+             * @description At most this many.
+             * @default 50
+             */
+            limit: number;
+        };
+        NotificationList: {
+            /** @enum {boolean} */
+            success: true;
+            notifications: components["schemas"]["Notification"][];
+            /** @description How many of your notifications are unread (all of them, not only those listed). */
+            unread: number;
+        };
+        /** @description Either ids or all: true (not both). */
+        MarkNotificationsRequest: {
+            /** @description The notifications to mark read (ids that are not yours are ignored). */
+            ids?: string[];
+            /**
+             * @description Mark every notification of yours read.
+             * @enum {boolean}
+             */
+            all?: true;
+        };
+        MarkNotificationsResponse: {
+            /** @enum {boolean} */
+            success: true;
+            /** @description How many unread notifications this marked read. */
+            marked: number;
+            /** @description How many stay unread. */
+            unread: number;
         };
     };
     responses: never;
@@ -3084,6 +3235,15 @@ export interface operations {
                 };
             };
             /** @description The one shape of every error response. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3187,6 +3347,15 @@ export interface operations {
             };
             /** @description The one shape of every error response. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4209,6 +4378,111 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LearningResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Only the unread ones. */
+                unread?: boolean;
+                /** @description Only those after this time (exclusive), oldest first: what a reconnecting client missed. Without it, newest first. */
+                since?: string;
+                /** @description At most this many. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkNotificationsRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkNotificationsResponse"];
+                };
+            };
+            /** @description The one shape of every error response. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description The one shape of every error response. */

@@ -67,13 +67,31 @@ t.test('the original\'s client example over Socket.IO: auth, prompt, workflow, s
   await again.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === workflowRun)
   t.same(again.executionEvents(workflowRun).map(e => e.seq), log, 'the whole log, in order, once')
 
-  again.socket.emit('agent:create', { name: 'helper', instructions: 'Help with the time.', type: 'assistant', capabilities: ['time'] })
-  t.match((await again.waitFor(f => f.event === 'agent:created')).data, { agent: { id: /^agt_/, name: 'helper', capabilities: ['time'] } })
+  // The seed's agentData: no instructions, a config of its own.
+  again.socket.emit('agent:create', { name: 'helper', type: 'assistant', capabilities: ['time'], config: { temperature: 0.2 } })
+  t.match((await again.waitFor(f => f.event === 'agent:created')).data, { agent: { id: /^agt_/, name: 'helper', capabilities: ['time'], instructions: /helper/, config: { temperature: 0.2 } } })
 
-  fake.script({ json: greet })
-  again.socket.emit('plugin:generate', { appName: 'Greeter', actions: ['greet a person by name'], platform: 'rest-api', description: 'says hello' })
+  // The seed's pluginData may name the app alone: the LLM proposes its actions and platform.
+  fake.script({ json: { actions: ['greet a person by name'], platform: 'rest-api' } }, { json: greet })
+  again.socket.emit('plugin:generate', { appName: 'Greeter', description: 'says hello' })
   t.match((await again.waitFor(f => f.event === 'plugin:progress' && f.data.stage === 'accepted')).data, { appName: 'Greeter', executionId: /^exe_/ })
-  t.match((await again.waitFor(f => f.event === 'plugin:generated')).data, { plugin: { name: 'Greeter' }, version: 1 })
+  t.match((await again.waitFor(f => f.event === 'plugin:generated')).data, { plugin: { name: 'Greeter', platform: 'rest-api', actions: ['greet'] }, version: 1 })
+  t.match((await again.waitFor(f => f.event === 'notification' && f.data.kind === 'plugin.generated')).data, { id: /./, read: false, title: /Greeter/ }, 'a notification too')
+
+  // A failed run is a notification, stored: a reconnecting client gets the ones it missed.
+  const failsLater = (await client.POST('/api/workflows', { body: { name: 'breaks', steps: [{ id: 'check', type: 'condition', expression: '"not a boolean"' }] } })).data!.workflow.id
+  again.socket.emit('workflow:execute', { workflowId: failsLater })
+  const failedRun = (await again.waitFor(f => f.event === 'workflow:failed')).data.executionId as string
+  const told = await again.waitFor(f => f.event === 'notification' && f.data.kind === 'execution.failed')
+  t.match(told.data, { data: { executionId: failedRun } })
+  const before = new Date(Date.parse(told.data.ts as string) - 1).toISOString()
+  again.close()
+  const third = await sioConnect(baseUrl, { auth: { token: key } })
+  t.teardown(third.close)
+  await third.waitFor(f => f.event === 'auth:ok')
+  await third.ask('execution:subscribe', { all: true, since: before })
+  t.match((await third.waitFor(f => f.event === 'notification' && f.data.id === told.data.id)).data, { kind: 'execution.failed' }, 'replayed after the reconnect')
+  t.match((await caller(baseUrl, key)('GET', '/api/notifications')).body.notifications, [{ id: told.data.id }], 'and listed over REST')
   t.equal(again.frames.filter(f => f.event === 'agent:created').length, 1, 'the agent was told once to the socket that made it')
 })
 
