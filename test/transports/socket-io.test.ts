@@ -31,69 +31,77 @@ const greet = {
 }
 const kinds = (frames: ServerFrame[], executionId: string) => frames.filter(f => f.data?.executionId === executionId).map(f => f.event)
 
-t.test('the original\'s client example over Socket.IO: auth, prompt, workflow, subscribe by bare id with a reconnect, agent, plugin', async t => {
-  const { baseUrl, key, userId, client } = await user()
-  const socket = await sioConnect(baseUrl) // io('http://localhost:3000'): long polling first, then the upgrade
-  t.teardown(socket.close)
+/** The two ways in: `key` given, the connection authenticates at its handshake. */
+const transports = {
+  'Socket.IO': (baseUrl: string, key?: string) => sioConnect(baseUrl, key === undefined ? {} : { auth: { token: key } }), // io('http://localhost:3000'): long polling first, then the upgrade
+  'the raw WebSocket': (baseUrl: string, key?: string) => wsConnect(baseUrl, key)
+}
 
-  socket.socket.emit('auth', { userId, token: key })
-  t.match((await socket.waitFor(f => f.event === 'auth:ok')).data, { userId })
+for (const [transport, connect] of Object.entries(transports)) {
+  t.test(`the original's client example over ${transport}: auth, prompt, workflow, subscribe by bare id with a reconnect, agent, plugin, notifications`, async t => {
+    const { baseUrl, key, userId, client } = await user()
+    const socket = await connect(baseUrl)
+    t.teardown(socket.close)
 
-  fake.script({ json: plan })
-  socket.socket.emit('prompt:execute', { prompt: 'what time is it?', context: { tz: 'UTC' } })
-  const accepted = await socket.waitFor(f => f.event === 'prompt:progress' && f.data.status !== undefined)
-  const promptRun = accepted.data.executionId as string
-  t.match(accepted.data, { executionId: /^exe_/, prompt: 'what time is it?' })
-  const answered = await socket.waitFor(f => f.event === 'prompt:completed' && f.data.executionId === promptRun)
-  t.ok(Date.parse(answered.data.result.iso) > 0, 'prompt:completed carries the result')
-  t.ok(socket.frames.some(f => f.event === 'prompt:progress' && f.data.stage === 'planning'), 'the plan streamed as prompt:progress')
-  t.ok(socket.frames.some(f => f.event === 'prompt:progress' && f.data.stepId === 'now'), 'the step reported as prompt:progress')
+    socket.emit('auth', { userId, token: key })
+    t.match((await socket.waitFor(f => f.event === 'auth:ok')).data, { userId })
 
-  const workflowId = (await client.POST('/api/workflows', { body: twoSteps })).data!.workflow.id
-  socket.socket.emit('workflow:execute', { workflowId, triggerData: { n: 4 } })
-  const started = await socket.waitFor(f => f.event === 'workflow:progress' && f.data.workflowId === workflowId)
-  const workflowRun = started.data.executionId as string
-  t.match((await socket.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === workflowRun)).data, { result: 50 })
-  t.same(socket.frames.filter(f => f.event === 'workflow:progress' && f.data.executionId === workflowRun && f.data.type === 'step.completed').map(f => f.data.stepId), ['a', 'b'])
+    fake.script({ json: plan })
+    socket.emit('prompt:execute', { prompt: 'what time is it?', context: { tz: 'UTC' } })
+    const accepted = await socket.waitFor(f => f.event === 'prompt:progress' && f.data.status !== undefined)
+    const promptRun = accepted.data.executionId as string
+    t.match(accepted.data, { executionId: /^exe_/, prompt: 'what time is it?' })
+    const answered = await socket.waitFor(f => f.event === 'prompt:completed' && f.data.executionId === promptRun)
+    t.ok(Date.parse(answered.data.result.iso) > 0, 'prompt:completed carries the result')
+    t.ok(socket.frames.some(f => f.event === 'prompt:progress' && f.data.stage === 'planning'), 'the plan streamed as prompt:progress')
+    t.ok(socket.frames.some(f => f.event === 'prompt:progress' && f.data.stepId === 'now'), 'the step reported as prompt:progress')
 
-  // Subscribing by a bare id replays the run's log; after a reconnect, again, with nothing missing or repeated.
-  const log = socket.executionEvents(workflowRun).map(e => e.seq)
-  socket.close()
-  const again = await sioConnect(baseUrl, { auth: { token: key } })
-  t.teardown(again.close)
-  await again.waitFor(f => f.event === 'auth:ok')
-  again.socket.emit('execution:subscribe', workflowRun)
-  t.match((await again.waitFor(f => f.event === 'execution:subscribed')).data, { executionId: workflowRun, since: 0 })
-  await again.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === workflowRun)
-  t.same(again.executionEvents(workflowRun).map(e => e.seq), log, 'the whole log, in order, once')
+    const workflowId = (await client.POST('/api/workflows', { body: twoSteps })).data!.workflow.id
+    socket.emit('workflow:execute', { workflowId, triggerData: { n: 4 } })
+    const started = await socket.waitFor(f => f.event === 'workflow:progress' && f.data.workflowId === workflowId)
+    const workflowRun = started.data.executionId as string
+    t.match((await socket.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === workflowRun)).data, { result: 50 })
+    t.same(socket.frames.filter(f => f.event === 'workflow:progress' && f.data.executionId === workflowRun && f.data.type === 'step.completed').map(f => f.data.stepId), ['a', 'b'])
 
-  // The seed's agentData: no instructions, a config of its own.
-  again.socket.emit('agent:create', { name: 'helper', type: 'assistant', capabilities: ['time'], config: { temperature: 0.2 } })
-  t.match((await again.waitFor(f => f.event === 'agent:created')).data, { agent: { id: /^agt_/, name: 'helper', capabilities: ['time'], instructions: /helper/, config: { temperature: 0.2 } } })
+    // Subscribing by a bare id replays the run's log; after a reconnect, again, with nothing missing or repeated.
+    const log = socket.executionEvents(workflowRun).map(e => e.seq)
+    socket.close()
+    const again = await connect(baseUrl, key)
+    t.teardown(again.close)
+    await again.waitFor(f => f.event === 'auth:ok')
+    again.emit('execution:subscribe', workflowRun)
+    t.match((await again.waitFor(f => f.event === 'execution:subscribed')).data, { executionId: workflowRun, since: 0 })
+    await again.waitFor(f => f.event === 'workflow:completed' && f.data.executionId === workflowRun)
+    t.same(again.executionEvents(workflowRun).map(e => e.seq), log, 'the whole log, in order, once')
 
-  // The seed's pluginData may name the app alone: the LLM proposes its actions and platform.
-  fake.script({ json: { actions: ['greet a person by name'], platform: 'rest-api' } }, { json: greet })
-  again.socket.emit('plugin:generate', { appName: 'Greeter', description: 'says hello' })
-  t.match((await again.waitFor(f => f.event === 'plugin:progress' && f.data.stage === 'accepted')).data, { appName: 'Greeter', executionId: /^exe_/ })
-  t.match((await again.waitFor(f => f.event === 'plugin:generated')).data, { plugin: { name: 'Greeter', platform: 'rest-api', actions: ['greet'] }, version: 1 })
-  t.match((await again.waitFor(f => f.event === 'notification' && f.data.kind === 'plugin.generated')).data, { id: /./, read: false, title: /Greeter/ }, 'a notification too')
+    // The seed's agentData: no instructions, a config of its own.
+    again.emit('agent:create', { name: 'helper', type: 'assistant', capabilities: ['time'], config: { temperature: 0.2 } })
+    t.match((await again.waitFor(f => f.event === 'agent:created')).data, { agent: { id: /^agt_/, name: 'helper', capabilities: ['time'], instructions: /helper/, config: { temperature: 0.2 } } })
 
-  // A failed run is a notification, stored: a reconnecting client gets the ones it missed.
-  const failsLater = (await client.POST('/api/workflows', { body: { name: 'breaks', steps: [{ id: 'check', type: 'condition', expression: '"not a boolean"' }] } })).data!.workflow.id
-  again.socket.emit('workflow:execute', { workflowId: failsLater })
-  const failedRun = (await again.waitFor(f => f.event === 'workflow:failed')).data.executionId as string
-  const told = await again.waitFor(f => f.event === 'notification' && f.data.kind === 'execution.failed')
-  t.match(told.data, { data: { executionId: failedRun } })
-  const before = new Date(Date.parse(told.data.ts as string) - 1).toISOString()
-  again.close()
-  const third = await sioConnect(baseUrl, { auth: { token: key } })
-  t.teardown(third.close)
-  await third.waitFor(f => f.event === 'auth:ok')
-  await third.ask('execution:subscribe', { all: true, since: before })
-  t.match((await third.waitFor(f => f.event === 'notification' && f.data.id === told.data.id)).data, { kind: 'execution.failed' }, 'replayed after the reconnect')
-  t.match((await caller(baseUrl, key)('GET', '/api/notifications')).body.notifications, [{ id: told.data.id }], 'and listed over REST')
-  t.equal(again.frames.filter(f => f.event === 'agent:created').length, 1, 'the agent was told once to the socket that made it')
-})
+    // The seed's pluginData may name the app alone: the LLM proposes its actions and platform.
+    fake.script({ json: { actions: ['greet a person by name'], platform: 'rest-api' } }, { json: greet })
+    again.emit('plugin:generate', { appName: 'Greeter', description: 'says hello' })
+    t.match((await again.waitFor(f => f.event === 'plugin:progress' && f.data.stage === 'accepted')).data, { appName: 'Greeter', executionId: /^exe_/ })
+    t.match((await again.waitFor(f => f.event === 'plugin:generated')).data, { plugin: { name: 'Greeter', platform: 'rest-api', actions: ['greet'] }, version: 1 })
+    t.match((await again.waitFor(f => f.event === 'notification' && f.data.kind === 'plugin.generated')).data, { id: /./, read: false, title: /Greeter/ }, 'a notification too')
+
+    // A failed run is a notification, stored: a reconnecting client gets the ones it missed.
+    const failsLater = (await client.POST('/api/workflows', { body: { name: 'breaks', steps: [{ id: 'check', type: 'condition', expression: '"not a boolean"' }] } })).data!.workflow.id
+    again.emit('workflow:execute', { workflowId: failsLater })
+    const failedRun = (await again.waitFor(f => f.event === 'workflow:failed')).data.executionId as string
+    const told = await again.waitFor(f => f.event === 'notification' && f.data.kind === 'execution.failed')
+    t.match(told.data, { data: { executionId: failedRun } })
+    const before = new Date(Date.parse(told.data.ts as string) - 1).toISOString()
+    again.close()
+    const third = await connect(baseUrl, key)
+    t.teardown(third.close)
+    await third.waitFor(f => f.event === 'auth:ok')
+    third.emit('execution:subscribe', { all: true, since: before })
+    t.match((await third.waitFor(f => f.event === 'notification' && f.data.id === told.data.id)).data, { kind: 'execution.failed' }, 'replayed after the reconnect')
+    t.match((await caller(baseUrl, key)('GET', '/api/notifications')).body.notifications, [{ id: told.data.id }], 'and listed over REST')
+    t.equal(again.frames.filter(f => f.event === 'agent:created').length, 1, 'the agent was told once to the socket that made it')
+  })
+}
 
 t.test('acknowledgements answer requests; errors name the event; a wrong userId or key is refused', async t => {
   const { baseUrl, key, userId } = await user()
