@@ -6,6 +6,7 @@ import net from 'node:net'
 import { parse } from 'yaml'
 import { startFakeLlm } from './fixtures/fake-llm.js'
 import { build, caller, createUser, llmConfig, type Call } from './helper.js'
+import { greet } from './fixtures/greet-plugin.js'
 
 /**
  * Schema-driven fuzzing of every operation in openapi.yaml. Values are generated from the
@@ -290,19 +291,7 @@ async function check (baseUrl: string, req: FuzzRequest): Promise<number> {
 
 // ---- the victim's data ---------------------------------------------------------------------
 
-const greetPlugin = {
-  name: 'Greeter',
-  code: 'export async function greet (input) { return { message: `Hello, ${input.name}!` } }',
-  manifest: {
-    actions: [{
-      name: 'greet', description: 'Greets someone',
-      input: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
-      output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }
-    }],
-    egress: []
-  },
-  tests: [{ action: 'greet', input: { name: 'Ada' }, expect: { message: 'Hello, Ada!' } }]
-}
+const greetPlugin = { name: 'Greeter', ...greet() }
 
 /** One of everything a user can own, created through the API. */
 async function seed (call: Call): Promise<Ids> {

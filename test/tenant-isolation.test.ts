@@ -6,6 +6,7 @@ import { ClientPayloads } from '../schemas/realtime.js'
 import { startFakeLlm } from './fixtures/fake-llm.js'
 import { wsConnect, type ServerFrame } from './fixtures/ws-client.js'
 import { build, caller, createUser, eventually, llmConfig, type Answer } from './helper.js'
+import { greetManifest } from './fixtures/greet-plugin.js'
 
 /**
  * User A owns one of everything; user B, a plain user, tries every route of the spec that
@@ -26,17 +27,9 @@ const ghost = (id: string) => `${id.slice(0, -4)}${id.endsWith('beef') ? 'dead' 
 /** An answer with the ids put in replaced, so B's answer for A's id and for a made-up one compare. */
 const normalized = (text: string, ids: string[]) => ids.reduce((s, id) => s.split(id).join('<id>'), text)
 
-const greetManifest = {
-  actions: [{
-    name: 'greet', description: 'Greets someone',
-    input: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
-    output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }
-  }],
-  egress: []
-}
 const greetPlugin = (mark: string) => ({
   code: `export async function greet (input) { return { message: '${mark} greets ' + input.name } }`,
-  manifest: greetManifest,
+  manifest: greetManifest(),
   tests: [{ action: 'greet', input: { name: 'Ada' }, expect: { message: `${mark} greets Ada` } }]
 })
 

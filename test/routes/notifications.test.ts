@@ -2,6 +2,7 @@ import t from 'tap'
 import { startFakeLlm } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
+import { greet } from '../fixtures/greet-plugin.js'
 import { eventually, llmConfig, runWorkflow, sharedApp, type Call } from '../helper.js'
 
 // One app with a fake LLM for the file; each test has a user (or two) of its own.
@@ -105,16 +106,6 @@ t.test('API keys created and revoked through the API notify their owner', async 
   ws.ws.close()
 })
 
-const greetManifest = {
-  actions: [{
-    name: 'greet', description: 'Greets someone',
-    input: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
-    output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }
-  }],
-  egress: []
-}
-const greet = (code = 'export async function greet (input) { return { message: `Hello, ${input.name}!` } }') =>
-  ({ code, manifest: greetManifest, tests: [{ action: 'greet', input: { name: 'Ada' }, expect: { message: 'Hello, Ada!' } }] })
 const generateRequest = { appName: 'Greeter', actions: ['greet a person by name'], platform: 'rest-api' }
 
 t.test('a plugin generated, and one rejected after its repair rounds, are notified (REST and WebSocket alike)', async t => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { startFakeLlm, structuredOutput, type LlmRequest } from '../fixtures/fake-llm.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
 import { wsConnect } from '../fixtures/ws-client.js'
+import { greet, greetManifest } from '../fixtures/greet-plugin.js'
 import { build, caller, eventually, getEvents, getExecution, llmConfig, runWorkflow, sharedApp, type Answer } from '../helper.js'
 
 // Two apps for the file, offline and with a fake LLM (forgotten between tests); each test has a user of its own.
@@ -11,16 +12,6 @@ t.beforeEach(() => { fake.reset() })
 const offline = sharedApp()
 const withLlm = sharedApp(llmConfig(fake))
 
-const greetManifest = (egress: string[] = []) => ({
-  actions: [{
-    name: 'greet', description: 'Greets someone',
-    input: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
-    output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }
-  }],
-  egress
-})
-const greetTests = [{ action: 'greet', input: { name: 'Ada' }, expect: { message: 'Hello, Ada!' } }]
-const greet = (code = 'export async function greet (input) { return { message: `Hello, ${input.name}!` } }') => ({ code, manifest: greetManifest(), tests: greetTests })
 const generateRequest = { appName: 'Greeter', actions: ['greet a person by name'], platform: 'rest-api' }
 
 t.test('a generated plugin that passes its self-tests is stored, and progress is streamed', async t => {

@@ -4,6 +4,7 @@ import { caller, eventually, llmConfig, sharedApp, type WorkflowBody } from '../
 import { sioConnect } from '../fixtures/sio-client.js'
 import { wsConnect, type ServerFrame } from '../fixtures/ws-client.js'
 import { startFakeLlm } from '../fixtures/fake-llm.js'
+import { greet } from '../fixtures/greet-plugin.js'
 
 // The original R3SN's client example, translated to socket.io-client with a real API key.
 const fake = await startFakeLlm(t)
@@ -17,18 +18,6 @@ const twoSteps: WorkflowBody = { name: 'two', steps: [
   { id: 'b', type: 'transform', expression: 'steps.a.output * 10' }
 ] }
 const plan = { intent: 'tell the time', agents: [], integrations: ['core.time'], plugins: [], steps: [{ id: 'now', type: 'integration', action: 'core.time', input: {} }] }
-const greet = {
-  code: 'export async function greet (input) { return { message: `Hello, ${input.name}!` } }',
-  manifest: {
-    actions: [{
-      name: 'greet', description: 'Greets someone',
-      input: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
-      output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }
-    }],
-    egress: []
-  },
-  tests: [{ action: 'greet', input: { name: 'Ada' }, expect: { message: 'Hello, Ada!' } }]
-}
 const kinds = (frames: ServerFrame[], executionId: string) => frames.filter(f => f.data?.executionId === executionId).map(f => f.event)
 
 /** The two ways in: `key` given, the connection authenticates at its handshake. */
@@ -79,7 +68,7 @@ for (const [transport, connect] of Object.entries(transports)) {
     t.match((await again.waitFor(f => f.event === 'agent:created')).data, { agent: { id: /^agt_/, name: 'helper', capabilities: ['time'], instructions: /helper/, config: { temperature: 0.2 } } })
 
     // The seed's pluginData may name the app alone: the LLM proposes its actions and platform.
-    fake.script({ json: { actions: ['greet a person by name'], platform: 'rest-api' } }, { json: greet })
+    fake.script({ json: { actions: ['greet a person by name'], platform: 'rest-api' } }, { json: greet() })
     again.emit('plugin:generate', { appName: 'Greeter', description: 'says hello' })
     t.match((await again.waitFor(f => f.event === 'plugin:progress' && f.data.stage === 'accepted')).data, { appName: 'Greeter', executionId: /^exe_/ })
     t.match((await again.waitFor(f => f.event === 'plugin:generated')).data, { plugin: { name: 'Greeter', platform: 'rest-api', actions: ['greet'] }, version: 1 })
