@@ -24,10 +24,10 @@ const CLOSE_ERRORS: Record<number, string> = { 4401: 'R3SN_UNAUTHORIZED', 4008: 
 /** What a subscription's runs are told besides execution:event: prompt:* or workflow:*, or nothing more (agent and plugin runs followed as a user's). */
 type RunKind = 'workflow' | 'prompt' | null
 /**
- * A client following one execution. `auto` ones come from following all of a user's runs and
- * end with the run; `notBefore` (ms) skips events older than a user-wide replay asked for.
+ * A client following one execution from `firstSeq`. `auto` ones come from following all of a
+ * user's runs and end with the run; `notBefore` (ms) skips events older than a user-wide replay asked for.
  */
-interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean, kind: RunKind, auto: boolean, notBefore: number }
+interface Subscription { executionId: string, client: Client, nextSeq: number, pumping: boolean, dirty: boolean, kind: RunKind, auto: boolean, notBefore: number, firstSeq: number }
 /** A token bucket: `tokens` left, refilled at the configured rate since `at`. */
 interface Allowance { tokens: number, at: number }
 export interface Client {
@@ -333,15 +333,15 @@ export class Realtime {
   private subscribe (client: Client, executionId: string, since: number, kind: 'workflow' | 'prompt' = 'workflow'): void {
     this.ensureRoom(client, executionId)
     const existing = client.subs.get(executionId)
-    // Already followed as one of the user's runs: it becomes this subscription, with nothing sent twice.
-    if (existing?.auto === true && since < existing.nextSeq) {
+    // Already followed as one of the user's runs, with everything this asks for: it becomes this
+    // subscription, and nothing is sent twice.
+    if (existing?.auto === true && existing.notBefore === 0 && existing.firstSeq <= since + 1 && since < existing.nextSeq) {
       existing.auto = false
       existing.kind = kind
-      existing.notBefore = 0
       return
     }
     if (existing !== undefined) this.dropSubscription(existing)
-    this.addSubscription({ executionId, client, nextSeq: since + 1, pumping: false, dirty: false, kind, auto: false, notBefore: 0 })
+    this.addSubscription({ executionId, client, nextSeq: since + 1, pumping: false, dirty: false, kind, auto: false, notBefore: 0, firstSeq: since + 1 })
   }
 
   private addSubscription (sub: Subscription): void {
@@ -380,7 +380,7 @@ export class Realtime {
     for (const { event, data } of userEvents) this.send(client, event, data)
     for (const run of runs) {
       if (client.subs.has(run._id)) continue
-      this.addSubscription({ executionId: run._id, client, nextSeq: 1, pumping: false, dirty: false, kind: kindOf(run.type), auto: true, notBefore })
+      this.addSubscription({ executionId: run._id, client, nextSeq: 1, pumping: false, dirty: false, kind: kindOf(run.type), auto: true, notBefore, firstSeq: 1 })
     }
   }
 
@@ -515,7 +515,7 @@ export class Realtime {
     for (const client of this.followingAll.get(ownerId) ?? []) {
       if (served.has(client) || client.subs.has(ev.executionId) || client.owner?.id !== ownerId) continue
       if (ev.seq <= (client.ended.get(ev.executionId) ?? 0)) continue
-      const sub: Subscription = { executionId: ev.executionId, client, nextSeq: ev.seq, pumping: false, dirty: false, kind: kindOf(runType), auto: true, notBefore: 0 }
+      const sub: Subscription = { executionId: ev.executionId, client, nextSeq: ev.seq, pumping: false, dirty: false, kind: kindOf(runType), auto: true, notBefore: 0, firstSeq: ev.seq }
       client.subs.set(ev.executionId, sub)
       let set = this.byExecution.get(ev.executionId)
       if (set === undefined) this.byExecution.set(ev.executionId, set = new Set())

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { caller, eventually, llmConfig, sharedApp, type WorkflowBody } from '../helper.js'
+import { caller, eventually, getEvents, llmConfig, sharedApp, type WorkflowBody } from '../helper.js'
 import { sioConnect } from '../fixtures/sio-client.js'
 import { wsConnect, type ServerFrame } from '../fixtures/ws-client.js'
 import { startFakeLlm } from '../fixtures/fake-llm.js'
@@ -178,7 +178,7 @@ t.test('a Socket.IO client on one instance follows runs started on another, and 
 })
 
 t.test('the same client over the raw WebSocket: auth with userId, subscribe by bare id, errors with their frame id, all runs', async t => {
-  const { baseUrl, key, userId, client } = await user()
+  const { app, baseUrl, key, userId, client } = await user()
   const ws = await wsConnect(baseUrl)
   ws.send('auth', { userId: 'someone-else', token: key }, 'a0')
   t.match(await ws.waitFor(f => f.id === 'a0'), { event: 'error', data: { code: 'R3SN_FORBIDDEN' } })
@@ -207,5 +207,30 @@ t.test('the same client over the raw WebSocket: auth with userId, subscribe by b
   const seqs = ws.executionEvents(own).map(e => e.seq)
   t.same(seqs, [...new Set(seqs)].sort((x, y) => x - y), 'no event twice')
   t.equal(kinds(ws.frames, own).filter(k => k === 'workflow:completed').length, 1)
+
+  // Following all runs from the middle of one (its later events written straight to the log),
+  // then asking for that run from its start: its whole log arrives, with no gap.
+  const store = app.orchestrator.store
+  const logged = await store.create({ id: userId, admin: false }, { type: 'workflow', plan: [] })
+  if (logged === null) throw new Error('no execution')
+  await app.orchestrator.waitForEnd(logged._id, 30_000)
+  const append = async (n: number) => {
+    const seq = (await store.listEvents(logged._id, 0, 1000)).length
+    await store.appendEvents({ _id: logged._id, ownerId: userId, type: 'workflow' }, { seq, pending: Array.from({ length: n }, () => ({ type: 'test.tick', data: {} })) })
+  }
+  const late = await wsConnect(baseUrl, key)
+  await late.waitFor(f => f.event === 'auth:ok')
+  late.send('execution:subscribe', { all: true }, 'all')
+  await late.waitFor(f => f.id === 'all')
+  await append(1)
+  const firstSeen = await late.waitFor(f => f.event === 'execution:event' && f.data.executionId === logged._id)
+  t.ok(firstSeen.data.seq > 1, 'picked up in the middle of its log')
+  late.send('execution:subscribe', { executionId: logged._id, since: 0 }, 'from-start')
+  await late.waitFor(f => f.id === 'from-start')
+  await append(2)
+  const whole = (await getEvents(client, logged._id)).map(e => e.seq)
+  await eventually(async () => late.executionEvents(logged._id).some(e => e.seq === whole.at(-1)) ? true : undefined, 30_000, 'the last event')
+  t.same([...new Set(late.executionEvents(logged._id).map(e => e.seq))].sort((x, y) => x - y), whole, 'from seq 1, with no gap')
+  late.ws.close()
   ws.ws.close()
 })
