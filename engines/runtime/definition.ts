@@ -21,6 +21,12 @@ export function gotoTarget (onError: string | undefined): string | undefined {
 function checkTrigger (trigger: WorkflowTrigger): string | undefined {
   if (trigger.type !== 'schedule') return trigger.cron === undefined && trigger.overlap === undefined ? undefined : `trigger: ${trigger.cron === undefined ? 'overlap' : 'cron'} is only for schedule triggers`
   if (trigger.cron === undefined) return 'trigger: a schedule trigger needs a cron expression'
+  // croner checks the zone only when it computes a run: a schedule saved with a bad one would never fire.
+  if (trigger.timezone !== undefined) {
+    try { new Intl.DateTimeFormat('en-US', { timeZone: trigger.timezone }).format() } catch {
+      return `trigger: unknown time zone "${trigger.timezone}" (an IANA name such as Europe/Paris or UTC)`
+    }
+  }
   try {
     new Cron(trigger.cron, { paused: true, timezone: trigger.timezone ?? 'UTC' }).stop()
   } catch (err) {
