@@ -151,8 +151,7 @@ export class Metrics {
   }
 
   private gauge (name: string, help: string, labelNames: string[], collect: (g: Gauge) => void): void {
-    // eslint-disable-next-line no-new
-    new Gauge({ name, help, labelNames, registers: [this.registry], collect () { collect(this) } })
+    this.registry.registerMetric(new Gauge({ name, help, labelNames, registers: [], collect () { collect(this) } }))
   }
 
   private readGauge (name: string, help: string, read: () => number | undefined): void {
@@ -161,8 +160,7 @@ export class Metrics {
 
   /** A counter whose total an engine keeps itself: set to that total at scrape time. */
   private readCounter (name: string, help: string, read: () => number | undefined): void {
-    // eslint-disable-next-line no-new
-    new Counter({ name, help, registers: [this.registry], collect () { const v = read(); if (v !== undefined) { this.reset(); this.inc(v) } } })
+    this.registry.registerMetric(new Counter({ name, help, registers: [], collect () { const v = read(); if (v !== undefined) { this.reset(); this.inc(v) } } }))
   }
 }
 
