@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clientErrorCode, clip, describeError, errorBody, findUnstorable, Invalid, type ErrorShape } from './lib/errors.js'
 import { AJV_OPTIONS, ajvPool } from './lib/validation.js'
 import type { Config } from './config.js'
+import metrics from './plugins/metrics.js'
 import mongo from './plugins/mongo.js'
 import apiKeys from './plugins/api-keys.js'
 import engineStatus from './plugins/engine-status.js'
@@ -19,6 +20,7 @@ import executionRoutes from './routes/executions.js'
 import hookRoutes from './routes/hooks.js'
 import credentialRoutes from './routes/credentials.js'
 import notificationRoutes from './routes/notifications.js'
+import metricsRoutes from './routes/metrics.js'
 import integrationHub from './engines/integration-hub.js'
 import orchestrator from './engines/orchestrator.js'
 import type { WriteFaults } from './engines/runtime/store.js'
@@ -149,6 +151,7 @@ export async function routes (app: FastifyInstance) {
   await app.register(pluginRoutes)
   await app.register(learningRoutes)
   await app.register(notificationRoutes)
+  await app.register(metricsRoutes)
 }
 
 /** Builds the whole app. The caller awaits ready() or listen() and owns close(). */
@@ -201,6 +204,7 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   })
 
   // The plugin graph, in order. Each engine names what it depends on, so a wrong order fails at boot.
+  app.register(metrics)
   app.register(mongo, { config })
   app.register(apiKeys, { config })
   app.register(engineStatus)

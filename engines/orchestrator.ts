@@ -18,6 +18,7 @@ import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution, type Wr
 import { Instances } from './runtime/instances.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Worker } from './runtime/worker.js'
+import type { Metrics } from '../plugins/metrics.js'
 import { workflowExecution, workflowOwner, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
 
 async function evaluateStep (source: string | undefined, scope: unknown): Promise<unknown> {
@@ -88,9 +89,10 @@ export class Orchestrator {
       /** A schedule tick that was not started (overlap: skip while the previous scheduled run is going). */
       onScheduleSkipped?: (wf: WorkflowDoc, tick: Date, blockingExecutionId: string) => Promise<void>
       faults?: WriteFaults
-    } = {}
+      metrics: Metrics
+    }
   ) {
-    this.store = new ExecutionStore(db, bus, log, hooks.faults)
+    this.store = new ExecutionStore(db, bus, log, hooks.metrics, hooks.faults)
     this.workflows = new WorkflowStore(db, () => this.scheduler.invalidate())
     this.instances = new Instances(db, this.instanceId, config.leaseMs, Math.min(1000, config.leaseMs / 4), log, {
       peerLost: () => this.worker.kick(),
@@ -101,7 +103,7 @@ export class Orchestrator {
     })
     const runner = new Runner(this.store, bus, steps, log, {
       instanceId: this.instanceId, heartbeatMs: Math.min(500, config.leaseMs / 4), maxStepRuns: 1000, debugger: hooks.debugger,
-      onEnded: hooks.onEnded
+      onEnded: hooks.onEnded, metrics: hooks.metrics
     })
     this.worker = new Worker(this.store, runner, this.instances, log, {
       instanceId: this.instanceId,
@@ -110,12 +112,16 @@ export class Orchestrator {
       idlePollMs: Math.max(config.pollMs, config.idlePollMs),
       claimGraceMs: config.leaseMs,
       sweepMs: config.sweepMs,
-      orphanGraceMs: 6 * config.leaseMs
+      orphanGraceMs: 6 * config.leaseMs,
+      metrics: hooks.metrics
     })
     this.scheduler = new Scheduler(this.workflows, (wf, tick) => this.startScheduled(wf, tick), log, config.schedulerTickMs)
   }
 
   get syncTimeoutMs (): number { return this.config.syncTimeoutMs }
+
+  /** This instance's runs and slots, and the unfinished runs as its last poll saw them: memory only, for the metrics. */
+  load () { return this.worker.load() }
 
   async init (): Promise<void> {
     await this.store.init()
@@ -328,6 +334,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   steps.register('plan', app.planner.planStep(steps))
   const orch = new Orchestrator(app.mongo.db, app.runEvents, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
     faults: opts.faults,
+    metrics: app.metrics,
     debugger: app.selfDebugging,
     // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
     onEnded: doc => app.selfEvolving.observe(doc),
@@ -344,8 +351,10 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   await orch.init()
   app.decorate('orchestrator', orch)
   app.engineStatus.register('orchestrator', () => orch.status())
+  app.metrics.read('queue', () => orch.load())
+  app.metrics.observeRuns(app.runEvents)
   app.addHook('onReady', async () => { await orch.start() })
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging', 'notifications'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['metrics', 'mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging', 'notifications'] })

@@ -101,6 +101,7 @@ export class Planner {
     let model: string | undefined
     if (this.llm.configured) {
       const reply = await this.llm.chat({
+        purpose: 'plan',
         messages: await this.plannerMessages(owner, prompt, context, credentials, plugins),
         schema: { name: 'Strategy', schema: PlanDraft },
         signal: ctx?.signal,

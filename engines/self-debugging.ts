@@ -113,7 +113,7 @@ export class SelfDebugging implements StepDebugger {
       { role: 'system', content: 'A step of an automation failed because of its input. Propose corrected parameters that match the JSON Schema and fix the error. Answer JSON {parameters, reason}. Never invent secrets.' },
       { role: 'user', content: JSON.stringify({ action: target.description, schema: target.schema, failedInput: failure.input, error: evidence }) }
     ]
-    const reply = await this.llm.chat({ messages, schema: { name: 'RepairedInput', schema: RepairedInput }, signal: failure.signal }).catch((err: Error) => err)
+    const reply = await this.llm.chat({ purpose: 'repair-input', messages, schema: { name: 'RepairedInput', schema: RepairedInput }, signal: failure.signal }).catch((err: Error) => err)
     if (reply instanceof Error) return reject(`the LLM could not propose parameters: ${reply.message}`)
     const { parameters, reason } = reply.parsed as { parameters: Record<string, unknown>, reason: string }
     const problem = target.check(parameters)
@@ -137,7 +137,7 @@ export class SelfDebugging implements StepDebugger {
       { role: 'system', content: 'A plugin (a JavaScript ES module run in a QuickJS sandbox with ctx.fetch and ctx.log only) threw an exception. Fix the bug without changing what its actions accept or return. Answer JSON {code (the whole module), explanation}.' },
       { role: 'user', content: JSON.stringify({ code: version.code, manifest, tests, action: step.action, failingInput: failure.input, error: failure.error.message }) }
     ]
-    const reply = await this.llm.chat({ messages, schema: { name: 'PluginPatch', schema: PluginPatch }, signal: failure.signal }).catch((err: Error) => err)
+    const reply = await this.llm.chat({ purpose: 'patch-plugin', messages, schema: { name: 'PluginPatch', schema: PluginPatch }, signal: failure.signal }).catch((err: Error) => err)
     if (reply instanceof Error) return reject(`the LLM could not propose a patch: ${reply.message}`)
     const patch = reply.parsed as { code: string, explanation: string }
     // The failing input becomes a regression test: the patch must run it without an exception.

@@ -5,6 +5,7 @@ import type { TSchema } from '@sinclair/typebox'
 import type { Config } from '../config.js'
 import { schemaProblems } from '../lib/schema-check.js'
 import { StepError } from '../lib/step-error.js'
+import type { Metrics } from './metrics.js'
 
 export type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam
 
@@ -13,6 +14,8 @@ type ChatBody = Omit<OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStream
 export interface ChatTool { name: string, description: string, parameters: TSchema }
 
 export interface ChatRequest {
+  /** What the call is for, as the metrics label it (plan, agent, plugin-proposal, plugin-generation, repair-input, patch-plugin). */
+  purpose?: string
   messages: ChatMessage[]
   model?: string
   tools?: ChatTool[]
@@ -73,7 +76,7 @@ export class Llm {
   calls = 0
   failures = 0
 
-  constructor (config: Config, private readonly log: FastifyBaseLogger) {
+  constructor (config: Config, private readonly log: FastifyBaseLogger, private readonly metrics?: Metrics) {
     this.model = config.model
     this.baseUrl = config.openaiBaseUrl ?? 'https://api.openai.com/v1'
     this.maxRetries = config.llmMaxRetries
@@ -106,19 +109,39 @@ export class Llm {
       result = req.onToken === undefined ? await this.complete(body, req.signal) : await this.stream(body, req.onToken, req.signal)
     } catch (err) {
       this.failures++
-      throw this.explain(err, model)
+      const explained = this.explain(err, model)
+      this.count(req, model, started, undefined, explained)
+      throw explained
     }
     const durationMs = Date.now() - started
-    if (req.schema === undefined) return { ...result, durationMs }
+    if (req.schema === undefined) { this.count(req, model, started, result.usage); return { ...result, durationMs } }
+    // (Tokens were spent even on a reply that is no use.)
     let parsed: unknown
     try {
       parsed = JSON.parse(result.content ?? '')
     } catch {
-      throw new LlmError(`the LLM did not answer with JSON for ${req.schema.name}: ${(result.content ?? '').slice(0, 200)}`, 'R3SN_LLM_INVALID_OUTPUT', false)
+      throw this.count(req, model, started, result.usage, new LlmError(`the LLM did not answer with JSON for ${req.schema.name}: ${(result.content ?? '').slice(0, 200)}`, 'R3SN_LLM_INVALID_OUTPUT', false))
     }
     const problems = schemaProblems(req.schema.schema, parsed)
-    if (problems !== undefined) throw new LlmError(`the LLM's ${req.schema.name} does not match its schema: ${problems}`, 'R3SN_LLM_INVALID_OUTPUT', false)
+    if (problems !== undefined) throw this.count(req, model, started, result.usage, new LlmError(`the LLM's ${req.schema.name} does not match its schema: ${problems}`, 'R3SN_LLM_INVALID_OUTPUT', false))
+    this.count(req, model, started, result.usage)
     return { ...result, parsed, durationMs }
+  }
+
+  /** Counts a call in the metrics; returns the error it failed with, if any. */
+  private count<E extends Error | undefined> (req: ChatRequest, model: string, started: number, usage: TokenUsage | undefined, err?: E): E {
+    const m = this.metrics
+    if (m === undefined) return err as E
+    const purpose = req.purpose ?? 'unspecified'
+    const labels = { purpose, model: m.modelLabel(model) }
+    m.llmCalls.inc({ ...labels, result: err === undefined ? 'success' : 'error' })
+    m.llmDuration.observe({ purpose }, (Date.now() - started) / 1000)
+    if (usage !== undefined) {
+      m.llmTokens.inc({ ...labels, kind: 'prompt' }, usage.promptTokens)
+      m.llmTokens.inc({ ...labels, kind: 'completion' }, usage.completionTokens)
+    }
+    if (err !== undefined) m.llmErrors.inc({ purpose, code: (err as { code?: string }).code ?? 'R3SN_LLM_ABORTED' })
+    return err as E
   }
 
   private async complete (body: ChatBody, signal?: AbortSignal) {
@@ -185,7 +208,7 @@ declare module 'fastify' {
 }
 
 async function llm (app: FastifyInstance, opts: { config: Config }) {
-  app.decorate('llm', new Llm(opts.config, app.log.child({ plugin: 'llm' })))
+  app.decorate('llm', new Llm(opts.config, app.log.child({ plugin: 'llm' }), app.metrics))
 }
 
-export default fp(llm, { name: 'llm' })
+export default fp(llm, { name: 'llm', dependencies: ['metrics'] })

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { MongoClient, type Db } from 'mongodb'
 import type { Config } from '../config.js'
 import { maskUri, OwnedCollection, type OwnedDoc } from '../lib/mongo.js'
+import type { Metrics } from './metrics.js'
 
 export interface Mongo {
   client: MongoClient
@@ -33,11 +34,11 @@ async function zstdLoads (): Promise<boolean> {
  * so the server stays unknown and every operation fails until a restart. A polling check that
  * has not answered within twice its own timeouts is stuck; reconnecting starts a fresh monitor.
  */
-function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBaseLogger): { stop (): void } {
+function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBaseLogger, metrics: Metrics): { stop (): void } {
   let checkStarted: number | undefined
   client.on('serverHeartbeatStarted', e => { if (!e.awaited) checkStarted ??= Date.now() })
   client.on('serverHeartbeatSucceeded', () => { checkStarted = undefined })
-  client.on('serverHeartbeatFailed', () => { checkStarted = undefined })
+  client.on('serverHeartbeatFailed', () => { checkStarted = undefined; metrics.dbHeartbeatFailures.inc() })
   let reconnecting = false
   let stopped = false
   // A connect that fails leaves the client on a closed topology (every operation then fails
@@ -59,6 +60,7 @@ function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBas
     log.warn({ pendingMs: Date.now() - checkStarted }, 'the database check is stuck; reconnecting')
     reconnecting = true
     checkStarted = undefined
+    metrics.dbReconnects.inc()
     reconnect().finally(() => { reconnecting = false })
   }, dbTimeoutMs).unref()
   return { stop: () => { stopped = true; clearInterval(timer) } }
@@ -83,7 +85,7 @@ async function mongo (app: FastifyInstance, opts: { config: Config }) {
     throw new Error(`Cannot reach the database at ${maskUri(mongodbUri)} within ${dbTimeoutMs} ms: ${(err as Error).message}`, { cause: err })
   }
   app.log.info({ uri: maskUri(mongodbUri), db: mongoDb }, 'database connected')
-  const watchdog = watchMonitor(client, dbTimeoutMs, app.log)
+  const watchdog = watchMonitor(client, dbTimeoutMs, app.log, app.metrics)
 
   const probes = database.collection<{ _id: string, at: Date }>('health_probes')
   const probeWrite = async () => {
@@ -100,4 +102,4 @@ async function mongo (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('onClose', async () => { watchdog.stop(); await client.close() })
 }
 
-export default fp(mongo, { name: 'mongo' })
+export default fp(mongo, { name: 'mongo', dependencies: ['metrics'] })

@@ -93,7 +93,8 @@ async function sandbox (app: FastifyInstance, opts: { config: Config }) {
   await box.init()
   app.decorate('sandbox', box)
   app.engineStatus.register('sandbox', () => box.status())
+  app.metrics.read('sandbox', () => box.status())
   app.addHook('onClose', () => box.close())
 }
 
-export default fp(sandbox, { name: 'sandbox', dependencies: ['engine-status'] })
+export default fp(sandbox, { name: 'sandbox', dependencies: ['engine-status', 'metrics'] })

@@ -2,6 +2,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { spawn } from 'node:child_process'
 import { buildApp } from '../app.js'
+import metrics from '../plugins/metrics.js'
 import mongo from '../plugins/mongo.js'
 import apiKeys from '../plugins/api-keys.js'
 import engineStatus from '../plugins/engine-status.js'
@@ -58,10 +59,12 @@ t.test('a 5xx hides internals, gives a request id to quote, and logs the error',
 t.test('a plugin registered without its dependencies fails at boot', async t => {
   const config = testConfig()
   const noDb = Fastify()
+  noDb.register(metrics)
   noDb.register(apiKeys, { config })
   await t.rejects(async () => { await noDb.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'mongo' of plugin 'api-keys'/ })
 
   const noHub = Fastify()
+  noHub.register(metrics)
   noHub.register(mongo, { config })
   noHub.register(engineStatus)
   noHub.register(runEvents)
@@ -71,6 +74,7 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   await noHub.close()
 
   const noAgents = Fastify()
+  noAgents.register(metrics)
   noAgents.register(mongo, { config })
   noAgents.register(engineStatus)
   noAgents.register(runEvents)
@@ -81,6 +85,7 @@ t.test('a plugin registered without its dependencies fails at boot', async t => 
   await noAgents.close()
 
   const noRegistry = Fastify()
+  noRegistry.register(metrics)
   noRegistry.register(mongo, { config })
   noRegistry.register(integrationHub, { config })
   await t.rejects(async () => { await noRegistry.ready() }, { code: 'FST_ERR_PLUGIN_DEPENDENCY_NOT_REGISTERED', message: /'engine-status' of plugin 'integration-hub'/ })

@@ -107,7 +107,7 @@ export class Realtime {
   private readonly orchestrator: Engines['orchestrator']
 
   constructor (
-    private readonly engines: Engines,
+    private readonly engines: Engines & Pick<FastifyInstance, 'metrics'>,
     private readonly verify: (token: string) => Promise<Owner | null>,
     private readonly keyActive: (keyId: string) => Promise<boolean>,
     private readonly bus: RunEventBus,
@@ -196,6 +196,7 @@ export class Realtime {
     // connection if the closing handshake has not finished 30 s later).
     if (conn.bufferedBytes > this.config.wsMaxBufferedBytes) {
       this.log.info({ bufferedBytes: conn.bufferedBytes, transport: conn.transport }, 'realtime reader too slow; closing')
+      this.engines.metrics.slowConsumers.inc({ transport: conn.transport })
       this.shut(client, CLOSE.slowConsumer, 'slow consumer: reconnect and resubscribe with since')
       return
     }
@@ -536,6 +537,7 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.decorate('realtime', rt)
   app.apiKeys.onRevoke(keyId => rt.revokeKey(keyId))
   app.engineStatus.register('realtimeEngine', () => ({ initialized: true, connectedClients: rt.connectedClients }))
+  app.metrics.read('realtimeConnections', () => rt.connectedClients)
 
   await app.register(websocket, { options: { maxPayload: config.wsMaxFrameBytes } })
   // The key comes in the Authorization header at upgrade or in an auth frame, so the route is public to the HTTP hook.
@@ -595,4 +597,4 @@ async function realtime (app: FastifyInstance, opts: { config: Config }) {
   app.addHook('preClose', async () => { clearInterval(heartbeat); clearInterval(keySweep); await rt.close(); await io.close() })
 }
 
-export default fp(realtime, { name: 'realtime', dependencies: ['mongo', 'api-keys', 'engine-status', 'run-events', 'llm', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator', 'notifications'] })
+export default fp(realtime, { name: 'realtime', dependencies: ['metrics', 'mongo', 'api-keys', 'engine-status', 'run-events', 'llm', 'plugin-factory', 'agent-engine', 'planner', 'orchestrator', 'notifications'] })

@@ -120,6 +120,7 @@ export class Generation {
       return new StepError(`the LLM proposed no usable actions and platform for ${req.appName}: ${problem}; give actions and platform in the request`, 'R3SN_UNPROCESSABLE', false, { stage: PROPOSAL_STEP_ID, problem })
     }
     const reply = await this.llm.chat({
+      purpose: 'plugin-proposal',
       messages: [{ role: 'system', content: PROPOSAL_PROMPT }, { role: 'user', content: `The app (JSON): ${JSON.stringify(app)}` }],
       schema: { name: 'PluginProposal', schema: PluginProposal },
       signal: ctx.signal
@@ -152,7 +153,7 @@ export class Generation {
 
     const progress = (data: Record<string, unknown>) => this.bus.emit('user', owner.id, 'plugin:progress', { appName: req.appName, executionId: ctx.executionId, ...data })
     progress({ stage: round === 1 ? 'generating' : 'repairing', round })
-    const reply = await this.llm.chat({ messages: generationMessages(req, spec, ctx.scope.steps as Record<string, { output: GenerationRound }>, round), schema: { name: 'Plugin', schema: PluginDraft }, signal: ctx.signal }).catch((err: Error) => {
+    const reply = await this.llm.chat({ purpose: 'plugin-generation', messages: generationMessages(req, spec, ctx.scope.steps as Record<string, { output: GenerationRound }>, round), schema: { name: 'Plugin', schema: PluginDraft }, signal: ctx.signal }).catch((err: Error) => {
       // A reply that is not a plugin is one more failed round, not the end.
       if (err instanceof StepError && err.code === 'R3SN_LLM_INVALID_OUTPUT') return { error: err.message }
       throw err

@@ -7,6 +7,7 @@ import { resolveInput } from './expressions.js'
 import { decideAfterFailure, isRetryable, retriesLeft } from './failure-decision.js'
 import { Expand, StepError, type Remedy, type StepDebugger, type StepHandler, type StepRegistry, type TokenUsage } from './steps.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
+import type { Metrics } from '../../plugins/metrics.js'
 import { decodeJson, encodeJson, planOf, queuedEventData, type ExecutionDoc, type ExecutionStore, type Lease, type NewEvent, type StepRunDoc } from './store.js'
 
 /** Why a run stops before its end: a cancel request, a newer lease elsewhere, or this instance closing. */
@@ -51,6 +52,7 @@ export interface RunnerOptions {
   debugger?: StepDebugger
   /** Runs after a run ended on this instance, before 'ended' is emitted. */
   onEnded?: (doc: ExecutionDoc) => Promise<void>
+  metrics: Metrics
 }
 
 function sleep (ms: number, signal: AbortSignal): Promise<void> {
@@ -198,9 +200,13 @@ class RunProgress {
   /** Where the step is in the plan. */
   at (stepId: string): number | undefined { return this.index.get(stepId) }
 
-  /** Settles what self-debugging is still waiting to hear about this step. */
-  settle (stepId: string, outcome: 'recovered' | 'failed'): void {
-    for (const [k, d] of this.diagnoses.entries()) if (d.stepId === stepId && d.outcome === 'pending') this.diagnoses[k] = { ...d, outcome }
+  /** Settles what self-debugging is still waiting to hear about this step; returns what it settled. */
+  settle (stepId: string, outcome: 'recovered' | 'failed'): Diagnosis[] {
+    const settled: Diagnosis[] = []
+    for (const [k, d] of this.diagnoses.entries()) {
+      if (d.stepId === stepId && d.outcome === 'pending') settled.push(this.diagnoses[k] = { ...d, outcome })
+    }
+    return settled
   }
 
   /** Splices a step's new steps in after it; returns the plan text to persist. */
@@ -380,7 +386,8 @@ export class Runner {
     s.entry = { ...s.entry, status: 'completed', outputJson: encodeJson(output), endedAt, durationMs: endedAt.getTime() - s.entry.startedAt.getTime() }
     delete s.entry.error
     steps[s.entryIndex] = s.entry
-    progress.settle(step.id, 'recovered')
+    this.stepEnded(s.entry)
+    for (const d of progress.settle(step.id, 'recovered')) this.opts.metrics.settled(d)
     const next = step.type === 'condition'
       ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
       : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : nextStepId(plan, i)
@@ -413,6 +420,7 @@ export class Runner {
       const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: decision.kind === 'remedy' ? 'pending' : 'not-applied', at: new Date().toISOString() }
       diagnoses.push(diagnosis)
       record.emit('step.diagnosed', { ...diagnosis }, step.id)
+      if (diagnosis.outcome === 'not-applied') this.opts.metrics.settled(diagnosis)
     }
 
     if (decision.kind === 'retry' || decision.kind === 'remedy') {
@@ -423,6 +431,7 @@ export class Runner {
       }
       s.entry = { ...s.entry, status: 'running', attempts: attempt, idempotencyKey, error }
       steps[s.entryIndex] = s.entry
+      this.opts.metrics.stepRetries.inc({ type: step.type })
       if (decision.kind === 'retry') {
         record.emit('step.retrying', { attempt, error, delayMs: decision.delayMs }, step.id)
         await record.write({ steps })
@@ -434,10 +443,11 @@ export class Runner {
       return 'again'
     }
 
-    progress.settle(step.id, 'failed')
+    for (const d of progress.settle(step.id, 'failed')) this.opts.metrics.settled(d)
     const endedAt = new Date()
     s.entry = { ...s.entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - s.entry.startedAt.getTime() }
     steps[s.entryIndex] = s.entry
+    this.stepEnded(s.entry)
     record.emit('step.failed', { attempt, error }, step.id)
     if (decision.kind === 'continue') {
       progress.outputs[step.id] = { output: null, error }
@@ -445,6 +455,10 @@ export class Runner {
       return { next: decision.next }
     }
     return { failed: { ...error, stepId: step.id } }
+  }
+
+  private stepEnded (entry: StepRunDoc): void {
+    if (entry.durationMs !== undefined) this.opts.metrics.stepDuration.observe({ type: entry.type, status: entry.status }, entry.durationMs / 1000)
   }
 
   /** Self-debugging's remedy for a step that failed for good, if it has one (its own failure is only logged). */
@@ -470,11 +484,15 @@ export class Runner {
         const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
         await record.end({ status: 'cancelled', steps, error }, { error })
       } else if (reason === 'shutdown') {
+        this.opts.metrics.runsStopped.inc({ reason })
         // Leave it resumable: another instance may take it over at once.
         await this.store.release(id, lease.epoch)
       } else if (reason !== 'fenced') {
+        this.opts.metrics.runsStopped.inc({ reason: 'failure' })
         this.log.error({ err, executionId: id }, 'execution runner failed; it resumes from its record')
         return true
+      } else {
+        this.opts.metrics.runsStopped.inc({ reason })
       }
       return false
     } catch (inner) {

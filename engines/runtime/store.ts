@@ -6,6 +6,7 @@ import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionSta
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import { Conflict, NotFound } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
+import type { Metrics } from '../../plugins/metrics.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
 // FerretDB refuses keys that start with "$" or contain ".", and user JSON may have both.
@@ -221,7 +222,7 @@ export class ExecutionStore {
   /** The server is FerretDB (set by init). */
   private ferretdb = false
 
-  constructor (private readonly db: Db, private readonly bus: RunEventBus, private readonly log: { warn: (obj: object, msg: string) => void }, private readonly faults?: WriteFaults) {
+  constructor (private readonly db: Db, private readonly bus: RunEventBus, private readonly log: { warn: (obj: object, msg: string) => void }, private readonly metrics: Metrics, private readonly faults?: WriteFaults) {
     this.open = new OwnedCollection<StoredExecution>(db.collection('executions_open'), 'Execution')
     this.history = new OwnedCollection<StoredExecution>(db.collection('executions'), 'Execution')
     this.events = db.collection('execution_events')
@@ -233,10 +234,15 @@ export class ExecutionStore {
     this.openRemover = new GroupBatch(ids => this.open.collection.bulkWrite(ids.map(_id => ({ deleteOne: { filter: { _id } } })), { ordered: false }))
   }
 
-  /** Every write of the run lifecycle goes through here, so tests can fail any one of them. */
+  /** Every write of the run lifecycle goes through here, so tests can fail any one of them and the metrics count what failed. */
   private async write<T> (name: string, op: () => Promise<T>): Promise<T> {
-    this.faults?.(name)
-    return op()
+    try {
+      this.faults?.(name)
+      return await op()
+    } catch (err) {
+      this.metrics.dbError('runtime', err instanceof InsertFailed ? err.cause : err)
+      throw err
+    }
   }
 
   async init (): Promise<void> {

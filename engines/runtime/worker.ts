@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { Stop, type Runner } from './runner.js'
 import type { Instances } from './instances.js'
+import type { Metrics } from '../../plugins/metrics.js'
 import { TERMINAL, type ExecutionDoc, type ExecutionStore, type Holding, type Lease, type QueueEntry } from './store.js'
 
 export interface WorkerOptions {
@@ -14,6 +15,7 @@ export interface WorkerOptions {
   sweepMs: number
   /** An ended run still in the open ones this long after its end is moved to the history by the sweep. */
   orphanGraceMs: number
+  metrics: Metrics
 }
 
 /** How soon this instance takes up again a run it stopped on an unexpected failure (a busy or failing-over database, say). */
@@ -48,6 +50,8 @@ export class Worker {
   /** The last poll found more to claim than it had slots for. */
   private backlog = false
   private stopping = false
+  /** The unfinished runs by status as the last poll read them, for the metrics (no read of its own). */
+  private seen: { at: number, byStatus: Record<string, number> } | undefined
 
   constructor (
     private readonly store: ExecutionStore,
@@ -127,6 +131,11 @@ export class Worker {
     return run !== undefined
   }
 
+  /** What the queue gauges show: this instance's runs and slots, and the last poll's view of the database. */
+  load () {
+    return { running: this.active.size, held: this.held.length, slots: this.opts.concurrency, seen: this.seen }
+  }
+
   /** Whether the run is running or held here. */
   isLocal (executionId: string): boolean {
     return this.active.has(executionId) || this.held.some(d => d._id === executionId)
@@ -170,7 +179,10 @@ export class Worker {
     if (this.stopping) return
     try {
       const moved = await this.store.sweep(this.opts.orphanGraceMs)
-      if (moved > 0) this.log.warn({ moved }, 'sweep: ended executions an instance left behind were moved to the history')
+      if (moved > 0) {
+        this.opts.metrics.sweptRuns.inc(moved)
+        this.log.warn({ moved }, 'sweep: ended executions an instance left behind were moved to the history')
+      }
     } catch (err) {
       this.log.warn({ err }, 'sweep failed; trying again at the next one')
     }
@@ -204,6 +216,9 @@ export class Worker {
       if (this.active.size + this.reserved < this.opts.concurrency && this.instances.state(this.opts.instanceId) === 'live') {
         const now = Date.now()
         const entries = await this.store.queued(1000)
+        const byStatus: Record<string, number> = {}
+        for (const e of entries) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1
+        this.seen = { at: Date.now(), byStatus }
         const listed = new Set(entries.map(e => e._id))
         for (const map of [this.notBefore, this.unknownHolder]) for (const id of map.keys()) if (!listed.has(id)) map.delete(id)
         const candidates = entries.filter(e => this.claimable(e, now))
@@ -220,6 +235,8 @@ export class Worker {
           const lease = await this.store.claim(doc, this.opts.instanceId, this.opts.claimGraceMs).finally(() => { this.reserved-- })
           // (Kept until the claim got an answer, so a database still failing is tried again at a later poll.)
           this.notBefore.delete(entry._id)
+          this.opts.metrics.leaseClaims.inc({ result: lease === null ? 'lost' : 'won' })
+          if (lease !== null && doc.holder !== null && doc.holder !== this.opts.instanceId) this.opts.metrics.leaseTakeovers.inc()
           if (lease === null || this.stopping) continue
           this.launch(doc, lease, doc.status === 'running')
         }

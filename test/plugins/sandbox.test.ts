@@ -3,6 +3,7 @@ import Fastify from 'fastify'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import engineStatusPlugin from '../../plugins/engine-status.js'
+import metricsPlugin from '../../plugins/metrics.js'
 import sandboxPlugin, { DEFAULT_LIMITS, RUNS_PER_WORKER, Sandbox, SandboxError, type SandboxLimits, type SandboxRun } from '../../plugins/sandbox.js'
 import { testConfig } from '../helper.js'
 
@@ -277,6 +278,7 @@ t.test('bad input and limits are refused; stats count runs and failures', async 
 t.test('the plugin decorates app.sandbox, shows its pool in the engine status and stops its workers on close', async t => {
   const app = Fastify()
   await app.register(engineStatusPlugin)
+  await app.register(metricsPlugin)
   await app.register(sandboxPlugin, { config: testConfig({ sandboxWorkers: 2 }) })
   await app.ready()
   t.type(app.sandbox, Sandbox)
