@@ -5,7 +5,7 @@ import { Unavailable } from '../lib/errors.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
-    config: { public: true },
+    config: { public: true, usesDatabase: false },
     schema: {
       operationId: 'getHealth', tags: ['health'], summary: 'Liveness: the process answers',
       response: { 200: ref(HealthResponse) }
