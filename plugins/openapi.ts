@@ -107,7 +107,7 @@ const INTRO = [
   'Self-hostable backend for AI-driven automation. Authenticate with `Authorization: Bearer <api key>` (Swagger UI: Authorize).',
   '',
   'Every request body below comes with an example that works as it is on a fresh instance: "Try it out", then "Execute". ' +
-    'Operations that need an LLM (agents, plugin generation) answer 503 until OPENAI_API_KEY is set; prompts run without one, through the offline planner.',
+    'Operations that need an LLM (agents, plugin generation) answer 503 until OPENAI_API_KEY is set (prompts run without one, through the offline planner), and credentials until R3SN_ENCRYPTION_KEY is.',
   '',
   'Every error has the ErrorBody shape `{success: false, statusCode, code, error, message, details?}`; `code` is one of the `R3SN_*` codes listed with ErrorBody. ' +
     '503 answers carry `Retry-After` (seconds). Runs are durable: a sync request that waits longer than its timeoutMs answers 202 with the executionId, and the run goes on.',
@@ -144,7 +144,8 @@ function documentOperations (doc: OpenApiDocument): OpenApiDocument {
   const exampleOf = (media: Media) => {
     if (media.example !== undefined || media.schema?.$ref === undefined) return
     const example = doc.components.schemas[media.schema.$ref.replace('#/components/schemas/', '')]?.examples?.[0]
-    if (example !== undefined) media.example = example
+    // A copy: a shared object would be written as a YAML alias (*a1), which some tools do not read.
+    if (example !== undefined) media.example = structuredClone(example)
   }
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
