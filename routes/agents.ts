@@ -24,6 +24,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/agents', {
     schema: {
       operationId: 'listAgents', tags: ['agents'], summary: 'List your agents, newest first',
+      description: 'Your agents, newest first. Agents that prompts\' plans created for themselves are left out unless transient=true.',
       querystring: ref(AgentListQuery),
       response: { 200: ref(AgentList), ...errors(400) }
     }
@@ -32,6 +33,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/agents/:id', {
     schema: {
       operationId: 'getAgent', tags: ['agents'], summary: 'Get an agent',
+      description: 'One of your agents, with its instructions, tools, credentials per tool, limits and memory key.',
       params: ref(IdParams),
       response: { 200: ref(AgentResponse), ...errors(400, 404) }
     }
@@ -40,6 +42,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/api/agents/:id', {
     schema: {
       operationId: 'updateAgent', tags: ['agents'], summary: 'Replace an agent\'s definition',
+      description: 'Replaces the whole definition (fields left out get their defaults again). Runs already going keep the definition they started with.',
       params: ref(IdParams), body: ref(AgentDefinition),
       response: { 200: ref(AgentResponse), ...errors(400, 403, 404) }
     }
@@ -48,6 +51,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/api/agents/:id', {
     schema: {
       operationId: 'deleteAgent', tags: ['agents'], summary: 'Delete an agent and its memory',
+      description: 'Deletes the agent and the conversation memory stored under its keys. Workflow steps that name it fail from their next run (R3SN_AGENT_NOT_FOUND).',
       params: ref(IdParams),
       response: { 200: ref(OkResponse), ...errors(400, 404) }
     }
@@ -59,6 +63,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/agents/:id/execute', {
     schema: {
       operationId: 'executeAgent', tags: ['agents'], summary: 'Run an agent on an action: a tool-calling loop, each LLM turn and tool call a durable step',
+      description: 'Starts a durable run (type agent): the agent gets the action and params, calls its tools through the LLM\'s tool calling, and each LLM turn and tool call is a step. Needs an LLM: 503 until OPENAI_API_KEY is set. Sync (default) waits up to timeoutMs, then answers 202 with the executionId.',
       params: ref(IdParams), body: ref(ExecuteAgentRequest),
       response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404, 503) }
     }
@@ -73,6 +78,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/agents/execute-prompt', {
     schema: {
       operationId: 'executeAgentPrompt', tags: ['agents'], summary: 'Answer a prompt with an agent (yours, or a transient assistant with the credential-free actions)',
+      description: 'Like executeAgent with a free prompt. Without agentId a transient assistant answers, with every integration action that needs no credential as its tools. Needs an LLM: 503 until OPENAI_API_KEY is set.',
       body: ref(AgentPromptRequest),
       response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404, 503) }
     }

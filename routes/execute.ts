@@ -23,6 +23,7 @@ const execute: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/test/execute', {
     schema: {
       operationId: 'selfTest', tags: ['execute'], summary: `Run the self-test prompt ("${SELF_TEST_PROMPT}") through the whole stack`,
+      description: 'Runs the built-in prompt through the planner, the orchestrator and an integration, with no credential and no outside call: a 200 with status completed shows the whole stack works. Works without an LLM.',
       response: { 200: ref(ExecuteResponse), 202: ref(ExecuteAccepted) }
     }
   }, async (req, reply) => {

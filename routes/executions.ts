@@ -19,6 +19,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/executions', {
     schema: {
       operationId: 'listExecutions', tags: ['executions'], summary: 'List your executions, newest first, with filters and cursor pagination',
+      description: 'Your executions of every type, newest first, 50 a page (limit up to 200). Filter by status, type or workflowId; pass the answer\'s nextCursor as cursor for the next page (null on the last).',
       querystring: ref(ExecutionListQuery),
       response: { 200: ref(ExecutionList), ...errors(400) }
     }
@@ -40,6 +41,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/executions/active', {
     schema: {
       operationId: 'listActiveExecutions', tags: ['executions'], summary: 'Your queued, running and waiting executions',
+      description: 'Your executions that have not ended (queued, running, waiting), newest first. No paging: there are as many as you started and have not finished.',
       response: { 200: ref(ExecutionList) }
     }
   }, async (req) => {
@@ -50,6 +52,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/executions/:id/status', {
     schema: {
       operationId: 'getExecutionStatus', tags: ['executions'], summary: 'An execution with its steps, result and error',
+      description: 'The full record of one execution: status, every step with its input, output, attempts and idempotency key, the result or error, token usage and self-debugging diagnoses.',
       params: ref(IdParams),
       response: { 200: ref(ExecutionResponse), ...errors(400, 404) }
     }
@@ -58,6 +61,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/executions/:id/events', {
     schema: {
       operationId: 'listExecutionEvents', tags: ['executions'], summary: 'The durable event log of an execution, from seq `since` on',
+      description: 'The execution\'s durable event log, in seq order (gap-free from 1), from seq `since` (exclusive) on. The same events stream live over WebSocket (execution:subscribe); read this to catch up after a disconnect.',
       params: ref(IdParams), querystring: ref(EventsQuery),
       response: { 200: ref(EventList), ...errors(400, 404) }
     }
@@ -68,6 +72,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/executions/:id/cancel', {
     schema: {
       operationId: 'cancelExecution', tags: ['executions'], summary: 'Cancel a queued or running execution',
+      description: 'Asks a queued, running or waiting execution to stop: it stops at its next await point and ends cancelled. 409 when it has already ended.',
       params: ref(IdParams),
       response: { 200: ref(ExecutionResponse), ...errors(400, 404, 409) }
     }
@@ -76,6 +81,7 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/executions/:id/retry', {
     schema: {
       operationId: 'retryExecution', tags: ['executions'], summary: 'Resume a failed or cancelled execution from the step that stopped it',
+      description: 'Starts a failed or cancelled execution again (attempt + 1) from the step that stopped it: steps that completed are not run again. 409 when it has not failed or been cancelled.',
       params: ref(IdParams),
       response: { 202: ref(ExecutionAccepted), ...errors(400, 404, 409) }
     }

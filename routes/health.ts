@@ -5,9 +5,10 @@ import { Unavailable } from '../lib/errors.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
-    config: { public: true },
+    config: { public: true, usesDatabase: false },
     schema: {
       operationId: 'getHealth', tags: ['health'], summary: 'Liveness: the process answers',
+      description: 'Answers 200 while the process runs; it does not ask the database (see /ready). No API key.',
       response: { 200: ref(HealthResponse) }
     }
   }, async () => ({ success: true as const, status: 'ok' as const, uptimeSeconds: process.uptime() }))
@@ -16,6 +17,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     config: { public: true },
     schema: {
       operationId: 'getReady', tags: ['health'], summary: 'Readiness: the database answers and takes writes',
+      description: 'Answers 200 when the database answers a ping and takes a write; 503 otherwise, with Retry-After. No API key. Use it as a load balancer\'s readiness check.',
       response: { 200: ref(ReadyResponse), ...errors(503) }
     }
   }, async (req) => {

@@ -13,8 +13,9 @@ const hooks: FastifyPluginAsyncTypebox = async (app) => {
     config: { public: true },
     schema: {
       operationId: 'triggerWebhook', tags: ['hooks'], summary: 'Start a workflow from its webhook; the body becomes `trigger`',
+      description: 'Starts a run of the workflow whose webhook trigger has this hook id; the JSON body becomes `trigger`. No API key: the unguessable hook id (Workflow.hookId) is the secret; rotate it with POST /api/workflows/{id}/hook/rotate. Async by default (202); ?mode=sync waits for the result.',
       params: ref(HookParams), querystring: ref(HookQuery),
-      body: Type.Optional(Type.Unknown({ description: 'Any JSON; passed to the run as its trigger data.' })),
+      body: Type.Optional(Type.Unknown({ description: 'Any JSON; passed to the run as its trigger data.', examples: [{ name: 'Ada' }] })),
       response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
     }
   }, async (req, reply) => {

@@ -9,6 +9,7 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/integrations', {
     schema: {
       operationId: 'listIntegrations', tags: ['integrations'], summary: 'The integration catalog, each action with its input and output JSON Schemas',
+      description: 'Every built-in integration and its actions, each with its input and output JSON Schemas and the credential type it takes. These are the actions integration steps, agents\' tools and POST /api/integrations/{name}/execute accept.',
       response: { 200: ref(IntegrationList) }
     }
   }, async () => {
@@ -25,6 +26,7 @@ const integrations: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/integrations/:name/execute', {
     schema: {
       operationId: 'executeIntegration', tags: ['integrations'], summary: 'Run one action as an execution (sync by default)',
+      description: 'Runs one action as a durable execution (type integration). Bad params or credential are refused with 400 before anything is stored; an unknown action is a 404. Sync (default) waits up to timeoutMs.',
       params: ref(IntegrationParams), body: ref(ExecuteIntegrationRequest),
       response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
     }

@@ -20,6 +20,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/keys', {
     schema: {
       operationId: 'createApiKey', tags: ['keys'], summary: 'Create an API key (the secret is shown once)',
+      description: 'Creates a key for you (or, as an admin, for any user, possibly an admin key). The secret is in this answer only: only its SHA-256 is stored. Creating a key for a new user name creates that user.',
       body: ref(CreateApiKeyRequest),
       response: { 201: ref(CreatedApiKey), ...errors(400, 403) }
     }
@@ -41,6 +42,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/keys', {
     schema: {
       operationId: 'listApiKeys', tags: ['keys'], summary: 'List API keys (yours; admins: everyone\'s)',
+      description: 'Your keys, revoked ones included; admins see every user\'s keys, or one user\'s with ?user=. Secrets are never returned.',
       querystring: ref(ApiKeyListQuery),
       response: { 200: ref(ApiKeyList), ...errors(400) }
     }
@@ -51,6 +53,7 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/api/keys/:id', {
     schema: {
       operationId: 'revokeApiKey', tags: ['keys'], summary: 'Revoke an API key; it stops working at once',
+      description: 'Revokes a key: requests with it get 401 at once and its open WebSocket and Socket.IO connections are closed. The owner is notified.',
       params: ref(IdParams),
       response: { 200: ref(ApiKeyResponse), ...errors(400, 404) }
     }

@@ -8,6 +8,7 @@ const notifications: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/notifications', {
     schema: {
       operationId: 'listNotifications', tags: ['notifications'], summary: 'Your notifications, newest first (with since: what you missed, oldest first), and how many are unread',
+      description: 'Your notifications, newest first (with since: those after it, oldest first, to catch up), and how many are unread. The same arrive live as the `notification` event.',
       querystring: ref(NotificationListQuery),
       response: { 200: ref(NotificationList), ...errors(400) }
     }
@@ -19,6 +20,7 @@ const notifications: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/notifications/read', {
     schema: {
       operationId: 'markNotificationsRead', tags: ['notifications'], summary: 'Mark notifications read: these ids, or all',
+      description: 'Marks the listed notifications (or all of yours) read, and answers how many it marked and how many stay unread.',
       body: ref(MarkNotificationsRequest),
       response: { 200: ref(MarkNotificationsResponse), ...errors(400) }
     }

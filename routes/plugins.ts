@@ -32,6 +32,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/plugins', {
     schema: {
       operationId: 'createPlugin', tags: ['plugins'], summary: 'Store a plugin written by a person, after the same sandbox checks',
+      description: 'Stores a plugin written by a person: the code is compiled in the QuickJS sandbox and every self-test must pass there first (422 with the failures otherwise). The answer holds version 1.',
       body: ref(CreatePluginRequest),
       response: { 201: ref(PluginResponse), ...errors(400, 422, 503) }
     }
@@ -44,6 +45,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/plugins', {
     schema: {
       operationId: 'listPlugins', tags: ['plugins'], summary: 'List your plugins, newest first',
+      description: 'Your plugins, newest first, with their latest version\'s actions.',
       response: { 200: ref(PluginList) }
     }
   }, async (req) => ({ success: true as const, plugins: (await app.pluginFactory.list(req.user)).map(toPlugin) }))
@@ -51,6 +53,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/plugins/:id', {
     schema: {
       operationId: 'getPlugin', tags: ['plugins'], summary: 'Get a plugin and its latest version',
+      description: 'A plugin and its latest version (code, manifest, tests).',
       params: ref(IdParams),
       response: { 200: ref(PluginResponse), ...errors(400, 404) }
     }
@@ -62,6 +65,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/api/plugins/:id', {
     schema: {
       operationId: 'deletePlugin', tags: ['plugins'], summary: 'Delete a plugin and its versions',
+      description: 'Deletes the plugin and all its versions. Steps that name it fail from their next run (R3SN_PLUGIN_NOT_FOUND).',
       params: ref(IdParams),
       response: { 200: ref(OkResponse), ...errors(400, 404) }
     }
@@ -73,6 +77,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/plugins/:id/versions', {
     schema: {
       operationId: 'listPluginVersions', tags: ['plugins'], summary: 'Every version of a plugin, oldest first',
+      description: 'Every version of the plugin, oldest first, with who wrote it: a person, the LLM, or self-debugging (a patch).',
       params: ref(IdParams),
       response: { 200: ref(PluginVersionList), ...errors(400, 404) }
     }
@@ -83,6 +88,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/plugins/:id/versions/:version', {
     schema: {
       operationId: 'getPluginVersion', tags: ['plugins'], summary: 'One version of a plugin',
+      description: 'One version of a plugin, as it was stored; versions never change.',
       params: ref(PluginVersionParams),
       response: { 200: ref(PluginResponse), ...errors(400, 404) }
     }
@@ -94,6 +100,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/plugins/:id/versions', {
     schema: {
       operationId: 'addPluginVersion', tags: ['plugins'], summary: 'Add a version (code, manifest, tests) after the sandbox checks; older versions never change',
+      description: 'Adds the next version after the same sandbox checks as createPlugin. Steps without pluginVersion use it from their next run; older versions stay as they were.',
       params: ref(IdParams), body: ref(PluginSource),
       response: { 201: ref(PluginResponse), ...errors(400, 404, 409, 422, 503) }
     }
@@ -106,6 +113,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/plugins/:id/execute', {
     schema: {
       operationId: 'executePlugin', tags: ['plugins'], summary: 'Run a plugin action in the sandbox as a durable execution',
+      description: 'Runs a plugin action in the sandbox as a durable execution (type plugin), within the manifest\'s limits and egress allowlist. Sync (default) waits up to timeoutMs.',
       params: ref(IdParams), body: ref(ExecutePluginRequest),
       response: { 200: ref(ExecutionResult), 202: ref(ExecutionAccepted), ...errors(400, 404) }
     }
@@ -120,6 +128,7 @@ const plugins: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/plugins/:id/analytics', {
     schema: {
       operationId: 'getPluginAnalytics', tags: ['plugins'], summary: 'Runs, failures and p50/p95 duration per action; runs and failures per version',
+      description: 'For each action: runs, failures and p50/p95 durations; for each version: runs and failures.',
       params: ref(IdParams),
       response: { 200: ref(PluginAnalytics), ...errors(400, 404) }
     }

@@ -29,7 +29,19 @@ const fields = {
   memoryKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default memory: runs with the same key continue one conversation.' }))
 }
 
-export const AgentDefinition = Type.Object(fields, { $id: 'AgentDefinition', additionalProperties: false })
+export const AgentDefinition = Type.Object(fields, {
+  $id: 'AgentDefinition',
+  additionalProperties: false,
+  examples: [{
+    name: 'researcher',
+    type: 'researcher',
+    capabilities: ['reading web pages', 'summarising'],
+    instructions: 'You research a topic with http.request and answer in three sentences.',
+    tools: ['http.request', 'core.time'],
+    limits: { maxSteps: 5, maxTokens: 20000 },
+    memoryKey: 'research'
+  }]
+})
 export type AgentDefinition = Static<typeof AgentDefinition>
 
 export const Agent = Type.Object({
@@ -50,8 +62,30 @@ export const Agent = Type.Object({
 }, { $id: 'Agent' })
 export type Agent = Static<typeof Agent>
 
-export const AgentResponse = Type.Object({ success: Type.Literal(true), agent: ref(Agent) }, { $id: 'AgentResponse' })
-export const AgentList = Type.Object({ success: Type.Literal(true), agents: Type.Array(ref(Agent)) }, { $id: 'AgentList' })
+export const AgentResponse = Type.Object({ success: Type.Literal(true), agent: ref(Agent) }, {
+  $id: 'AgentResponse',
+  description: 'The agent.',
+  examples: [{
+    success: true,
+    agent: {
+      id: 'agt_2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f',
+      name: 'researcher',
+      type: 'researcher',
+      capabilities: ['reading web pages', 'summarising'],
+      instructions: 'You research a topic with http.request and answer in three sentences.',
+      model: null,
+      tools: ['http.request', 'core.time'],
+      credentials: {},
+      limits: { maxSteps: 5, maxTokens: 20000 },
+      memoryKey: 'research',
+      config: {},
+      transient: false,
+      createdAt: '2025-01-01T12:00:00.000Z',
+      updatedAt: '2025-01-01T12:00:00.000Z'
+    }
+  }]
+})
+export const AgentList = Type.Object({ success: Type.Literal(true), agents: Type.Array(ref(Agent)) }, { $id: 'AgentList', description: 'Your agents, newest first.' })
 export const AgentListQuery = Type.Object({
   transient: Type.Optional(Type.Boolean({ description: 'Include agents created by prompts. Default false.' }))
 }, { $id: 'AgentListQuery', additionalProperties: false })
@@ -59,20 +93,28 @@ export const AgentListQuery = Type.Object({
 const runFields = {
   memoryKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Continue the conversation stored under this key (default the agent\'s memoryKey).' })),
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits up to timeoutMs; async answers 202 at once.' })),
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000 }))
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
 }
 
 export const ExecuteAgentRequest = Type.Object({
   action: Type.String({ minLength: 1, maxLength: 10_000, description: 'What the agent should do.' }),
   params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Data for the action, given to the agent as JSON.' })),
   ...runFields
-}, { $id: 'ExecuteAgentRequest', additionalProperties: false })
+}, {
+  $id: 'ExecuteAgentRequest',
+  additionalProperties: false,
+  examples: [{ action: 'Tell me the current time in Paris', params: { timezone: 'Europe/Paris' }, mode: 'sync', timeoutMs: 60000 }]
+})
 export type ExecuteAgentRequest = Static<typeof ExecuteAgentRequest>
 
 export const AgentPromptRequest = Type.Object({
   prompt: Type.String({ minLength: 1, maxLength: 10_000 }),
-  context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  context: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Data for the agent, given to it as JSON with the prompt.' })),
   agentId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Default: a transient assistant with every integration action that needs no credential.' })),
   ...runFields
-}, { $id: 'AgentPromptRequest', additionalProperties: false })
+}, {
+  $id: 'AgentPromptRequest',
+  additionalProperties: false,
+  examples: [{ prompt: 'What time is it in Tokyo?', mode: 'sync', timeoutMs: 60000 }]
+})
 export type AgentPromptRequest = Static<typeof AgentPromptRequest>

@@ -39,16 +39,21 @@ export const Strategy = Type.Object({
 export type Strategy = Static<typeof Strategy>
 
 export const ExecuteRequest = Type.Object({
-  prompt: Type.String({ minLength: 1, maxLength: 10_000 }),
+  prompt: Type.String({ minLength: 1, maxLength: 10_000, description: 'What to do, in plain words. Without an LLM the offline planner understands URLs, the time, delays ("wait 2 s"), email to an address, Slack #channels, "log", and your plugins by name and action.' }),
   context: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Data the plan may use, as `trigger.context`; shown to the planner.' })),
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once.' })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
-}, { $id: 'ExecuteRequest', additionalProperties: false })
+}, {
+  $id: 'ExecuteRequest',
+  additionalProperties: false,
+  // The offline planner (no LLM) knows time and log requests, so this runs as it is on any instance.
+  examples: [{ prompt: 'Return the current timestamp and log it', context: { requestedBy: 'swagger-ui' }, mode: 'sync', timeoutMs: 30000 }]
+})
 export type ExecuteRequest = Static<typeof ExecuteRequest>
 
 export const ExecuteResponse = Type.Object({
   success: Type.Literal(true),
-  executionId: Type.String(),
+  executionId: Type.String({ description: 'Follow or look it up with /api/executions/{id}/status and /events.' }),
   prompt: Type.String(),
   status: ExecutionStatus,
   planner: Type.Union([Planner, Type.Null()], { description: 'Who planned: the LLM, or the offline planner when no OPENAI_API_KEY is set.' }),
@@ -56,8 +61,34 @@ export const ExecuteResponse = Type.Object({
   result: Type.Optional(Type.Unknown({ description: 'The output of the plan\'s last step.' })),
   error: Type.Union([ref(ExecutionError), Type.Null()]),
   usage: ref(TokenUsage),
-  executionTime: Type.Union([Type.Number(), Type.Null()])
-}, { $id: 'ExecuteResponse', description: 'A prompt run that ended while the request waited.' })
+  executionTime: Type.Union([Type.Number(), Type.Null()], { description: 'Milliseconds from start to end.' })
+}, {
+  $id: 'ExecuteResponse',
+  description: 'A prompt run that ended while the request waited.',
+  examples: [{
+    success: true,
+    executionId: 'exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40',
+    prompt: 'Return the current timestamp and log it',
+    status: 'completed',
+    planner: 'offline',
+    strategy: {
+      intent: 'offline: core.time, core.log',
+      planner: 'offline',
+      agents: [],
+      integrations: ['core.time', 'core.log'],
+      plugins: [],
+      steps: [
+        { id: 'core_time', type: 'integration', action: 'core.time', input: {} },
+        { id: 'core_log', type: 'integration', action: 'core.log', input: { message: 'Return the current timestamp and log it' } }
+      ],
+      source: 'planned'
+    },
+    result: { message: 'Return the current timestamp and log it', level: 'info' },
+    error: null,
+    usage: { calls: 0, promptTokens: 0, completionTokens: 0 },
+    executionTime: 42
+  }]
+})
 export type ExecuteResponse = Static<typeof ExecuteResponse>
 
 export const ExecuteAccepted = Type.Object({
@@ -65,4 +96,8 @@ export const ExecuteAccepted = Type.Object({
   executionId: Type.String(),
   prompt: Type.String(),
   status: ExecutionStatus
-}, { $id: 'ExecuteAccepted', description: 'The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws.' })
+}, {
+  $id: 'ExecuteAccepted',
+  description: 'The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws.',
+  examples: [{ success: true, executionId: 'exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40', prompt: 'Return the current timestamp and log it', status: 'running' }]
+})

@@ -59,13 +59,13 @@ export const Execution = Type.Object({
   strategy: Type.Optional(Type.Unknown({ description: 'type prompt: the strategy the planner chose (null until planned); see Strategy.' })),
   usage: ref(TokenUsage),
   diagnoses: Type.Array(ref(Diagnosis), { description: 'Self-debugging: each failed step it looked at, what it did and how that ended.' }),
-  priority: Type.Integer(),
+  priority: Type.Integer({ description: '0-10; higher runs first.' }),
   trigger: Type.Optional(Type.Unknown({ description: 'The trigger data the run started with.' })),
   steps: Type.Array(ref(StepRun)),
   result: Type.Optional(Type.Unknown()),
   error: Type.Union([ref(ExecutionError), Type.Null()]),
   attempt: Type.Integer({ description: 'How many times the run was started (1, then +1 per retry).' }),
-  cancelRequested: Type.Boolean(),
+  cancelRequested: Type.Boolean({ description: 'A cancel was asked for; the run stops at its next await point.' }),
   createdAt: Type.String({ format: 'date-time' }),
   startTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   endTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -73,7 +73,7 @@ export const Execution = Type.Object({
 }, { $id: 'Execution' })
 export type Execution = Static<typeof Execution>
 
-export const ExecutionResponse = Type.Object({ success: Type.Literal(true), execution: ref(Execution) }, { $id: 'ExecutionResponse' })
+export const ExecutionResponse = Type.Object({ success: Type.Literal(true), execution: ref(Execution) }, { $id: 'ExecutionResponse', description: 'The execution\'s full record.' })
 
 /** One step of an ended run, as the seed's sync workflow answer lists it. */
 export const StepResult = Type.Object({
@@ -93,13 +93,32 @@ export const ExecutionResult = Type.Object({
   error: Type.Union([ref(ExecutionError), Type.Null()]),
   executionTime: Type.Union([Type.Number(), Type.Null()]),
   steps: Type.Optional(Type.Array(ref(StepResult), { description: 'Workflow runs (POST /api/workflows/{id}/execute, webhooks): each step that ran, in the order it started (a failed step with its error). The full records: /api/executions/{id}/status.' }))
-}, { $id: 'ExecutionResult', description: 'A run that ended while the request waited.' })
+}, {
+  $id: 'ExecutionResult',
+  description: 'A run that ended while the request waited.',
+  examples: [{
+    success: true,
+    executionId: 'exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e',
+    status: 'completed',
+    result: { message: 'Hello, Ada!', level: 'info' },
+    error: null,
+    executionTime: 35,
+    steps: [
+      { stepId: 'greeting', status: 'completed', output: 'Hello, Ada!', durationMs: 3 },
+      { stepId: 'log', status: 'completed', output: { message: 'Hello, Ada!', level: 'info' }, durationMs: 5 }
+    ]
+  }]
+})
 
 export const ExecutionAccepted = Type.Object({
   success: Type.Literal(true),
   executionId: Type.String(),
   status: ExecutionStatus
-}, { $id: 'ExecutionAccepted', description: 'The run is queued or still running; follow it with /api/executions/{id}/status or /events.' })
+}, {
+  $id: 'ExecutionAccepted',
+  description: 'The run is queued or still running; follow it with /api/executions/{id}/status or /events.',
+  examples: [{ success: true, executionId: 'exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e', status: 'queued' }]
+})
 
 export const ExecutionListQuery = Type.Object({
   status: Type.Optional(ExecutionStatus),
@@ -112,16 +131,16 @@ export const ExecutionListQuery = Type.Object({
 export const ExecutionList = Type.Object({
   success: Type.Literal(true),
   executions: Type.Array(ref(Execution)),
-  nextCursor: Type.Union([Type.String(), Type.Null()])
-}, { $id: 'ExecutionList' })
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page.' })
+}, { $id: 'ExecutionList', description: 'A page of executions, newest first.' })
 
 export const ExecutionEvent = Type.Object({
   executionId: Type.String(),
   seq: Type.Integer({ description: 'Gap-free per execution, from 1.' }),
   ts: Type.String({ format: 'date-time' }),
-  type: Type.String(),
-  stepId: Type.Optional(Type.String()),
-  data: Type.Record(Type.String(), Type.Unknown())
+  type: Type.String({ description: 'What happened, e.g. execution.started, step.started, step.completed, step.failed, execution.completed.' }),
+  stepId: Type.Optional(Type.String({ description: 'The step it is about, for step events.' })),
+  data: Type.Record(Type.String(), Type.Unknown(), { description: 'The event\'s details (a step\'s output, an error...).' })
 }, { $id: 'ExecutionEvent' })
 export type ExecutionEvent = Static<typeof ExecutionEvent>
 
@@ -133,4 +152,4 @@ export const EventsQuery = Type.Object({
 export const EventList = Type.Object({
   success: Type.Literal(true),
   events: Type.Array(ref(ExecutionEvent))
-}, { $id: 'EventList' })
+}, { $id: 'EventList', description: 'Events in seq order.' })

@@ -4,14 +4,14 @@ import { ref } from './common.js'
 export const HealthResponse = Type.Object({
   success: Type.Literal(true),
   status: Type.Literal('ok'),
-  uptimeSeconds: Type.Number()
-}, { $id: 'HealthResponse' })
+  uptimeSeconds: Type.Number({ description: 'Seconds since the process started.' })
+}, { $id: 'HealthResponse', description: 'The process runs.', examples: [{ success: true, status: 'ok', uptimeSeconds: 3600.5 }] })
 
 export const ReadyResponse = Type.Object({
   success: Type.Literal(true),
   status: Type.Literal('ready'),
   database: Type.Literal('ok')
-}, { $id: 'ReadyResponse' })
+}, { $id: 'ReadyResponse', description: 'The database answers and takes writes.', examples: [{ success: true, status: 'ready', database: 'ok' }] })
 
 export const EngineStatus = Type.Object({
   initialized: Type.Boolean()
@@ -20,4 +20,4 @@ export const EngineStatus = Type.Object({
 export const EnginesStatusResponse = Type.Object({
   success: Type.Literal(true),
   engines: Type.Record(Type.String(), ref(EngineStatus), { description: 'One entry per engine that exists, keyed by its name (e.g. orchestrator, agentEngine).' })
-}, { $id: 'EnginesStatusResponse' })
+}, { $id: 'EnginesStatusResponse', description: 'Every engine\'s status.' })

@@ -26,5 +26,5 @@ export const LearningResponse = Type.Object({
     reusable: Type.Boolean({ description: 'Reliable enough to be reused now.' })
   })),
   tools: Type.Array(Type.Object({ tool: Type.String({ description: 'An integration action, <pluginId>.<action>, or agent:<id>.' }), ...Stats }))
-}, { $id: 'LearningResponse' })
+}, { $id: 'LearningResponse', description: 'What the self-evolving engine learned.' })
 export type LearningResponse = Static<typeof LearningResponse>

@@ -55,16 +55,16 @@ export const NotificationList = Type.Object({
   success: Type.Literal(true),
   notifications: Type.Array(ref(Notification)),
   unread: Type.Integer({ minimum: 0, description: 'How many of your notifications are unread (all of them, not only those listed).' })
-}, { $id: 'NotificationList' })
+}, { $id: 'NotificationList', description: 'Notifications and the unread count.' })
 
 export const MarkNotificationsRequest = Type.Object({
   ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 500, description: 'The notifications to mark read (ids that are not yours are ignored).' })),
   all: Type.Optional(Type.Literal(true, { description: 'Mark every notification of yours read.' }))
-}, { $id: 'MarkNotificationsRequest', additionalProperties: false, description: 'Either ids or all: true (not both).' })
+}, { $id: 'MarkNotificationsRequest', additionalProperties: false, description: 'Either ids or all: true (not both).', examples: [{ all: true }] })
 export type MarkNotificationsRequest = Static<typeof MarkNotificationsRequest>
 
 export const MarkNotificationsResponse = Type.Object({
   success: Type.Literal(true),
   marked: Type.Integer({ minimum: 0, description: 'How many unread notifications this marked read.' }),
   unread: Type.Integer({ minimum: 0, description: 'How many stay unread.' })
-}, { $id: 'MarkNotificationsResponse' })
+}, { $id: 'MarkNotificationsResponse', description: 'What was marked.', examples: [{ success: true, marked: 3, unread: 0 }] })

@@ -49,6 +49,22 @@ const testFields = {
   expectError: Type.Optional(Type.String({ maxLength: 500, description: 'The run must fail with a message containing this.' }))
 }
 
+/** The example plugin of the spec: one action, greet {name} -> {message}, with its self-test. */
+const GREET_EXAMPLE = {
+  code: 'export async function greet (input) { return { message: "Hello, " + input.name + "!" } }',
+  manifest: {
+    actions: [{
+      name: 'greet',
+      description: 'Greets someone by name',
+      input: { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, required: ['name'], additionalProperties: false },
+      output: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }
+    }],
+    egress: [],
+    limits: { cpuMs: 500, timeoutMs: 5000 }
+  },
+  tests: [{ name: 'greets Ada', action: 'greet', input: { name: 'Ada' }, expect: { message: 'Hello, Ada!' } }]
+}
+
 export const PluginActionSpec = Type.Object(actionFields, { $id: 'PluginActionSpec', additionalProperties: false })
 export const PluginManifest = Type.Object({
   actions: Type.Array(ref(PluginActionSpec), { minItems: 1, maxItems: 50 }),
@@ -76,28 +92,36 @@ export const PluginSource = Type.Object({
   code: PluginDraft.properties.code,
   manifest: ref(PluginManifest),
   tests: Type.Array(ref(PluginTest), { minItems: 1, maxItems: MAX_SELF_TESTS, description: TESTS_DESCRIPTION })
-}, { $id: 'PluginSource', additionalProperties: false })
+}, { $id: 'PluginSource', additionalProperties: false, examples: [GREET_EXAMPLE] })
 
 export const CreatePluginRequest = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ minLength: 1, maxLength: 200, description: 'How prompts and people name it (the offline planner finds a plugin by its name and an action name in a prompt).' }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
-  platform: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  platform: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A label, e.g. rest-api, saas, custom.' })),
   ...PluginSource.properties
-}, { $id: 'CreatePluginRequest', additionalProperties: false })
+}, {
+  $id: 'CreatePluginRequest',
+  additionalProperties: false,
+  examples: [{ name: 'greeter', description: 'Says hello', platform: 'custom', ...GREET_EXAMPLE }]
+})
 export type CreatePluginRequest = Static<typeof CreatePluginRequest>
 
 const appActions = (description: string) => Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { minItems: 1, maxItems: 20, description })
 const appPlatform = (description: string) => Type.String({ minLength: 1, maxLength: 100, description })
 
 export const GeneratePluginRequest = Type.Object({
-  appName: Type.String({ minLength: 1, maxLength: 200 }),
+  appName: Type.String({ minLength: 1, maxLength: 200, description: 'The app or API the plugin talks to; also the plugin\'s name.' }),
   appPackage: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'e.g. an npm package or API base the app is known by.' })),
   actions: Type.Optional(appActions('What the plugin should be able to do. Left out: the LLM first proposes them (a step "propose" of the generation), and the plugin is written for its proposal.')),
   platform: Type.Optional(appPlatform('e.g. web, rest-api, saas. Left out: proposed by the LLM with the actions.')),
   description: Type.Optional(Type.String({ maxLength: 4000 })),
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the plugin, up to timeoutMs, then answers 202 with the executionId; async answers 202 at once.' })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
-}, { $id: 'GeneratePluginRequest', additionalProperties: false })
+}, {
+  $id: 'GeneratePluginRequest',
+  additionalProperties: false,
+  examples: [{ appName: 'Open-Meteo', appPackage: 'api.open-meteo.com', actions: ['get the current temperature for a latitude and longitude'], platform: 'rest-api', description: 'Free weather API, no key needed.', mode: 'sync', timeoutMs: 120000 }]
+})
 export type GeneratePluginRequest = Static<typeof GeneratePluginRequest>
 
 /** What the LLM proposes for a generation request that leaves actions or platform out (self-contained, for structured output). */
@@ -131,9 +155,17 @@ export const Plugin = Type.Object({
 }, { $id: 'Plugin' })
 export type Plugin = Static<typeof Plugin>
 
-export const PluginResponse = Type.Object({ success: Type.Literal(true), plugin: ref(Plugin), version: ref(PluginVersion) }, { $id: 'PluginResponse' })
-export const PluginList = Type.Object({ success: Type.Literal(true), plugins: Type.Array(ref(Plugin)) }, { $id: 'PluginList' })
-export const PluginVersionList = Type.Object({ success: Type.Literal(true), versions: Type.Array(ref(PluginVersion)) }, { $id: 'PluginVersionList' })
+export const PluginResponse = Type.Object({ success: Type.Literal(true), plugin: ref(Plugin), version: ref(PluginVersion) }, {
+  $id: 'PluginResponse',
+  description: 'The plugin and one of its versions.',
+  examples: [{
+    success: true,
+    plugin: { id: 'plg_5e6f7a8b9c0d4e1f', name: 'greeter', description: 'Says hello', platform: 'custom', latestVersion: 1, actions: ['greet'], createdAt: '2025-01-01T12:00:00.000Z', updatedAt: '2025-01-01T12:00:00.000Z' },
+    version: { pluginId: 'plg_5e6f7a8b9c0d4e1f', version: 1, origin: 'written', ...GREET_EXAMPLE, testsPassed: 1, createdAt: '2025-01-01T12:00:00.000Z' }
+  }]
+})
+export const PluginList = Type.Object({ success: Type.Literal(true), plugins: Type.Array(ref(Plugin)) }, { $id: 'PluginList', description: 'Your plugins, newest first.' })
+export const PluginVersionList = Type.Object({ success: Type.Literal(true), versions: Type.Array(ref(PluginVersion)) }, { $id: 'PluginVersionList', description: 'Every version, oldest first.' })
 export const PluginVersionParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }), version: Type.Integer({ minimum: 1 }) }, { $id: 'PluginVersionParams', additionalProperties: false })
 
 export const GeneratedPlugin = Type.Object({
@@ -148,16 +180,21 @@ export const GeneratedPlugin = Type.Object({
     proposed: Type.Array(Type.Union([Type.Literal('actions'), Type.Literal('platform')]), { description: 'Which of the two the LLM proposed because the request left them out; empty when the request gave both.' })
   }, { description: 'What the plugin was written for: the request\'s actions and platform, as given, or the LLM\'s proposal for those it left out.' }),
   usage: Type.Object({ promptTokens: Type.Integer(), completionTokens: Type.Integer() })
-}, { $id: 'GeneratedPlugin' })
+}, { $id: 'GeneratedPlugin', description: 'The plugin the LLM wrote, stored after its self-tests passed.' })
 
 export const ExecutePluginRequest = Type.Object({
-  action: Type.String({ pattern: ACTION_NAME }),
+  action: Type.String({ pattern: ACTION_NAME, description: 'One of the version\'s actions.' }),
   parameters: Type.Optional(Type.Unknown({ description: 'Checked against the action\'s input schema.' })),
   version: Type.Optional(Type.Integer({ minimum: 1, description: 'Pin a version; default the latest.' })),
   credentialId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'An http credential, for a plugin that declares one.' })),
-  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')])),
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000 }))
-}, { $id: 'ExecutePluginRequest', additionalProperties: false })
+  mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
+}, {
+  $id: 'ExecutePluginRequest',
+  additionalProperties: false,
+  // For the plugin of CreatePluginRequest's example.
+  examples: [{ action: 'greet', parameters: { name: 'Ada' }, mode: 'sync', timeoutMs: 30000 }]
+})
 export type ExecutePluginRequest = Static<typeof ExecutePluginRequest>
 
 const Stats = {
@@ -171,5 +208,5 @@ export const PluginAnalytics = Type.Object({
   pluginId: Type.String(),
   actions: Type.Array(Type.Object({ action: Type.String(), ...Stats })),
   versions: Type.Array(Type.Object({ version: Type.Integer(), runs: Type.Integer(), failures: Type.Integer() }))
-}, { $id: 'PluginAnalytics' })
+}, { $id: 'PluginAnalytics', description: 'How the plugin\'s runs went.' })
 export type PluginAnalytics = Static<typeof PluginAnalytics>

@@ -16,7 +16,7 @@ export const StepType = Type.Union(['agent', 'integration', 'plugin', 'condition
 export const WorkflowStep = Type.Object({
   id: Type.String({ pattern: STEP_ID_PATTERN, description: 'Unique within the workflow; later steps read this step\'s output as steps.<id>.output.' }),
   type: StepType,
-  name: Type.Optional(Type.String({ maxLength: 200 })),
+  name: Type.Optional(Type.String({ maxLength: 200, description: 'A label for people; steps are referred to by id.' })),
   action: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'integration: the action, e.g. http.request, core.delay, core.log; plugin: the plugin\'s action.' })),
   credential: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'integration: id of a stored credential the action uses (see /api/credentials); its secret never enters inputs, outputs or logs.' })),
   agent: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'agent: id of the agent that runs this step; its input is {prompt} or {action, params}.' })),
@@ -34,7 +34,7 @@ export const WorkflowStep = Type.Object({
 export type WorkflowStep = Static<typeof WorkflowStep>
 
 export const WorkflowTrigger = Type.Object({
-  type: Type.Union([Type.Literal('manual'), Type.Literal('webhook'), Type.Literal('schedule')]),
+  type: Type.Union([Type.Literal('manual'), Type.Literal('webhook'), Type.Literal('schedule')], { description: 'manual: started through the API; webhook: also by POST /api/hooks/{hookId}; schedule: also on its cron.' }),
   cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'schedule: cron expression (5 fields, or 6 with seconds).' })),
   timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'schedule: IANA time zone, default UTC.' })),
   overlap: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('skip')], { description: 'schedule: what a tick does while the previous scheduled run is still going: start another (allow, the default) or skip the tick (skip), which notifies the owner (schedule.skipped).' }))
@@ -44,9 +44,22 @@ export type WorkflowTrigger = Static<typeof WorkflowTrigger>
 export const WorkflowDefinition = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
-  trigger: Type.Optional(ref(WorkflowTrigger)),
+  trigger: Type.Optional(ref(WorkflowTrigger, { description: 'How runs start. Default {type: manual}: only POST /api/workflows/{id}/execute (and workflow:execute).' })),
   steps: Type.Array(ref(WorkflowStep), { minItems: 1, maxItems: 200 })
-}, { $id: 'WorkflowDefinition', additionalProperties: false })
+}, {
+  $id: 'WorkflowDefinition',
+  additionalProperties: false,
+  // Only built-in, credential-free steps, so it is stored and runs as it is on any instance.
+  examples: [{
+    name: 'Greet and log',
+    description: 'Builds a greeting from the trigger data and writes it to the service log.',
+    trigger: { type: 'manual' },
+    steps: [
+      { id: 'greeting', type: 'transform', expression: '"Hello, " & (trigger.name ? trigger.name : "world") & "!"' },
+      { id: 'log', type: 'integration', action: 'core.log', input: { message: '=steps.greeting.output', level: 'info' }, retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 500 }, timeoutMs: 10000 }
+    ]
+  }]
+})
 export type WorkflowDefinition = Static<typeof WorkflowDefinition>
 
 export const Workflow = Type.Object({
@@ -62,8 +75,27 @@ export const Workflow = Type.Object({
 }, { $id: 'Workflow' })
 export type Workflow = Static<typeof Workflow>
 
-export const WorkflowResponse = Type.Object({ success: Type.Literal(true), workflow: ref(Workflow) }, { $id: 'WorkflowResponse' })
-export const WorkflowList = Type.Object({ success: Type.Literal(true), workflows: Type.Array(ref(Workflow)) }, { $id: 'WorkflowList' })
+export const WorkflowResponse = Type.Object({ success: Type.Literal(true), workflow: ref(Workflow) }, {
+  $id: 'WorkflowResponse',
+  description: 'The workflow.',
+  examples: [{
+    success: true,
+    workflow: {
+      id: 'wf_3d2f7c1e-8a41-4f0b-9c6d-5e7a8b9c0d1e',
+      name: 'Greet and log',
+      description: 'Builds a greeting from the trigger data and writes it to the service log.',
+      trigger: { type: 'manual' },
+      steps: [
+        { id: 'greeting', type: 'transform', expression: '"Hello, " & (trigger.name ? trigger.name : "world") & "!"' },
+        { id: 'log', type: 'integration', action: 'core.log', input: { message: '=steps.greeting.output', level: 'info' }, retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 500 }, timeoutMs: 10000 }
+      ],
+      version: 1,
+      createdAt: '2025-01-01T12:00:00.000Z',
+      updatedAt: '2025-01-01T12:00:00.000Z'
+    }
+  }]
+})
+export const WorkflowList = Type.Object({ success: Type.Literal(true), workflows: Type.Array(ref(Workflow)) }, { $id: 'WorkflowList', description: 'Your workflows, newest first.' })
 
 export const WorkflowVersionQuery = Type.Object({
   version: Type.Optional(Type.Integer({ minimum: 1, description: 'An earlier version; default the current one.' }))
@@ -74,10 +106,14 @@ export const ExecuteWorkflowRequest = Type.Object({
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once.' })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' })),
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Higher runs first; default 5.' }))
-}, { $id: 'ExecuteWorkflowRequest', additionalProperties: false })
+}, {
+  $id: 'ExecuteWorkflowRequest',
+  additionalProperties: false,
+  examples: [{ triggerData: { name: 'Ada' }, mode: 'sync', timeoutMs: 30000 }]
+})
 export type ExecuteWorkflowRequest = Static<typeof ExecuteWorkflowRequest>
 
-export const HookParams = Type.Object({ hookId: Type.String({ minLength: 1, maxLength: 200 }) }, { $id: 'HookParams', additionalProperties: false })
+export const HookParams = Type.Object({ hookId: Type.String({ minLength: 1, maxLength: 200, description: 'The workflow\'s hookId (a webhook trigger has one).' }) }, { $id: 'HookParams', additionalProperties: false })
 export const HookQuery = Type.Object({
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'async (default) answers 202 at once; sync waits for the result.' }))
 }, { $id: 'HookQuery', additionalProperties: false })
@@ -100,5 +136,5 @@ export const WorkflowAnalytics = Type.Object({
     byStatus: Type.Record(Type.String(), Type.Integer())
   }),
   steps: Type.Array(StepAnalytics)
-}, { $id: 'WorkflowAnalytics' })
+}, { $id: 'WorkflowAnalytics', description: 'How the workflow\'s runs went.' })
 export type WorkflowAnalytics = Static<typeof WorkflowAnalytics>

@@ -8,7 +8,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers */
+        /**
+         * Liveness: the process answers
+         * @description Answers 200 while the process runs; it does not ask the database (see /ready). No API key.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -25,7 +28,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers and takes writes */
+        /**
+         * Readiness: the database answers and takes writes
+         * @description Answers 200 when the database answers a ping and takes a write; 503 otherwise, with Retry-After. No API key. Use it as a load balancer's readiness check.
+         */
         get: operations["getReady"];
         put?: never;
         post?: never;
@@ -42,7 +48,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status of every engine */
+        /**
+         * Status of every engine
+         * @description Each engine's state and counters, keyed by engine: orchestrator (active runs, history), realtimeEngine (connected clients), universalExecutor (the planner: llm or offline, plans made), agentEngine, integrationHub, pluginFactory, sandbox, selfEvolvingEngine, selfDebuggingEngine.
+         */
         get: operations["getEnginesStatus"];
         put?: never;
         post?: never;
@@ -59,10 +68,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (yours; admins: everyone's) */
+        /**
+         * List API keys (yours; admins: everyone's)
+         * @description Your keys, revoked ones included; admins see every user's keys, or one user's with ?user=. Secrets are never returned.
+         */
         get: operations["listApiKeys"];
         put?: never;
-        /** Create an API key (the secret is shown once) */
+        /**
+         * Create an API key (the secret is shown once)
+         * @description Creates a key for you (or, as an admin, for any user, possibly an admin key). The secret is in this answer only: only its SHA-256 is stored. Creating a key for a new user name creates that user.
+         */
         post: operations["createApiKey"];
         delete?: never;
         options?: never;
@@ -80,7 +95,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key; it stops working at once */
+        /**
+         * Revoke an API key; it stops working at once
+         * @description Revokes a key: requests with it get 401 at once and its open WebSocket and Socket.IO connections are closed. The owner is notified.
+         */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
@@ -94,10 +112,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your workflows, newest first */
+        /**
+         * List your workflows, newest first
+         * @description Your workflows, newest first, each at its current version.
+         */
         get: operations["listWorkflows"];
         put?: never;
-        /** Create a workflow (version 1) */
+        /**
+         * Create a workflow (version 1)
+         * @description Stores version 1 of a workflow. Checked before anything is stored: step ids unique, next/then/else/goto pointing at steps, actions known, and agents, plugins and credentials yours. A webhook trigger gets a hookId; a schedule trigger needs a cron and starts runs on it.
+         */
         post: operations["createWorkflow"];
         delete?: never;
         options?: never;
@@ -112,12 +136,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a workflow (its current or an earlier version) */
+        /**
+         * Get a workflow (its current or an earlier version)
+         * @description A workflow at its current version, or at an earlier one with ?version=.
+         */
         get: operations["getWorkflow"];
-        /** Replace a workflow's definition (a new version) */
+        /**
+         * Replace a workflow's definition (a new version)
+         * @description Stores the definition as a new version (version + 1); runs already going keep the version they started with. Checked like createWorkflow; 409 when another update raced this one.
+         */
         put: operations["updateWorkflow"];
         post?: never;
-        /** Delete a workflow, its versions and its webhook */
+        /**
+         * Delete a workflow, its versions and its webhook
+         * @description Deletes the workflow, all its versions and its webhook id; its schedule stops.
+         */
         delete: operations["deleteWorkflow"];
         options?: never;
         head?: never;
@@ -133,7 +166,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a workflow */
+        /**
+         * Run a workflow
+         * @description Starts a run of the current version with triggerData as `trigger`. Sync (default) waits up to timeoutMs and answers the result with every step that ran; then, or with mode async, 202 with the executionId to follow.
+         */
         post: operations["executeWorkflow"];
         delete?: never;
         options?: never;
@@ -150,7 +186,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the webhook id; the old one stops working at once */
+        /**
+         * Replace the webhook id; the old one stops working at once
+         * @description Gives the workflow's webhook trigger a new hook id; the old one answers 404 at once. 409 when the workflow has no webhook trigger.
+         */
         post: operations["rotateWorkflowHook"];
         delete?: never;
         options?: never;
@@ -165,7 +204,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Runs by status; per step runs, failures, retries and p50/p95 durations */
+        /**
+         * Runs by status; per step runs, failures, retries and p50/p95 durations
+         * @description How the workflow's runs went: counts by status, and per step its runs, failures, retries and p50/p95 durations.
+         */
         get: operations["getWorkflowAnalytics"];
         put?: never;
         post?: never;
@@ -182,7 +224,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your executions, newest first, with filters and cursor pagination */
+        /**
+         * List your executions, newest first, with filters and cursor pagination
+         * @description Your executions of every type, newest first, 50 a page (limit up to 200). Filter by status, type or workflowId; pass the answer's nextCursor as cursor for the next page (null on the last).
+         */
         get: operations["listExecutions"];
         put?: never;
         post?: never;
@@ -199,7 +244,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your queued, running and waiting executions */
+        /**
+         * Your queued, running and waiting executions
+         * @description Your executions that have not ended (queued, running, waiting), newest first. No paging: there are as many as you started and have not finished.
+         */
         get: operations["listActiveExecutions"];
         put?: never;
         post?: never;
@@ -216,7 +264,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An execution with its steps, result and error */
+        /**
+         * An execution with its steps, result and error
+         * @description The full record of one execution: status, every step with its input, output, attempts and idempotency key, the result or error, token usage and self-debugging diagnoses.
+         */
         get: operations["getExecutionStatus"];
         put?: never;
         post?: never;
@@ -233,7 +284,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The durable event log of an execution, from seq `since` on */
+        /**
+         * The durable event log of an execution, from seq `since` on
+         * @description The execution's durable event log, in seq order (gap-free from 1), from seq `since` (exclusive) on. The same events stream live over WebSocket (execution:subscribe); read this to catch up after a disconnect.
+         */
         get: operations["listExecutionEvents"];
         put?: never;
         post?: never;
@@ -252,7 +306,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a queued or running execution */
+        /**
+         * Cancel a queued or running execution
+         * @description Asks a queued, running or waiting execution to stop: it stops at its next await point and ends cancelled. 409 when it has already ended.
+         */
         post: operations["cancelExecution"];
         delete?: never;
         options?: never;
@@ -269,7 +326,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resume a failed or cancelled execution from the step that stopped it */
+        /**
+         * Resume a failed or cancelled execution from the step that stopped it
+         * @description Starts a failed or cancelled execution again (attempt + 1) from the step that stopped it: steps that completed are not run again. 409 when it has not failed or been cancelled.
+         */
         post: operations["retryExecution"];
         delete?: never;
         options?: never;
@@ -286,7 +346,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a workflow from its webhook; the body becomes `trigger` */
+        /**
+         * Start a workflow from its webhook; the body becomes `trigger`
+         * @description Starts a run of the workflow whose webhook trigger has this hook id; the JSON body becomes `trigger`. No API key: the unguessable hook id (Workflow.hookId) is the secret; rotate it with POST /api/workflows/{id}/hook/rotate. Async by default (202); ?mode=sync waits for the result.
+         */
         post: operations["triggerWebhook"];
         delete?: never;
         options?: never;
@@ -301,10 +364,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your credentials (names and field names, no values), newest first */
+        /**
+         * List your credentials (names and field names, no values), newest first
+         * @description Your credentials, newest first: id, name, type and field names. Values are never returned.
+         */
         get: operations["listCredentials"];
         put?: never;
-        /** Store a secret, encrypted; only its field names are ever returned */
+        /**
+         * Store a secret, encrypted; only its field names are ever returned
+         * @description Stores a secret for integrations and plugins, encrypted with AES-256-GCM (R3SN_ENCRYPTION_KEY). Steps name it by id in `credential`; the answer and every later read show only the field names. 503 until R3SN_ENCRYPTION_KEY is set.
+         */
         post: operations["createCredential"];
         delete?: never;
         options?: never;
@@ -319,12 +388,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a credential without its values */
+        /**
+         * Get a credential without its values
+         * @description One credential without its values.
+         */
         get: operations["getCredential"];
-        /** Rename a credential and/or replace its secret (rotation) */
+        /**
+         * Rename a credential and/or replace its secret (rotation)
+         * @description Renames the credential, or replaces every secret field at once (rotation). Runs pick up the new secret at their next step that uses it.
+         */
         put: operations["updateCredential"];
         post?: never;
-        /** Delete a credential; steps that name it fail from their next run */
+        /**
+         * Delete a credential; steps that name it fail from their next run
+         * @description Deletes the credential. Steps and agents that name it fail from their next run with R3SN_BAD_CREDENTIAL.
+         */
         delete: operations["deleteCredential"];
         options?: never;
         head?: never;
@@ -360,7 +438,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run the self-test prompt ("Return current timestamp") through the whole stack */
+        /**
+         * Run the self-test prompt ("Return current timestamp") through the whole stack
+         * @description Runs the built-in prompt through the planner, the orchestrator and an integration, with no credential and no outside call: a 200 with status completed shows the whole stack works. Works without an LLM.
+         */
         post: operations["selfTest"];
         delete?: never;
         options?: never;
@@ -375,7 +456,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your agents, newest first */
+        /**
+         * List your agents, newest first
+         * @description Your agents, newest first. Agents that prompts' plans created for themselves are left out unless transient=true.
+         */
         get: operations["listAgents"];
         put?: never;
         /**
@@ -396,12 +480,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an agent */
+        /**
+         * Get an agent
+         * @description One of your agents, with its instructions, tools, credentials per tool, limits and memory key.
+         */
         get: operations["getAgent"];
-        /** Replace an agent's definition */
+        /**
+         * Replace an agent's definition
+         * @description Replaces the whole definition (fields left out get their defaults again). Runs already going keep the definition they started with.
+         */
         put: operations["updateAgent"];
         post?: never;
-        /** Delete an agent and its memory */
+        /**
+         * Delete an agent and its memory
+         * @description Deletes the agent and the conversation memory stored under its keys. Workflow steps that name it fail from their next run (R3SN_AGENT_NOT_FOUND).
+         */
         delete: operations["deleteAgent"];
         options?: never;
         head?: never;
@@ -417,7 +510,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run an agent on an action: a tool-calling loop, each LLM turn and tool call a durable step */
+        /**
+         * Run an agent on an action: a tool-calling loop, each LLM turn and tool call a durable step
+         * @description Starts a durable run (type agent): the agent gets the action and params, calls its tools through the LLM's tool calling, and each LLM turn and tool call is a step. Needs an LLM: 503 until OPENAI_API_KEY is set. Sync (default) waits up to timeoutMs, then answers 202 with the executionId.
+         */
         post: operations["executeAgent"];
         delete?: never;
         options?: never;
@@ -434,7 +530,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Answer a prompt with an agent (yours, or a transient assistant with the credential-free actions) */
+        /**
+         * Answer a prompt with an agent (yours, or a transient assistant with the credential-free actions)
+         * @description Like executeAgent with a free prompt. Without agentId a transient assistant answers, with every integration action that needs no credential as its tools. Needs an LLM: 503 until OPENAI_API_KEY is set.
+         */
         post: operations["executeAgentPrompt"];
         delete?: never;
         options?: never;
@@ -449,7 +548,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The integration catalog, each action with its input and output JSON Schemas */
+        /**
+         * The integration catalog, each action with its input and output JSON Schemas
+         * @description Every built-in integration and its actions, each with its input and output JSON Schemas and the credential type it takes. These are the actions integration steps, agents' tools and POST /api/integrations/{name}/execute accept.
+         */
         get: operations["listIntegrations"];
         put?: never;
         post?: never;
@@ -468,7 +570,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run one action as an execution (sync by default) */
+        /**
+         * Run one action as an execution (sync by default)
+         * @description Runs one action as a durable execution (type integration). Bad params or credential are refused with 400 before anything is stored; an unknown action is a 404. Sync (default) waits up to timeoutMs.
+         */
         post: operations["executeIntegration"];
         delete?: never;
         options?: never;
@@ -503,10 +608,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your plugins, newest first */
+        /**
+         * List your plugins, newest first
+         * @description Your plugins, newest first, with their latest version's actions.
+         */
         get: operations["listPlugins"];
         put?: never;
-        /** Store a plugin written by a person, after the same sandbox checks */
+        /**
+         * Store a plugin written by a person, after the same sandbox checks
+         * @description Stores a plugin written by a person: the code is compiled in the QuickJS sandbox and every self-test must pass there first (422 with the failures otherwise). The answer holds version 1.
+         */
         post: operations["createPlugin"];
         delete?: never;
         options?: never;
@@ -521,11 +632,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a plugin and its latest version */
+        /**
+         * Get a plugin and its latest version
+         * @description A plugin and its latest version (code, manifest, tests).
+         */
         get: operations["getPlugin"];
         put?: never;
         post?: never;
-        /** Delete a plugin and its versions */
+        /**
+         * Delete a plugin and its versions
+         * @description Deletes the plugin and all its versions. Steps that name it fail from their next run (R3SN_PLUGIN_NOT_FOUND).
+         */
         delete: operations["deletePlugin"];
         options?: never;
         head?: never;
@@ -539,10 +656,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every version of a plugin, oldest first */
+        /**
+         * Every version of a plugin, oldest first
+         * @description Every version of the plugin, oldest first, with who wrote it: a person, the LLM, or self-debugging (a patch).
+         */
         get: operations["listPluginVersions"];
         put?: never;
-        /** Add a version (code, manifest, tests) after the sandbox checks; older versions never change */
+        /**
+         * Add a version (code, manifest, tests) after the sandbox checks; older versions never change
+         * @description Adds the next version after the same sandbox checks as createPlugin. Steps without pluginVersion use it from their next run; older versions stay as they were.
+         */
         post: operations["addPluginVersion"];
         delete?: never;
         options?: never;
@@ -557,7 +680,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One version of a plugin */
+        /**
+         * One version of a plugin
+         * @description One version of a plugin, as it was stored; versions never change.
+         */
         get: operations["getPluginVersion"];
         put?: never;
         post?: never;
@@ -576,7 +702,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a plugin action in the sandbox as a durable execution */
+        /**
+         * Run a plugin action in the sandbox as a durable execution
+         * @description Runs a plugin action in the sandbox as a durable execution (type plugin), within the manifest's limits and egress allowlist. Sync (default) waits up to timeoutMs.
+         */
         post: operations["executePlugin"];
         delete?: never;
         options?: never;
@@ -591,7 +720,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Runs, failures and p50/p95 duration per action; runs and failures per version */
+        /**
+         * Runs, failures and p50/p95 duration per action; runs and failures per version
+         * @description For each action: runs, failures and p50/p95 durations; for each version: runs and failures.
+         */
         get: operations["getPluginAnalytics"];
         put?: never;
         post?: never;
@@ -608,7 +740,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What the self-evolving engine learned from your executions: per strategy and per tool */
+        /**
+         * What the self-evolving engine learned from your executions: per strategy and per tool
+         * @description Per strategy (a prompt's plan shape) and per tool: runs, success rate, median duration, failure classes, self-debugging outcomes and tokens; and whether a proven plan is reused for the same prompt without planning.
+         */
         get: operations["getLearning"];
         put?: never;
         post?: never;
@@ -625,7 +760,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your notifications, newest first (with since: what you missed, oldest first), and how many are unread */
+        /**
+         * Your notifications, newest first (with since: what you missed, oldest first), and how many are unread
+         * @description Your notifications, newest first (with since: those after it, oldest first, to catch up), and how many are unread. The same arrive live as the `notification` event.
+         */
         get: operations["listNotifications"];
         put?: never;
         post?: never;
@@ -644,7 +782,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark notifications read: these ids, or all */
+        /**
+         * Mark notifications read: these ids, or all
+         * @description Marks the listed notifications (or all of yours) read, and answers how many it marked and how many stay unread.
+         */
         post: operations["markNotificationsRead"];
         delete?: never;
         options?: never;
@@ -662,8 +803,72 @@ export interface components {
             success: false;
             /** @description HTTP status code, repeated for clients that only see the body. */
             statusCode: number;
-            /** @description Stable machine-readable error code, e.g. R3SN_NOT_FOUND. */
-            code: string;
+            /**
+             * @description Stable machine-readable error code:
+             *     - `R3SN_BAD_REQUEST`: The request is malformed or contradicts itself.
+             *     - `R3SN_VALIDATION`: A value breaks the schema; `details` lists each failure with its path.
+             *     - `R3SN_BAD_JSON`: The body is not JSON, or is empty while Content-Type says JSON.
+             *     - `R3SN_BAD_CONTENT_LENGTH`: Content-Length does not match the body.
+             *     - `R3SN_BAD_URL`: The URL cannot be decoded.
+             *     - `R3SN_URI_TOO_LONG`: A path segment is longer than any id.
+             *     - `R3SN_HEADERS_TOO_LARGE`: The request headers are too large.
+             *     - `R3SN_LENGTH_REQUIRED`: A body was sent without a length.
+             *     - `R3SN_BODY_TOO_LARGE`: The body is over the 1 MiB limit.
+             *     - `R3SN_UNSUPPORTED_MEDIA_TYPE`: The body is not application/json.
+             *     - `R3SN_NOT_ACCEPTABLE`: The Accept header asks for something other than JSON.
+             *     - `R3SN_REQUEST_TIMEOUT`: The request took too long to arrive.
+             *     - `R3SN_ROUTE_NOT_FOUND`: No route has this path.
+             *     - `R3SN_METHOD_NOT_ALLOWED`: The path exists, not for this method; the Allow header lists those it answers.
+             *     - `R3SN_UPGRADE_REQUIRED`: A plain GET on a WebSocket endpoint.
+             *     - `R3SN_BAD_UPGRADE`: A WebSocket handshake was refused (a missing key, an unsupported version).
+             *     - `R3SN_UNAUTHORIZED`: No API key, or an unknown or revoked one.
+             *     - `R3SN_FORBIDDEN`: The key may not do this (an admin-only action, another user's resource).
+             *     - `R3SN_NOT_FOUND`: The resource does not exist, or is not yours.
+             *     - `R3SN_CONFLICT`: The resource is not in a state that allows this (a run that already ended, a concurrent change).
+             *     - `R3SN_UNPROCESSABLE`: Well-formed but unusable: a generated or written plugin failed its checks (`details` has the failures).
+             *     - `R3SN_RATE_LIMITED`: Too many realtime frames on one connection; this one was dropped.
+             *     - `R3SN_LIMIT`: Too many realtime connections for this user.
+             *     - `R3SN_SLOW_CONSUMER`: A realtime client read too slowly and was disconnected.
+             *     - `R3SN_BAD_FRAME`: A realtime frame is not {event, data?, id?} JSON.
+             *     - `R3SN_UNKNOWN_EVENT`: A realtime event the server does not know.
+             *     - `R3SN_UNAVAILABLE`: The database (or a needed part, such as the LLM) cannot serve the request now; Retry-After says when to try again.
+             *     - `R3SN_INTERNAL`: An unexpected failure; the message has only a request id to quote.
+             *     - `R3SN_ERROR`: A run ended without a more precise code.
+             *     - `R3SN_LLM_NOT_CONFIGURED`: The operation needs an LLM and none is configured (set OPENAI_API_KEY).
+             *     - `R3SN_LLM_AUTH`: The LLM server refused the key.
+             *     - `R3SN_LLM_BAD_REQUEST`: The LLM server refused the request.
+             *     - `R3SN_LLM_MODEL`: The LLM server does not know the model.
+             *     - `R3SN_LLM_RATE_LIMITED`: The LLM server kept rate limiting after the retries.
+             *     - `R3SN_LLM_UNAVAILABLE`: The LLM server failed (5xx) after the retries.
+             *     - `R3SN_LLM_UNREACHABLE`: The LLM server cannot be reached.
+             *     - `R3SN_LLM_FAILED`: The LLM call failed for another reason.
+             *     - `R3SN_LLM_INVALID_OUTPUT`: The LLM answered something that does not fit the expected schema.
+             *     - `R3SN_PLAN_INVALID`: The planner could not make a usable plan for the prompt.
+             *     - `R3SN_BAD_INPUT`: A step's input does not fit its action's schema.
+             *     - `R3SN_BAD_CREDENTIAL`: A step's credential is missing, of the wrong type or unusable.
+             *     - `R3SN_BAD_CONDITION`: A condition step produced something other than true or false.
+             *     - `R3SN_EXPRESSION_FAILED`: A JSONata expression failed.
+             *     - `R3SN_STEP_TIMEOUT`: A step attempt ran past its timeoutMs.
+             *     - `R3SN_CANCELLED`: The run was cancelled.
+             *     - `R3SN_RUN_ABORTED`: The run cannot go on (its plan is inconsistent).
+             *     - `R3SN_AGENT_NOT_FOUND`: A step names an agent that does not exist.
+             *     - `R3SN_AGENT_MAX_STEPS`: An agent reached limits.maxSteps while still calling tools.
+             *     - `R3SN_AGENT_MAX_TOKENS`: An agent used more than limits.maxTokens.
+             *     - `R3SN_EGRESS_DENIED`: An outgoing call to a host that is not allowed.
+             *     - `R3SN_DNS_FAILED`: An outgoing call's host name does not resolve.
+             *     - `R3SN_PLUGIN_NOT_FOUND`: A step names a plugin (or version) that does not exist.
+             *     - `R3SN_PLUGIN_COMPILE`: The plugin code does not compile.
+             *     - `R3SN_PLUGIN_EXPORT`: The plugin does not export the action's function.
+             *     - `R3SN_PLUGIN_ERROR`: The plugin code threw.
+             *     - `R3SN_PLUGIN_OUTPUT`: The plugin returned a result that does not fit its output schema.
+             *     - `R3SN_SANDBOX_BUSY`: Every sandbox slot is taken and the queue is full; try again shortly.
+             *     - `R3SN_SANDBOX_CPU`: A plugin run used more than its CPU limit.
+             *     - `R3SN_SANDBOX_MEMORY`: A plugin run used more than its memory limit.
+             *     - `R3SN_SANDBOX_OUTPUT`: A plugin result is larger than its maxOutputBytes.
+             *     - `R3SN_SANDBOX_TIMEOUT`: A plugin run took longer than its timeoutMs.
+             * @enum {string}
+             */
+            code: "R3SN_BAD_REQUEST" | "R3SN_VALIDATION" | "R3SN_BAD_JSON" | "R3SN_BAD_CONTENT_LENGTH" | "R3SN_BAD_URL" | "R3SN_URI_TOO_LONG" | "R3SN_HEADERS_TOO_LARGE" | "R3SN_LENGTH_REQUIRED" | "R3SN_BODY_TOO_LARGE" | "R3SN_UNSUPPORTED_MEDIA_TYPE" | "R3SN_NOT_ACCEPTABLE" | "R3SN_REQUEST_TIMEOUT" | "R3SN_ROUTE_NOT_FOUND" | "R3SN_METHOD_NOT_ALLOWED" | "R3SN_UPGRADE_REQUIRED" | "R3SN_BAD_UPGRADE" | "R3SN_UNAUTHORIZED" | "R3SN_FORBIDDEN" | "R3SN_NOT_FOUND" | "R3SN_CONFLICT" | "R3SN_UNPROCESSABLE" | "R3SN_RATE_LIMITED" | "R3SN_LIMIT" | "R3SN_SLOW_CONSUMER" | "R3SN_BAD_FRAME" | "R3SN_UNKNOWN_EVENT" | "R3SN_UNAVAILABLE" | "R3SN_INTERNAL" | "R3SN_ERROR" | "R3SN_LLM_NOT_CONFIGURED" | "R3SN_LLM_AUTH" | "R3SN_LLM_BAD_REQUEST" | "R3SN_LLM_MODEL" | "R3SN_LLM_RATE_LIMITED" | "R3SN_LLM_UNAVAILABLE" | "R3SN_LLM_UNREACHABLE" | "R3SN_LLM_FAILED" | "R3SN_LLM_INVALID_OUTPUT" | "R3SN_PLAN_INVALID" | "R3SN_BAD_INPUT" | "R3SN_BAD_CREDENTIAL" | "R3SN_BAD_CONDITION" | "R3SN_EXPRESSION_FAILED" | "R3SN_STEP_TIMEOUT" | "R3SN_CANCELLED" | "R3SN_RUN_ABORTED" | "R3SN_AGENT_NOT_FOUND" | "R3SN_AGENT_MAX_STEPS" | "R3SN_AGENT_MAX_TOKENS" | "R3SN_EGRESS_DENIED" | "R3SN_DNS_FAILED" | "R3SN_PLUGIN_NOT_FOUND" | "R3SN_PLUGIN_COMPILE" | "R3SN_PLUGIN_EXPORT" | "R3SN_PLUGIN_ERROR" | "R3SN_PLUGIN_OUTPUT" | "R3SN_SANDBOX_BUSY" | "R3SN_SANDBOX_CPU" | "R3SN_SANDBOX_MEMORY" | "R3SN_SANDBOX_OUTPUT" | "R3SN_SANDBOX_TIMEOUT";
             /** @description HTTP status text. */
             error: string;
             /** @description What went wrong. For 5xx only a request id to quote. */
@@ -672,19 +877,43 @@ export interface components {
             details?: unknown;
         };
         IdParams: {
+            /** @description The id the create or list answer gave (e.g. `workflow.id`). */
             id: string;
         };
+        /**
+         * @description Done.
+         * @example {
+         *       "success": true
+         *     }
+         */
         OkResponse: {
             /** @enum {boolean} */
             success: true;
         };
+        /**
+         * @description The process runs.
+         * @example {
+         *       "success": true,
+         *       "status": "ok",
+         *       "uptimeSeconds": 3600.5
+         *     }
+         */
         HealthResponse: {
             /** @enum {boolean} */
             success: true;
             /** @enum {string} */
             status: "ok";
+            /** @description Seconds since the process started. */
             uptimeSeconds: number;
         };
+        /**
+         * @description The database answers and takes writes.
+         * @example {
+         *       "success": true,
+         *       "status": "ready",
+         *       "database": "ok"
+         *     }
+         */
         ReadyResponse: {
             /** @enum {boolean} */
             success: true;
@@ -699,6 +928,7 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** @description Every engine's status. */
         EnginesStatusResponse: {
             /** @enum {boolean} */
             success: true;
@@ -711,13 +941,21 @@ export interface components {
         ApiKey: {
             /** @description Key id, used to revoke it. */
             id: string;
+            /** @description Its owner: what the key creates belongs to this user. */
             userId: string;
+            /** @description May manage every user's keys. */
             admin: boolean;
             name: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description When it stopped working; null while it works. */
             revokedAt: string | null;
         };
+        /**
+         * @example {
+         *       "name": "ci pipeline"
+         *     }
+         */
         CreateApiKeyRequest: {
             /** @description Owner of the new key; defaults to the caller. Only admins may name another user. */
             user?: string;
@@ -726,6 +964,21 @@ export interface components {
             /** @description A label to recognise the key by. */
             name?: string;
         };
+        /**
+         * @description The new key; its secret is shown this once.
+         * @example {
+         *       "success": true,
+         *       "key": {
+         *         "id": "key_4f9a1c2b3d4e5f60",
+         *         "userId": "ada",
+         *         "admin": false,
+         *         "name": "ci pipeline",
+         *         "createdAt": "2025-01-01T12:00:00.000Z",
+         *         "revokedAt": null
+         *       },
+         *       "secret": "r3sn_q5Yf0mZrK4b8xkq9v2xW7s1d3f6g8h0j2k4l6n8p0r2"
+         *     }
+         */
         CreatedApiKey: {
             /** @enum {boolean} */
             success: true;
@@ -733,6 +986,7 @@ export interface components {
             /** @description The key itself. Shown only in this response; only its SHA-256 is stored. */
             secret: string;
         };
+        /** @description API keys, without their secrets. */
         ApiKeyList: {
             /** @enum {boolean} */
             success: true;
@@ -742,6 +996,7 @@ export interface components {
             /** @description Only this user's keys (admins see every user's keys). */
             user?: string;
         };
+        /** @description The key, without its secret. */
         ApiKeyResponse: {
             /** @enum {boolean} */
             success: true;
@@ -761,6 +1016,7 @@ export interface components {
             /** @description Unique within the workflow; later steps read this step's output as steps.<id>.output. */
             id: string;
             type: "agent" | "integration" | "plugin" | "condition" | "transform";
+            /** @description A label for people; steps are referred to by id. */
             name?: string;
             /** @description integration: the action, e.g. http.request, core.delay, core.log; plugin: the plugin's action. */
             action?: string;
@@ -789,6 +1045,7 @@ export interface components {
             onError?: string;
         };
         WorkflowTrigger: {
+            /** @description manual: started through the API; webhook: also by POST /api/hooks/{hookId}; schedule: also on its cron. */
             type: "manual" | "webhook" | "schedule";
             /** @description schedule: cron expression (5 fields, or 6 with seconds). */
             cron?: string;
@@ -797,6 +1054,37 @@ export interface components {
             /** @description schedule: what a tick does while the previous scheduled run is still going: start another (allow, the default) or skip the tick (skip), which notifies the owner (schedule.skipped). */
             overlap?: "allow" | "skip";
         };
+        /**
+         * @example {
+         *       "name": "Greet and log",
+         *       "description": "Builds a greeting from the trigger data and writes it to the service log.",
+         *       "trigger": {
+         *         "type": "manual"
+         *       },
+         *       "steps": [
+         *         {
+         *           "id": "greeting",
+         *           "type": "transform",
+         *           "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+         *         },
+         *         {
+         *           "id": "log",
+         *           "type": "integration",
+         *           "action": "core.log",
+         *           "input": {
+         *             "message": "=steps.greeting.output",
+         *             "level": "info"
+         *           },
+         *           "retry": {
+         *             "maxAttempts": 3,
+         *             "backoff": "exponential",
+         *             "initialDelayMs": 500
+         *           },
+         *           "timeoutMs": 10000
+         *         }
+         *       ]
+         *     }
+         */
         WorkflowDefinition: {
             name: string;
             description?: string;
@@ -818,11 +1106,51 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description The workflow.
+         * @example {
+         *       "success": true,
+         *       "workflow": {
+         *         "id": "wf_3d2f7c1e-8a41-4f0b-9c6d-5e7a8b9c0d1e",
+         *         "name": "Greet and log",
+         *         "description": "Builds a greeting from the trigger data and writes it to the service log.",
+         *         "trigger": {
+         *           "type": "manual"
+         *         },
+         *         "steps": [
+         *           {
+         *             "id": "greeting",
+         *             "type": "transform",
+         *             "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+         *           },
+         *           {
+         *             "id": "log",
+         *             "type": "integration",
+         *             "action": "core.log",
+         *             "input": {
+         *               "message": "=steps.greeting.output",
+         *               "level": "info"
+         *             },
+         *             "retry": {
+         *               "maxAttempts": 3,
+         *               "backoff": "exponential",
+         *               "initialDelayMs": 500
+         *             },
+         *             "timeoutMs": 10000
+         *           }
+         *         ],
+         *         "version": 1,
+         *         "createdAt": "2025-01-01T12:00:00.000Z",
+         *         "updatedAt": "2025-01-01T12:00:00.000Z"
+         *       }
+         *     }
+         */
         WorkflowResponse: {
             /** @enum {boolean} */
             success: true;
             workflow: components["schemas"]["Workflow"];
         };
+        /** @description Your workflows, newest first. */
         WorkflowList: {
             /** @enum {boolean} */
             success: true;
@@ -832,6 +1160,15 @@ export interface components {
             /** @description An earlier version; default the current one. */
             version?: number;
         };
+        /**
+         * @example {
+         *       "triggerData": {
+         *         "name": "Ada"
+         *       },
+         *       "mode": "sync",
+         *       "timeoutMs": 30000
+         *     }
+         */
         ExecuteWorkflowRequest: {
             /** @description Available to every step as `trigger`. */
             triggerData?: unknown;
@@ -843,12 +1180,14 @@ export interface components {
             priority?: number;
         };
         HookParams: {
+            /** @description The workflow's hookId (a webhook trigger has one). */
             hookId: string;
         };
         HookQuery: {
             /** @description async (default) answers 202 at once; sync waits for the result. */
             mode?: "sync" | "async";
         };
+        /** @description How the workflow's runs went. */
         WorkflowAnalytics: {
             /** @enum {boolean} */
             success: true;
@@ -937,6 +1276,7 @@ export interface components {
             usage: components["schemas"]["TokenUsage"];
             /** @description Self-debugging: each failed step it looked at, what it did and how that ended. */
             diagnoses: components["schemas"]["Diagnosis"][];
+            /** @description 0-10; higher runs first. */
             priority: number;
             /** @description The trigger data the run started with. */
             trigger?: unknown;
@@ -945,6 +1285,7 @@ export interface components {
             error: components["schemas"]["ExecutionError"] | null;
             /** @description How many times the run was started (1, then +1 per retry). */
             attempt: number;
+            /** @description A cancel was asked for; the run stops at its next await point. */
             cancelRequested: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -953,6 +1294,7 @@ export interface components {
             /** @description Milliseconds from start to end. */
             executionTime: number | null;
         };
+        /** @description The execution's full record. */
         ExecutionResponse: {
             /** @enum {boolean} */
             success: true;
@@ -967,7 +1309,37 @@ export interface components {
             /** @description Milliseconds from the step's start to its end, retries included; null if it never ended. */
             durationMs: number | null;
         };
-        /** @description A run that ended while the request waited. */
+        /**
+         * @description A run that ended while the request waited.
+         * @example {
+         *       "success": true,
+         *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+         *       "status": "completed",
+         *       "result": {
+         *         "message": "Hello, Ada!",
+         *         "level": "info"
+         *       },
+         *       "error": null,
+         *       "executionTime": 35,
+         *       "steps": [
+         *         {
+         *           "stepId": "greeting",
+         *           "status": "completed",
+         *           "output": "Hello, Ada!",
+         *           "durationMs": 3
+         *         },
+         *         {
+         *           "stepId": "log",
+         *           "status": "completed",
+         *           "output": {
+         *             "message": "Hello, Ada!",
+         *             "level": "info"
+         *           },
+         *           "durationMs": 5
+         *         }
+         *       ]
+         *     }
+         */
         ExecutionResult: {
             /** @enum {boolean} */
             success: true;
@@ -979,7 +1351,14 @@ export interface components {
             /** @description Workflow runs (POST /api/workflows/{id}/execute, webhooks): each step that ran, in the order it started (a failed step with its error). The full records: /api/executions/{id}/status. */
             steps?: components["schemas"]["StepResult"][];
         };
-        /** @description The run is queued or still running; follow it with /api/executions/{id}/status or /events. */
+        /**
+         * @description The run is queued or still running; follow it with /api/executions/{id}/status or /events.
+         * @example {
+         *       "success": true,
+         *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+         *       "status": "queued"
+         *     }
+         */
         ExecutionAccepted: {
             /** @enum {boolean} */
             success: true;
@@ -995,10 +1374,12 @@ export interface components {
             /** @description nextCursor of the previous page. */
             cursor?: string;
         };
+        /** @description A page of executions, newest first. */
         ExecutionList: {
             /** @enum {boolean} */
             success: true;
             executions: components["schemas"]["Execution"][];
+            /** @description Pass as cursor for the next page; null on the last page. */
             nextCursor: string | null;
         };
         ExecutionEvent: {
@@ -1007,8 +1388,11 @@ export interface components {
             seq: number;
             /** Format: date-time */
             ts: string;
+            /** @description What happened, e.g. execution.started, step.started, step.completed, step.failed, execution.completed. */
             type: string;
+            /** @description The step it is about, for step events. */
             stepId?: string;
+            /** @description The event's details (a step's output, an error...). */
             data: {
                 [key: string]: unknown;
             };
@@ -1019,6 +1403,7 @@ export interface components {
             /** @description Default 500. */
             limit?: number;
         };
+        /** @description Events in seq order. */
         EventList: {
             /** @enum {boolean} */
             success: true;
@@ -1036,6 +1421,15 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @example {
+         *       "name": "Example API token",
+         *       "type": "http",
+         *       "data": {
+         *         "token": "replace-with-the-real-token"
+         *       }
+         *     }
+         */
         CreateCredentialRequest: {
             name: string;
             /** @description What the secret is for, e.g. http, smtp, slack, hmac; an action only accepts credentials of its own type. */
@@ -1045,7 +1439,15 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description At least one of name and data. New data replaces every secret field (rotates the secret); steps use it from their next run. */
+        /**
+         * @description At least one of name and data. New data replaces every secret field (rotates the secret); steps use it from their next run.
+         * @example {
+         *       "name": "Example API token (rotated)",
+         *       "data": {
+         *         "token": "replace-with-the-new-token"
+         *       }
+         *     }
+         */
         UpdateCredentialRequest: {
             name?: string;
             /** @description The secret fields, e.g. {"token": "..."}: encrypted at rest (AES-256-GCM), never returned or logged. */
@@ -1053,11 +1455,28 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /**
+         * @description The credential, without its values.
+         * @example {
+         *       "success": true,
+         *       "credential": {
+         *         "id": "cred_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d",
+         *         "name": "Example API token",
+         *         "type": "http",
+         *         "fields": [
+         *           "token"
+         *         ],
+         *         "createdAt": "2025-01-01T12:00:00.000Z",
+         *         "updatedAt": "2025-01-01T12:00:00.000Z"
+         *       }
+         *     }
+         */
         CredentialResponse: {
             /** @enum {boolean} */
             success: true;
             credential: components["schemas"]["Credential"];
         };
+        /** @description Your credentials, without their values. */
         CredentialList: {
             /** @enum {boolean} */
             success: true;
@@ -1086,7 +1505,18 @@ export interface components {
             /** @description learned: the strategy record it came from (GET /api/learning). */
             fingerprint?: string;
         };
+        /**
+         * @example {
+         *       "prompt": "Return the current timestamp and log it",
+         *       "context": {
+         *         "requestedBy": "swagger-ui"
+         *       },
+         *       "mode": "sync",
+         *       "timeoutMs": 30000
+         *     }
+         */
         ExecuteRequest: {
+            /** @description What to do, in plain words. Without an LLM the offline planner understands URLs, the time, delays ("wait 2 s"), email to an address, Slack #channels, "log", and your plugins by name and action. */
             prompt: string;
             /** @description Data the plan may use, as `trigger.context`; shown to the planner. */
             context?: {
@@ -1097,10 +1527,58 @@ export interface components {
             /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
         };
-        /** @description A prompt run that ended while the request waited. */
+        /**
+         * @description A prompt run that ended while the request waited.
+         * @example {
+         *       "success": true,
+         *       "executionId": "exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40",
+         *       "prompt": "Return the current timestamp and log it",
+         *       "status": "completed",
+         *       "planner": "offline",
+         *       "strategy": {
+         *         "intent": "offline: core.time, core.log",
+         *         "planner": "offline",
+         *         "agents": [],
+         *         "integrations": [
+         *           "core.time",
+         *           "core.log"
+         *         ],
+         *         "plugins": [],
+         *         "steps": [
+         *           {
+         *             "id": "core_time",
+         *             "type": "integration",
+         *             "action": "core.time",
+         *             "input": {}
+         *           },
+         *           {
+         *             "id": "core_log",
+         *             "type": "integration",
+         *             "action": "core.log",
+         *             "input": {
+         *               "message": "Return the current timestamp and log it"
+         *             }
+         *           }
+         *         ],
+         *         "source": "planned"
+         *       },
+         *       "result": {
+         *         "message": "Return the current timestamp and log it",
+         *         "level": "info"
+         *       },
+         *       "error": null,
+         *       "usage": {
+         *         "calls": 0,
+         *         "promptTokens": 0,
+         *         "completionTokens": 0
+         *       },
+         *       "executionTime": 42
+         *     }
+         */
         ExecuteResponse: {
             /** @enum {boolean} */
             success: true;
+            /** @description Follow or look it up with /api/executions/{id}/status and /events. */
             executionId: string;
             prompt: string;
             status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
@@ -1112,9 +1590,18 @@ export interface components {
             result?: unknown;
             error: components["schemas"]["ExecutionError"] | null;
             usage: components["schemas"]["TokenUsage"];
+            /** @description Milliseconds from start to end. */
             executionTime: number | null;
         };
-        /** @description The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws. */
+        /**
+         * @description The prompt is queued or still running; follow it with /api/executions/{id}/status or /events, or over /ws.
+         * @example {
+         *       "success": true,
+         *       "executionId": "exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40",
+         *       "prompt": "Return the current timestamp and log it",
+         *       "status": "running"
+         *     }
+         */
         ExecuteAccepted: {
             /** @enum {boolean} */
             success: true;
@@ -1134,6 +1621,26 @@ export interface components {
              */
             maxTokens: number;
         };
+        /**
+         * @example {
+         *       "name": "researcher",
+         *       "type": "researcher",
+         *       "capabilities": [
+         *         "reading web pages",
+         *         "summarising"
+         *       ],
+         *       "instructions": "You research a topic with http.request and answer in three sentences.",
+         *       "tools": [
+         *         "http.request",
+         *         "core.time"
+         *       ],
+         *       "limits": {
+         *         "maxSteps": 5,
+         *         "maxTokens": 20000
+         *       },
+         *       "memoryKey": "research"
+         *     }
+         */
         AgentDefinition: {
             name: string;
             /** @description Free label, e.g. assistant, researcher, data-analysis; stored lowercased ("Research" is research). Default assistant. */
@@ -1184,11 +1691,43 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description The agent.
+         * @example {
+         *       "success": true,
+         *       "agent": {
+         *         "id": "agt_2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+         *         "name": "researcher",
+         *         "type": "researcher",
+         *         "capabilities": [
+         *           "reading web pages",
+         *           "summarising"
+         *         ],
+         *         "instructions": "You research a topic with http.request and answer in three sentences.",
+         *         "model": null,
+         *         "tools": [
+         *           "http.request",
+         *           "core.time"
+         *         ],
+         *         "credentials": {},
+         *         "limits": {
+         *           "maxSteps": 5,
+         *           "maxTokens": 20000
+         *         },
+         *         "memoryKey": "research",
+         *         "config": {},
+         *         "transient": false,
+         *         "createdAt": "2025-01-01T12:00:00.000Z",
+         *         "updatedAt": "2025-01-01T12:00:00.000Z"
+         *       }
+         *     }
+         */
         AgentResponse: {
             /** @enum {boolean} */
             success: true;
             agent: components["schemas"]["Agent"];
         };
+        /** @description Your agents, newest first. */
         AgentList: {
             /** @enum {boolean} */
             success: true;
@@ -1198,6 +1737,16 @@ export interface components {
             /** @description Include agents created by prompts. Default false. */
             transient?: boolean;
         };
+        /**
+         * @example {
+         *       "action": "Tell me the current time in Paris",
+         *       "params": {
+         *         "timezone": "Europe/Paris"
+         *       },
+         *       "mode": "sync",
+         *       "timeoutMs": 60000
+         *     }
+         */
         ExecuteAgentRequest: {
             /** @description What the agent should do. */
             action: string;
@@ -1209,10 +1758,19 @@ export interface components {
             memoryKey?: string;
             /** @description sync (default) waits up to timeoutMs; async answers 202 at once. */
             mode?: "sync" | "async";
+            /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
         };
+        /**
+         * @example {
+         *       "prompt": "What time is it in Tokyo?",
+         *       "mode": "sync",
+         *       "timeoutMs": 60000
+         *     }
+         */
         AgentPromptRequest: {
             prompt: string;
+            /** @description Data for the agent, given to it as JSON with the prompt. */
             context?: {
                 [key: string]: unknown;
             };
@@ -1222,6 +1780,7 @@ export interface components {
             memoryKey?: string;
             /** @description sync (default) waits up to timeoutMs; async answers 202 at once. */
             mode?: "sync" | "async";
+            /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
         };
         IntegrationActionInfo: {
@@ -1248,14 +1807,29 @@ export interface components {
             name: string;
             actions: components["schemas"]["IntegrationActionInfo"][];
         };
+        /** @description The integration catalog. */
         IntegrationList: {
             /** @enum {boolean} */
             success: true;
             integrations: components["schemas"]["Integration"][];
         };
         IntegrationParams: {
+            /**
+             * @description The integration, e.g. core, http, webhook, email, slack (GET /api/integrations lists them).
+             * @example core
+             */
             name: string;
         };
+        /**
+         * @example {
+         *       "action": "time",
+         *       "params": {
+         *         "timezone": "Europe/Paris"
+         *       },
+         *       "mode": "sync",
+         *       "timeoutMs": 30000
+         *     }
+         */
         ExecuteIntegrationRequest: {
             /** @description The action, with or without its integration prefix (request or http.request). */
             action: string;
@@ -1263,8 +1837,11 @@ export interface components {
             params?: {
                 [key: string]: unknown;
             };
+            /** @description A stored credential of the type the action takes (see its `credential` in GET /api/integrations). */
             credentialId?: string;
+            /** @description sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once. */
             mode?: "sync" | "async";
+            /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
         };
         PluginLimits: {
@@ -1313,6 +1890,60 @@ export interface components {
             /** @description The run must fail with a message containing this. */
             expectError?: string;
         };
+        /**
+         * @example {
+         *       "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+         *       "manifest": {
+         *         "actions": [
+         *           {
+         *             "name": "greet",
+         *             "description": "Greets someone by name",
+         *             "input": {
+         *               "type": "object",
+         *               "properties": {
+         *                 "name": {
+         *                   "type": "string",
+         *                   "minLength": 1
+         *                 }
+         *               },
+         *               "required": [
+         *                 "name"
+         *               ],
+         *               "additionalProperties": false
+         *             },
+         *             "output": {
+         *               "type": "object",
+         *               "properties": {
+         *                 "message": {
+         *                   "type": "string"
+         *                 }
+         *               },
+         *               "required": [
+         *                 "message"
+         *               ]
+         *             }
+         *           }
+         *         ],
+         *         "egress": [],
+         *         "limits": {
+         *           "cpuMs": 500,
+         *           "timeoutMs": 5000
+         *         }
+         *       },
+         *       "tests": [
+         *         {
+         *           "name": "greets Ada",
+         *           "action": "greet",
+         *           "input": {
+         *             "name": "Ada"
+         *           },
+         *           "expect": {
+         *             "message": "Hello, Ada!"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         PluginSource: {
             /** @description An ES module exporting one (async) function per action: export async function name (input, ctx) { ... }. */
             code: string;
@@ -1320,9 +1951,68 @@ export interface components {
             /** @description Self-tests, run one after another in the sandbox before the plugin is stored: at least one per action, at most 100. Each may use the manifest's limits.cpuMs of CPU, so together they ask for their number times limits.cpuMs (default 1000), which must not exceed 120000 ms (400 otherwise). */
             tests: components["schemas"]["PluginTest"][];
         };
+        /**
+         * @example {
+         *       "name": "greeter",
+         *       "description": "Says hello",
+         *       "platform": "custom",
+         *       "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+         *       "manifest": {
+         *         "actions": [
+         *           {
+         *             "name": "greet",
+         *             "description": "Greets someone by name",
+         *             "input": {
+         *               "type": "object",
+         *               "properties": {
+         *                 "name": {
+         *                   "type": "string",
+         *                   "minLength": 1
+         *                 }
+         *               },
+         *               "required": [
+         *                 "name"
+         *               ],
+         *               "additionalProperties": false
+         *             },
+         *             "output": {
+         *               "type": "object",
+         *               "properties": {
+         *                 "message": {
+         *                   "type": "string"
+         *                 }
+         *               },
+         *               "required": [
+         *                 "message"
+         *               ]
+         *             }
+         *           }
+         *         ],
+         *         "egress": [],
+         *         "limits": {
+         *           "cpuMs": 500,
+         *           "timeoutMs": 5000
+         *         }
+         *       },
+         *       "tests": [
+         *         {
+         *           "name": "greets Ada",
+         *           "action": "greet",
+         *           "input": {
+         *             "name": "Ada"
+         *           },
+         *           "expect": {
+         *             "message": "Hello, Ada!"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
         CreatePluginRequest: {
+            /** @description How prompts and people name it (the offline planner finds a plugin by its name and an action name in a prompt). */
             name: string;
             description?: string;
+            /** @description A label, e.g. rest-api, saas, custom. */
             platform?: string;
             /** @description An ES module exporting one (async) function per action: export async function name (input, ctx) { ... }. */
             code: string;
@@ -1330,7 +2020,21 @@ export interface components {
             /** @description Self-tests, run one after another in the sandbox before the plugin is stored: at least one per action, at most 100. Each may use the manifest's limits.cpuMs of CPU, so together they ask for their number times limits.cpuMs (default 1000), which must not exceed 120000 ms (400 otherwise). */
             tests: components["schemas"]["PluginTest"][];
         };
+        /**
+         * @example {
+         *       "appName": "Open-Meteo",
+         *       "appPackage": "api.open-meteo.com",
+         *       "actions": [
+         *         "get the current temperature for a latitude and longitude"
+         *       ],
+         *       "platform": "rest-api",
+         *       "description": "Free weather API, no key needed.",
+         *       "mode": "sync",
+         *       "timeoutMs": 120000
+         *     }
+         */
         GeneratePluginRequest: {
+            /** @description The app or API the plugin talks to; also the plugin's name. */
             appName: string;
             /** @description e.g. an npm package or API base the app is known by. */
             appPackage?: string;
@@ -1370,17 +2074,94 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description The plugin and one of its versions.
+         * @example {
+         *       "success": true,
+         *       "plugin": {
+         *         "id": "plg_5e6f7a8b9c0d4e1f",
+         *         "name": "greeter",
+         *         "description": "Says hello",
+         *         "platform": "custom",
+         *         "latestVersion": 1,
+         *         "actions": [
+         *           "greet"
+         *         ],
+         *         "createdAt": "2025-01-01T12:00:00.000Z",
+         *         "updatedAt": "2025-01-01T12:00:00.000Z"
+         *       },
+         *       "version": {
+         *         "pluginId": "plg_5e6f7a8b9c0d4e1f",
+         *         "version": 1,
+         *         "origin": "written",
+         *         "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+         *         "manifest": {
+         *           "actions": [
+         *             {
+         *               "name": "greet",
+         *               "description": "Greets someone by name",
+         *               "input": {
+         *                 "type": "object",
+         *                 "properties": {
+         *                   "name": {
+         *                     "type": "string",
+         *                     "minLength": 1
+         *                   }
+         *                 },
+         *                 "required": [
+         *                   "name"
+         *                 ],
+         *                 "additionalProperties": false
+         *               },
+         *               "output": {
+         *                 "type": "object",
+         *                 "properties": {
+         *                   "message": {
+         *                     "type": "string"
+         *                   }
+         *                 },
+         *                 "required": [
+         *                   "message"
+         *                 ]
+         *               }
+         *             }
+         *           ],
+         *           "egress": [],
+         *           "limits": {
+         *             "cpuMs": 500,
+         *             "timeoutMs": 5000
+         *           }
+         *         },
+         *         "tests": [
+         *           {
+         *             "name": "greets Ada",
+         *             "action": "greet",
+         *             "input": {
+         *               "name": "Ada"
+         *             },
+         *             "expect": {
+         *               "message": "Hello, Ada!"
+         *             }
+         *           }
+         *         ],
+         *         "testsPassed": 1,
+         *         "createdAt": "2025-01-01T12:00:00.000Z"
+         *       }
+         *     }
+         */
         PluginResponse: {
             /** @enum {boolean} */
             success: true;
             plugin: components["schemas"]["Plugin"];
             version: components["schemas"]["PluginVersion"];
         };
+        /** @description Your plugins, newest first. */
         PluginList: {
             /** @enum {boolean} */
             success: true;
             plugins: components["schemas"]["Plugin"][];
         };
+        /** @description Every version, oldest first. */
         PluginVersionList: {
             /** @enum {boolean} */
             success: true;
@@ -1390,6 +2171,7 @@ export interface components {
             id: string;
             version: number;
         };
+        /** @description The plugin the LLM wrote, stored after its self-tests passed. */
         GeneratedPlugin: {
             /** @enum {boolean} */
             success: true;
@@ -1411,7 +2193,18 @@ export interface components {
                 completionTokens: number;
             };
         };
+        /**
+         * @example {
+         *       "action": "greet",
+         *       "parameters": {
+         *         "name": "Ada"
+         *       },
+         *       "mode": "sync",
+         *       "timeoutMs": 30000
+         *     }
+         */
         ExecutePluginRequest: {
+            /** @description One of the version's actions. */
             action: string;
             /** @description Checked against the action's input schema. */
             parameters?: unknown;
@@ -1419,9 +2212,12 @@ export interface components {
             version?: number;
             /** @description An http credential, for a plugin that declares one. */
             credentialId?: string;
+            /** @description sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once. */
             mode?: "sync" | "async";
+            /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
         };
+        /** @description How the plugin's runs went. */
         PluginAnalytics: {
             /** @enum {boolean} */
             success: true;
@@ -1439,6 +2235,7 @@ export interface components {
                 failures: number;
             }[];
         };
+        /** @description What the self-evolving engine learned. */
         LearningResponse: {
             /** @enum {boolean} */
             success: true;
@@ -1556,6 +2353,7 @@ export interface components {
              */
             limit: number;
         };
+        /** @description Notifications and the unread count. */
         NotificationList: {
             /** @enum {boolean} */
             success: true;
@@ -1563,7 +2361,12 @@ export interface components {
             /** @description How many of your notifications are unread (all of them, not only those listed). */
             unread: number;
         };
-        /** @description Either ids or all: true (not both). */
+        /**
+         * @description Either ids or all: true (not both).
+         * @example {
+         *       "all": true
+         *     }
+         */
         MarkNotificationsRequest: {
             /** @description The notifications to mark read (ids that are not yours are ignored). */
             ids?: string[];
@@ -1573,6 +2376,14 @@ export interface components {
              */
             all?: true;
         };
+        /**
+         * @description What was marked.
+         * @example {
+         *       "success": true,
+         *       "marked": 3,
+         *       "unread": 0
+         *     }
+         */
         MarkNotificationsResponse: {
             /** @enum {boolean} */
             success: true;
@@ -1582,7 +2393,210 @@ export interface components {
             unread: number;
         };
     };
-    responses: never;
+    responses: {
+        /** @description Bad request: the body, query or path breaks the schema (R3SN_VALIDATION, with one entry per failure in `details`), is not JSON (R3SN_BAD_JSON), or contradicts itself (R3SN_BAD_REQUEST). Fix the request; repeating it will not help. */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 400,
+                 *       "code": "R3SN_VALIDATION",
+                 *       "error": "Bad Request",
+                 *       "message": "body/prompt is required (must have required property 'prompt')"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Unauthorized: no `Authorization: Bearer <api key>` header, or the key is unknown or revoked (R3SN_UNAUTHORIZED). */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 401,
+                 *       "code": "R3SN_UNAUTHORIZED",
+                 *       "error": "Unauthorized",
+                 *       "message": "Invalid or revoked API key"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Forbidden: the key is valid but may not do this, e.g. an admin-only action or a userId that is not the key's (R3SN_FORBIDDEN). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 403,
+                 *       "code": "R3SN_FORBIDDEN",
+                 *       "error": "Forbidden",
+                 *       "message": "Only admins can create keys for other users or admin keys"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Not found: no such resource, or it belongs to another user (R3SN_NOT_FOUND). Ids of other users' resources are never confirmed. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 404,
+                 *       "code": "R3SN_NOT_FOUND",
+                 *       "error": "Not Found",
+                 *       "message": "Workflow not found"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Conflict: the resource is not in a state that allows this, e.g. cancelling a run that has ended, retrying one that has not failed, or a change that raced another (R3SN_CONFLICT). Read it again and decide. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 409,
+                 *       "code": "R3SN_CONFLICT",
+                 *       "error": "Conflict",
+                 *       "message": "Workflow wf_0a1b2c has no webhook trigger"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Payload too large: the body is over the 1 MiB limit (R3SN_BODY_TOO_LARGE). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 413,
+                 *       "code": "R3SN_BODY_TOO_LARGE",
+                 *       "error": "Payload Too Large",
+                 *       "message": "Request body is too large"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Unprocessable: the request is well-formed but its content failed the checks, e.g. a plugin whose self-tests fail in the sandbox (R3SN_UNPROCESSABLE, the failures in `details`). */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 422,
+                 *       "code": "R3SN_UNPROCESSABLE",
+                 *       "error": "Unprocessable Entity",
+                 *       "message": "The plugin failed its self-tests"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Too many requests (R3SN_RATE_LIMITED): wait for the seconds in Retry-After, then try again. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 429,
+                 *       "code": "R3SN_RATE_LIMITED",
+                 *       "error": "Too Many Requests",
+                 *       "message": "Too many requests"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Internal error (R3SN_INTERNAL): a fault on our side. The message only has a request id to quote; the details are in the service log. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 500,
+                 *       "code": "R3SN_INTERNAL",
+                 *       "error": "Internal Server Error",
+                 *       "message": "Internal error; quote request id req-1"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Bad gateway: the LLM server failed, refused the request or answered something unusable (an R3SN_LLM_* code). The run is stored; its executionId is in `details`. */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 502,
+                 *       "code": "R3SN_LLM_UNAVAILABLE",
+                 *       "error": "Bad Gateway",
+                 *       "message": "the LLM server failed (HTTP 500)"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Service unavailable: the database cannot take the request right now, every sandbox slot is busy (R3SN_SANDBOX_BUSY), or the operation needs an LLM and none is configured (R3SN_UNAVAILABLE). Retry-After says when to try again; nothing was changed. */
+        ServiceUnavailable: {
+            headers: {
+                /** @description Seconds to wait before trying again. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "success": false,
+                 *       "statusCode": 503,
+                 *       "code": "R3SN_UNAVAILABLE",
+                 *       "error": "Service Unavailable",
+                 *       "message": "The database cannot take this request right now; try again shortly"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1599,24 +2613,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The process runs. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "status": "ok",
+                     *       "uptimeSeconds": 3600.5
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            500: components["responses"]["InternalError"];
         };
     };
     getReady: {
@@ -1628,33 +2641,24 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The database answers and takes writes. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "status": "ready",
+                     *       "database": "ok"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReadyResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getEnginesStatus: {
@@ -1666,7 +2670,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Every engine's status. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1675,24 +2679,9 @@ export interface operations {
                     "application/json": components["schemas"]["EnginesStatusResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listApiKeys: {
@@ -1707,7 +2696,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description API keys, without their secrets. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1716,33 +2705,10 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createApiKey: {
@@ -1754,55 +2720,44 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "ci pipeline"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateApiKeyRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The new key; its secret is shown this once. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "key": {
+                     *         "id": "key_4f9a1c2b3d4e5f60",
+                     *         "userId": "ada",
+                     *         "admin": false,
+                     *         "name": "ci pipeline",
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "revokedAt": null
+                     *       },
+                     *       "secret": "r3sn_q5Yf0mZrK4b8xkq9v2xW7s1d3f6g8h0j2k4l6n8p0r2"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     revokeApiKey: {
@@ -1810,13 +2765,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The key, without its secret. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1825,42 +2781,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listWorkflows: {
@@ -1872,7 +2797,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Your workflows, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1881,24 +2806,9 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createWorkflow: {
@@ -1910,46 +2820,93 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Greet and log",
+                 *       "description": "Builds a greeting from the trigger data and writes it to the service log.",
+                 *       "trigger": {
+                 *         "type": "manual"
+                 *       },
+                 *       "steps": [
+                 *         {
+                 *           "id": "greeting",
+                 *           "type": "transform",
+                 *           "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+                 *         },
+                 *         {
+                 *           "id": "log",
+                 *           "type": "integration",
+                 *           "action": "core.log",
+                 *           "input": {
+                 *             "message": "=steps.greeting.output",
+                 *             "level": "info"
+                 *           },
+                 *           "retry": {
+                 *             "maxAttempts": 3,
+                 *             "backoff": "exponential",
+                 *             "initialDelayMs": 500
+                 *           },
+                 *           "timeoutMs": 10000
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["WorkflowDefinition"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The workflow. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "workflow": {
+                     *         "id": "wf_3d2f7c1e-8a41-4f0b-9c6d-5e7a8b9c0d1e",
+                     *         "name": "Greet and log",
+                     *         "description": "Builds a greeting from the trigger data and writes it to the service log.",
+                     *         "trigger": {
+                     *           "type": "manual"
+                     *         },
+                     *         "steps": [
+                     *           {
+                     *             "id": "greeting",
+                     *             "type": "transform",
+                     *             "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+                     *           },
+                     *           {
+                     *             "id": "log",
+                     *             "type": "integration",
+                     *             "action": "core.log",
+                     *             "input": {
+                     *               "message": "=steps.greeting.output",
+                     *               "level": "info"
+                     *             },
+                     *             "retry": {
+                     *               "maxAttempts": 3,
+                     *               "backoff": "exponential",
+                     *               "initialDelayMs": 500
+                     *             },
+                     *             "timeoutMs": 10000
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["WorkflowResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWorkflow: {
@@ -1960,57 +2917,65 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The workflow. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "workflow": {
+                     *         "id": "wf_3d2f7c1e-8a41-4f0b-9c6d-5e7a8b9c0d1e",
+                     *         "name": "Greet and log",
+                     *         "description": "Builds a greeting from the trigger data and writes it to the service log.",
+                     *         "trigger": {
+                     *           "type": "manual"
+                     *         },
+                     *         "steps": [
+                     *           {
+                     *             "id": "greeting",
+                     *             "type": "transform",
+                     *             "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+                     *           },
+                     *           {
+                     *             "id": "log",
+                     *             "type": "integration",
+                     *             "action": "core.log",
+                     *             "input": {
+                     *               "message": "=steps.greeting.output",
+                     *               "level": "info"
+                     *             },
+                     *             "retry": {
+                     *               "maxAttempts": 3,
+                     *               "backoff": "exponential",
+                     *               "initialDelayMs": 500
+                     *             },
+                     *             "timeoutMs": 10000
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["WorkflowResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateWorkflow: {
@@ -2018,70 +2983,102 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Greet and log",
+                 *       "description": "Builds a greeting from the trigger data and writes it to the service log.",
+                 *       "trigger": {
+                 *         "type": "manual"
+                 *       },
+                 *       "steps": [
+                 *         {
+                 *           "id": "greeting",
+                 *           "type": "transform",
+                 *           "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+                 *         },
+                 *         {
+                 *           "id": "log",
+                 *           "type": "integration",
+                 *           "action": "core.log",
+                 *           "input": {
+                 *             "message": "=steps.greeting.output",
+                 *             "level": "info"
+                 *           },
+                 *           "retry": {
+                 *             "maxAttempts": 3,
+                 *             "backoff": "exponential",
+                 *             "initialDelayMs": 500
+                 *           },
+                 *           "timeoutMs": 10000
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["WorkflowDefinition"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The workflow. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "workflow": {
+                     *         "id": "wf_3d2f7c1e-8a41-4f0b-9c6d-5e7a8b9c0d1e",
+                     *         "name": "Greet and log",
+                     *         "description": "Builds a greeting from the trigger data and writes it to the service log.",
+                     *         "trigger": {
+                     *           "type": "manual"
+                     *         },
+                     *         "steps": [
+                     *           {
+                     *             "id": "greeting",
+                     *             "type": "transform",
+                     *             "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+                     *           },
+                     *           {
+                     *             "id": "log",
+                     *             "type": "integration",
+                     *             "action": "core.log",
+                     *             "input": {
+                     *               "message": "=steps.greeting.output",
+                     *               "level": "info"
+                     *             },
+                     *             "retry": {
+                     *               "maxAttempts": 3,
+                     *               "backoff": "exponential",
+                     *               "initialDelayMs": 500
+                     *             },
+                     *             "timeoutMs": 10000
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["WorkflowResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteWorkflow: {
@@ -2089,57 +3086,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["OkResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     executeWorkflow: {
@@ -2147,12 +3119,22 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "triggerData": {
+                 *         "name": "Ada"
+                 *       },
+                 *       "mode": "sync",
+                 *       "timeoutMs": 30000
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExecuteWorkflowRequest"];
             };
         };
@@ -2163,6 +3145,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "completed",
+                     *       "result": {
+                     *         "message": "Hello, Ada!",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "executionTime": 35,
+                     *       "steps": [
+                     *         {
+                     *           "stepId": "greeting",
+                     *           "status": "completed",
+                     *           "output": "Hello, Ada!",
+                     *           "durationMs": 3
+                     *         },
+                     *         {
+                     *           "stepId": "log",
+                     *           "status": "completed",
+                     *           "output": {
+                     *             "message": "Hello, Ada!",
+                     *             "level": "info"
+                     *           },
+                     *           "durationMs": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionResult"];
                 };
             };
@@ -2172,45 +3184,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     rotateWorkflowHook: {
@@ -2218,66 +3207,66 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The workflow. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "workflow": {
+                     *         "id": "wf_3d2f7c1e-8a41-4f0b-9c6d-5e7a8b9c0d1e",
+                     *         "name": "Greet and log",
+                     *         "description": "Builds a greeting from the trigger data and writes it to the service log.",
+                     *         "trigger": {
+                     *           "type": "manual"
+                     *         },
+                     *         "steps": [
+                     *           {
+                     *             "id": "greeting",
+                     *             "type": "transform",
+                     *             "expression": "\"Hello, \" & (trigger.name ? trigger.name : \"world\") & \"!\""
+                     *           },
+                     *           {
+                     *             "id": "log",
+                     *             "type": "integration",
+                     *             "action": "core.log",
+                     *             "input": {
+                     *               "message": "=steps.greeting.output",
+                     *               "level": "info"
+                     *             },
+                     *             "retry": {
+                     *               "maxAttempts": 3,
+                     *               "backoff": "exponential",
+                     *               "initialDelayMs": 500
+                     *             },
+                     *             "timeoutMs": 10000
+                     *           }
+                     *         ],
+                     *         "version": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["WorkflowResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getWorkflowAnalytics: {
@@ -2285,13 +3274,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description How the workflow's runs went. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2300,42 +3290,11 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowAnalytics"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listExecutions: {
@@ -2355,7 +3314,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of executions, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2364,33 +3323,10 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listActiveExecutions: {
@@ -2402,7 +3338,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A page of executions, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2411,24 +3347,9 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getExecutionStatus: {
@@ -2436,13 +3357,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The execution's full record. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2451,42 +3373,11 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listExecutionEvents: {
@@ -2499,13 +3390,14 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Events in seq order. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2514,42 +3406,11 @@ export interface operations {
                     "application/json": components["schemas"]["EventList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     cancelExecution: {
@@ -2557,13 +3418,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The execution's full record. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2572,51 +3434,12 @@ export interface operations {
                     "application/json": components["schemas"]["ExecutionResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     retryExecution: {
@@ -2624,6 +3447,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
@@ -2636,54 +3460,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     triggerWebhook: {
@@ -2694,6 +3486,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The workflow's hookId (a webhook trigger has one). */
                 hookId: string;
             };
             cookie?: never;
@@ -2701,6 +3494,11 @@ export interface operations {
         /** @description Any JSON; passed to the run as its trigger data. */
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Ada"
+                 *     }
+                 */
                 "application/json": unknown;
             };
         };
@@ -2711,6 +3509,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "completed",
+                     *       "result": {
+                     *         "message": "Hello, Ada!",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "executionTime": 35,
+                     *       "steps": [
+                     *         {
+                     *           "stepId": "greeting",
+                     *           "status": "completed",
+                     *           "output": "Hello, Ada!",
+                     *           "durationMs": 3
+                     *         },
+                     *         {
+                     *           "stepId": "log",
+                     *           "status": "completed",
+                     *           "output": {
+                     *             "message": "Hello, Ada!",
+                     *             "level": "info"
+                     *           },
+                     *           "durationMs": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionResult"];
                 };
             };
@@ -2720,36 +3548,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listCredentials: {
@@ -2761,7 +3574,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Your credentials, without their values. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2770,24 +3583,9 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createCredential: {
@@ -2799,55 +3597,48 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Example API token",
+                 *       "type": "http",
+                 *       "data": {
+                 *         "token": "replace-with-the-real-token"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCredentialRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The credential, without its values. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "credential": {
+                     *         "id": "cred_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d",
+                     *         "name": "Example API token",
+                     *         "type": "http",
+                     *         "fields": [
+                     *           "token"
+                     *         ],
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CredentialResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCredential: {
@@ -2855,57 +3646,42 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The credential, without its values. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "credential": {
+                     *         "id": "cred_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d",
+                     *         "name": "Example API token",
+                     *         "type": "http",
+                     *         "fields": [
+                     *           "token"
+                     *         ],
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CredentialResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCredential: {
@@ -2913,70 +3689,55 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Example API token (rotated)",
+                 *       "data": {
+                 *         "token": "replace-with-the-new-token"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateCredentialRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The credential, without its values. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "credential": {
+                     *         "id": "cred_7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d",
+                     *         "name": "Example API token",
+                     *         "type": "http",
+                     *         "fields": [
+                     *           "token"
+                     *         ],
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CredentialResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteCredential: {
@@ -2984,57 +3745,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["OkResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     executePrompt: {
@@ -3046,6 +3782,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "prompt": "Return the current timestamp and log it",
+                 *       "context": {
+                 *         "requestedBy": "swagger-ui"
+                 *       },
+                 *       "mode": "sync",
+                 *       "timeoutMs": 30000
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExecuteRequest"];
             };
         };
@@ -3056,6 +3802,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40",
+                     *       "prompt": "Return the current timestamp and log it",
+                     *       "status": "completed",
+                     *       "planner": "offline",
+                     *       "strategy": {
+                     *         "intent": "offline: core.time, core.log",
+                     *         "planner": "offline",
+                     *         "agents": [],
+                     *         "integrations": [
+                     *           "core.time",
+                     *           "core.log"
+                     *         ],
+                     *         "plugins": [],
+                     *         "steps": [
+                     *           {
+                     *             "id": "core_time",
+                     *             "type": "integration",
+                     *             "action": "core.time",
+                     *             "input": {}
+                     *           },
+                     *           {
+                     *             "id": "core_log",
+                     *             "type": "integration",
+                     *             "action": "core.log",
+                     *             "input": {
+                     *               "message": "Return the current timestamp and log it"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "source": "planned"
+                     *       },
+                     *       "result": {
+                     *         "message": "Return the current timestamp and log it",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "usage": {
+                     *         "calls": 0,
+                     *         "promptTokens": 0,
+                     *         "completionTokens": 0
+                     *       },
+                     *       "executionTime": 42
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecuteResponse"];
                 };
             };
@@ -3065,36 +3858,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40",
+                     *       "prompt": "Return the current timestamp and log it",
+                     *       "status": "running"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecuteAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     selfTest: {
@@ -3112,6 +3891,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40",
+                     *       "prompt": "Return the current timestamp and log it",
+                     *       "status": "completed",
+                     *       "planner": "offline",
+                     *       "strategy": {
+                     *         "intent": "offline: core.time, core.log",
+                     *         "planner": "offline",
+                     *         "agents": [],
+                     *         "integrations": [
+                     *           "core.time",
+                     *           "core.log"
+                     *         ],
+                     *         "plugins": [],
+                     *         "steps": [
+                     *           {
+                     *             "id": "core_time",
+                     *             "type": "integration",
+                     *             "action": "core.time",
+                     *             "input": {}
+                     *           },
+                     *           {
+                     *             "id": "core_log",
+                     *             "type": "integration",
+                     *             "action": "core.log",
+                     *             "input": {
+                     *               "message": "Return the current timestamp and log it"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "source": "planned"
+                     *       },
+                     *       "result": {
+                     *         "message": "Return the current timestamp and log it",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "usage": {
+                     *         "calls": 0,
+                     *         "promptTokens": 0,
+                     *         "completionTokens": 0
+                     *       },
+                     *       "executionTime": 42
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecuteResponse"];
                 };
             };
@@ -3121,27 +3947,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_6f1c2a9e-4b7d-4d55-9a0e-2b8f3c1d7e40",
+                     *       "prompt": "Return the current timestamp and log it",
+                     *       "status": "running"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecuteAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAgents: {
@@ -3156,7 +3975,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Your agents, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3165,33 +3984,10 @@ export interface operations {
                     "application/json": components["schemas"]["AgentList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAgent: {
@@ -3203,55 +3999,75 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "researcher",
+                 *       "type": "researcher",
+                 *       "capabilities": [
+                 *         "reading web pages",
+                 *         "summarising"
+                 *       ],
+                 *       "instructions": "You research a topic with http.request and answer in three sentences.",
+                 *       "tools": [
+                 *         "http.request",
+                 *         "core.time"
+                 *       ],
+                 *       "limits": {
+                 *         "maxSteps": 5,
+                 *         "maxTokens": 20000
+                 *       },
+                 *       "memoryKey": "research"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AgentDefinition"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The agent. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "agent": {
+                     *         "id": "agt_2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+                     *         "name": "researcher",
+                     *         "type": "researcher",
+                     *         "capabilities": [
+                     *           "reading web pages",
+                     *           "summarising"
+                     *         ],
+                     *         "instructions": "You research a topic with http.request and answer in three sentences.",
+                     *         "model": null,
+                     *         "tools": [
+                     *           "http.request",
+                     *           "core.time"
+                     *         ],
+                     *         "credentials": {},
+                     *         "limits": {
+                     *           "maxSteps": 5,
+                     *           "maxTokens": 20000
+                     *         },
+                     *         "memoryKey": "research",
+                     *         "config": {},
+                     *         "transient": false,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AgentResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAgent: {
@@ -3259,57 +4075,57 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The agent. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "agent": {
+                     *         "id": "agt_2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+                     *         "name": "researcher",
+                     *         "type": "researcher",
+                     *         "capabilities": [
+                     *           "reading web pages",
+                     *           "summarising"
+                     *         ],
+                     *         "instructions": "You research a topic with http.request and answer in three sentences.",
+                     *         "model": null,
+                     *         "tools": [
+                     *           "http.request",
+                     *           "core.time"
+                     *         ],
+                     *         "credentials": {},
+                     *         "limits": {
+                     *           "maxSteps": 5,
+                     *           "maxTokens": 20000
+                     *         },
+                     *         "memoryKey": "research",
+                     *         "config": {},
+                     *         "transient": false,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AgentResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAgent: {
@@ -3317,70 +4133,83 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "researcher",
+                 *       "type": "researcher",
+                 *       "capabilities": [
+                 *         "reading web pages",
+                 *         "summarising"
+                 *       ],
+                 *       "instructions": "You research a topic with http.request and answer in three sentences.",
+                 *       "tools": [
+                 *         "http.request",
+                 *         "core.time"
+                 *       ],
+                 *       "limits": {
+                 *         "maxSteps": 5,
+                 *         "maxTokens": 20000
+                 *       },
+                 *       "memoryKey": "research"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AgentDefinition"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The agent. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "agent": {
+                     *         "id": "agt_2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f",
+                     *         "name": "researcher",
+                     *         "type": "researcher",
+                     *         "capabilities": [
+                     *           "reading web pages",
+                     *           "summarising"
+                     *         ],
+                     *         "instructions": "You research a topic with http.request and answer in three sentences.",
+                     *         "model": null,
+                     *         "tools": [
+                     *           "http.request",
+                     *           "core.time"
+                     *         ],
+                     *         "credentials": {},
+                     *         "limits": {
+                     *           "maxSteps": 5,
+                     *           "maxTokens": 20000
+                     *         },
+                     *         "memoryKey": "research",
+                     *         "config": {},
+                     *         "transient": false,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AgentResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAgent: {
@@ -3388,57 +4217,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["OkResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     executeAgent: {
@@ -3446,12 +4250,23 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "action": "Tell me the current time in Paris",
+                 *       "params": {
+                 *         "timezone": "Europe/Paris"
+                 *       },
+                 *       "mode": "sync",
+                 *       "timeoutMs": 60000
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExecuteAgentRequest"];
             };
         };
@@ -3462,6 +4277,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "completed",
+                     *       "result": {
+                     *         "message": "Hello, Ada!",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "executionTime": 35,
+                     *       "steps": [
+                     *         {
+                     *           "stepId": "greeting",
+                     *           "status": "completed",
+                     *           "output": "Hello, Ada!",
+                     *           "durationMs": 3
+                     *         },
+                     *         {
+                     *           "stepId": "log",
+                     *           "status": "completed",
+                     *           "output": {
+                     *             "message": "Hello, Ada!",
+                     *             "level": "info"
+                     *           },
+                     *           "durationMs": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionResult"];
                 };
             };
@@ -3471,54 +4316,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     executeAgentPrompt: {
@@ -3530,6 +4343,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "prompt": "What time is it in Tokyo?",
+                 *       "mode": "sync",
+                 *       "timeoutMs": 60000
+                 *     }
+                 */
                 "application/json": components["schemas"]["AgentPromptRequest"];
             };
         };
@@ -3540,6 +4360,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "completed",
+                     *       "result": {
+                     *         "message": "Hello, Ada!",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "executionTime": 35,
+                     *       "steps": [
+                     *         {
+                     *           "stepId": "greeting",
+                     *           "status": "completed",
+                     *           "output": "Hello, Ada!",
+                     *           "durationMs": 3
+                     *         },
+                     *         {
+                     *           "stepId": "log",
+                     *           "status": "completed",
+                     *           "output": {
+                     *             "message": "Hello, Ada!",
+                     *             "level": "info"
+                     *           },
+                     *           "durationMs": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionResult"];
                 };
             };
@@ -3549,54 +4399,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listIntegrations: {
@@ -3608,7 +4426,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The integration catalog. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3617,24 +4435,9 @@ export interface operations {
                     "application/json": components["schemas"]["IntegrationList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     executeIntegration: {
@@ -3642,12 +4445,26 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /**
+                 * @description The integration, e.g. core, http, webhook, email, slack (GET /api/integrations lists them).
+                 * @example core
+                 */
                 name: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "action": "time",
+                 *       "params": {
+                 *         "timezone": "Europe/Paris"
+                 *       },
+                 *       "mode": "sync",
+                 *       "timeoutMs": 30000
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExecuteIntegrationRequest"];
             };
         };
@@ -3658,6 +4475,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "completed",
+                     *       "result": {
+                     *         "message": "Hello, Ada!",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "executionTime": 35,
+                     *       "steps": [
+                     *         {
+                     *           "stepId": "greeting",
+                     *           "status": "completed",
+                     *           "output": "Hello, Ada!",
+                     *           "durationMs": 3
+                     *         },
+                     *         {
+                     *           "stepId": "log",
+                     *           "status": "completed",
+                     *           "output": {
+                     *             "message": "Hello, Ada!",
+                     *             "level": "info"
+                     *           },
+                     *           "durationMs": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionResult"];
                 };
             };
@@ -3667,45 +4514,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     generatePlugin: {
@@ -3717,11 +4541,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "appName": "Open-Meteo",
+                 *       "appPackage": "api.open-meteo.com",
+                 *       "actions": [
+                 *         "get the current temperature for a latitude and longitude"
+                 *       ],
+                 *       "platform": "rest-api",
+                 *       "description": "Free weather API, no key needed.",
+                 *       "mode": "sync",
+                 *       "timeoutMs": 120000
+                 *     }
+                 */
                 "application/json": components["schemas"]["GeneratePluginRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The plugin the LLM wrote, stored after its self-tests passed. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3736,72 +4573,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listPlugins: {
@@ -3813,7 +4602,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Your plugins, newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3822,24 +4611,9 @@ export interface operations {
                     "application/json": components["schemas"]["PluginList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createPlugin: {
@@ -3851,64 +4625,156 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "greeter",
+                 *       "description": "Says hello",
+                 *       "platform": "custom",
+                 *       "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+                 *       "manifest": {
+                 *         "actions": [
+                 *           {
+                 *             "name": "greet",
+                 *             "description": "Greets someone by name",
+                 *             "input": {
+                 *               "type": "object",
+                 *               "properties": {
+                 *                 "name": {
+                 *                   "type": "string",
+                 *                   "minLength": 1
+                 *                 }
+                 *               },
+                 *               "required": [
+                 *                 "name"
+                 *               ],
+                 *               "additionalProperties": false
+                 *             },
+                 *             "output": {
+                 *               "type": "object",
+                 *               "properties": {
+                 *                 "message": {
+                 *                   "type": "string"
+                 *                 }
+                 *               },
+                 *               "required": [
+                 *                 "message"
+                 *               ]
+                 *             }
+                 *           }
+                 *         ],
+                 *         "egress": [],
+                 *         "limits": {
+                 *           "cpuMs": 500,
+                 *           "timeoutMs": 5000
+                 *         }
+                 *       },
+                 *       "tests": [
+                 *         {
+                 *           "name": "greets Ada",
+                 *           "action": "greet",
+                 *           "input": {
+                 *             "name": "Ada"
+                 *           },
+                 *           "expect": {
+                 *             "message": "Hello, Ada!"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreatePluginRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The plugin and one of its versions. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "plugin": {
+                     *         "id": "plg_5e6f7a8b9c0d4e1f",
+                     *         "name": "greeter",
+                     *         "description": "Says hello",
+                     *         "platform": "custom",
+                     *         "latestVersion": 1,
+                     *         "actions": [
+                     *           "greet"
+                     *         ],
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       },
+                     *       "version": {
+                     *         "pluginId": "plg_5e6f7a8b9c0d4e1f",
+                     *         "version": 1,
+                     *         "origin": "written",
+                     *         "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+                     *         "manifest": {
+                     *           "actions": [
+                     *             {
+                     *               "name": "greet",
+                     *               "description": "Greets someone by name",
+                     *               "input": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "name": {
+                     *                     "type": "string",
+                     *                     "minLength": 1
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "name"
+                     *                 ],
+                     *                 "additionalProperties": false
+                     *               },
+                     *               "output": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "message": {
+                     *                     "type": "string"
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "message"
+                     *                 ]
+                     *               }
+                     *             }
+                     *           ],
+                     *           "egress": [],
+                     *           "limits": {
+                     *             "cpuMs": 500,
+                     *             "timeoutMs": 5000
+                     *           }
+                     *         },
+                     *         "tests": [
+                     *           {
+                     *             "name": "greets Ada",
+                     *             "action": "greet",
+                     *             "input": {
+                     *               "name": "Ada"
+                     *             },
+                     *             "expect": {
+                     *               "message": "Hello, Ada!"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "testsPassed": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["PluginResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPlugin: {
@@ -3916,57 +4782,101 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The plugin and one of its versions. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "plugin": {
+                     *         "id": "plg_5e6f7a8b9c0d4e1f",
+                     *         "name": "greeter",
+                     *         "description": "Says hello",
+                     *         "platform": "custom",
+                     *         "latestVersion": 1,
+                     *         "actions": [
+                     *           "greet"
+                     *         ],
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       },
+                     *       "version": {
+                     *         "pluginId": "plg_5e6f7a8b9c0d4e1f",
+                     *         "version": 1,
+                     *         "origin": "written",
+                     *         "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+                     *         "manifest": {
+                     *           "actions": [
+                     *             {
+                     *               "name": "greet",
+                     *               "description": "Greets someone by name",
+                     *               "input": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "name": {
+                     *                     "type": "string",
+                     *                     "minLength": 1
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "name"
+                     *                 ],
+                     *                 "additionalProperties": false
+                     *               },
+                     *               "output": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "message": {
+                     *                     "type": "string"
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "message"
+                     *                 ]
+                     *               }
+                     *             }
+                     *           ],
+                     *           "egress": [],
+                     *           "limits": {
+                     *             "cpuMs": 500,
+                     *             "timeoutMs": 5000
+                     *           }
+                     *         },
+                     *         "tests": [
+                     *           {
+                     *             "name": "greets Ada",
+                     *             "action": "greet",
+                     *             "input": {
+                     *               "name": "Ada"
+                     *             },
+                     *             "expect": {
+                     *               "message": "Hello, Ada!"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "testsPassed": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["PluginResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deletePlugin: {
@@ -3974,57 +4884,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Done. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["OkResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listPluginVersions: {
@@ -4032,13 +4917,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Every version, oldest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4047,42 +4933,11 @@ export interface operations {
                     "application/json": components["schemas"]["PluginVersionList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addPluginVersion: {
@@ -4090,88 +4945,162 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+                 *       "manifest": {
+                 *         "actions": [
+                 *           {
+                 *             "name": "greet",
+                 *             "description": "Greets someone by name",
+                 *             "input": {
+                 *               "type": "object",
+                 *               "properties": {
+                 *                 "name": {
+                 *                   "type": "string",
+                 *                   "minLength": 1
+                 *                 }
+                 *               },
+                 *               "required": [
+                 *                 "name"
+                 *               ],
+                 *               "additionalProperties": false
+                 *             },
+                 *             "output": {
+                 *               "type": "object",
+                 *               "properties": {
+                 *                 "message": {
+                 *                   "type": "string"
+                 *                 }
+                 *               },
+                 *               "required": [
+                 *                 "message"
+                 *               ]
+                 *             }
+                 *           }
+                 *         ],
+                 *         "egress": [],
+                 *         "limits": {
+                 *           "cpuMs": 500,
+                 *           "timeoutMs": 5000
+                 *         }
+                 *       },
+                 *       "tests": [
+                 *         {
+                 *           "name": "greets Ada",
+                 *           "action": "greet",
+                 *           "input": {
+                 *             "name": "Ada"
+                 *           },
+                 *           "expect": {
+                 *             "message": "Hello, Ada!"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["PluginSource"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The plugin and one of its versions. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "plugin": {
+                     *         "id": "plg_5e6f7a8b9c0d4e1f",
+                     *         "name": "greeter",
+                     *         "description": "Says hello",
+                     *         "platform": "custom",
+                     *         "latestVersion": 1,
+                     *         "actions": [
+                     *           "greet"
+                     *         ],
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       },
+                     *       "version": {
+                     *         "pluginId": "plg_5e6f7a8b9c0d4e1f",
+                     *         "version": 1,
+                     *         "origin": "written",
+                     *         "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+                     *         "manifest": {
+                     *           "actions": [
+                     *             {
+                     *               "name": "greet",
+                     *               "description": "Greets someone by name",
+                     *               "input": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "name": {
+                     *                     "type": "string",
+                     *                     "minLength": 1
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "name"
+                     *                 ],
+                     *                 "additionalProperties": false
+                     *               },
+                     *               "output": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "message": {
+                     *                     "type": "string"
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "message"
+                     *                 ]
+                     *               }
+                     *             }
+                     *           ],
+                     *           "egress": [],
+                     *           "limits": {
+                     *             "cpuMs": 500,
+                     *             "timeoutMs": 5000
+                     *           }
+                     *         },
+                     *         "tests": [
+                     *           {
+                     *             "name": "greets Ada",
+                     *             "action": "greet",
+                     *             "input": {
+                     *               "name": "Ada"
+                     *             },
+                     *             "expect": {
+                     *               "message": "Hello, Ada!"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "testsPassed": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["PluginResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPluginVersion: {
@@ -4186,51 +5115,94 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description The plugin and one of its versions. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "plugin": {
+                     *         "id": "plg_5e6f7a8b9c0d4e1f",
+                     *         "name": "greeter",
+                     *         "description": "Says hello",
+                     *         "platform": "custom",
+                     *         "latestVersion": 1,
+                     *         "actions": [
+                     *           "greet"
+                     *         ],
+                     *         "createdAt": "2025-01-01T12:00:00.000Z",
+                     *         "updatedAt": "2025-01-01T12:00:00.000Z"
+                     *       },
+                     *       "version": {
+                     *         "pluginId": "plg_5e6f7a8b9c0d4e1f",
+                     *         "version": 1,
+                     *         "origin": "written",
+                     *         "code": "export async function greet (input) { return { message: \"Hello, \" + input.name + \"!\" } }",
+                     *         "manifest": {
+                     *           "actions": [
+                     *             {
+                     *               "name": "greet",
+                     *               "description": "Greets someone by name",
+                     *               "input": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "name": {
+                     *                     "type": "string",
+                     *                     "minLength": 1
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "name"
+                     *                 ],
+                     *                 "additionalProperties": false
+                     *               },
+                     *               "output": {
+                     *                 "type": "object",
+                     *                 "properties": {
+                     *                   "message": {
+                     *                     "type": "string"
+                     *                   }
+                     *                 },
+                     *                 "required": [
+                     *                   "message"
+                     *                 ]
+                     *               }
+                     *             }
+                     *           ],
+                     *           "egress": [],
+                     *           "limits": {
+                     *             "cpuMs": 500,
+                     *             "timeoutMs": 5000
+                     *           }
+                     *         },
+                     *         "tests": [
+                     *           {
+                     *             "name": "greets Ada",
+                     *             "action": "greet",
+                     *             "input": {
+                     *               "name": "Ada"
+                     *             },
+                     *             "expect": {
+                     *               "message": "Hello, Ada!"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "testsPassed": 1,
+                     *         "createdAt": "2025-01-01T12:00:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["PluginResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     executePlugin: {
@@ -4238,12 +5210,23 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "action": "greet",
+                 *       "parameters": {
+                 *         "name": "Ada"
+                 *       },
+                 *       "mode": "sync",
+                 *       "timeoutMs": 30000
+                 *     }
+                 */
                 "application/json": components["schemas"]["ExecutePluginRequest"];
             };
         };
@@ -4254,6 +5237,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "completed",
+                     *       "result": {
+                     *         "message": "Hello, Ada!",
+                     *         "level": "info"
+                     *       },
+                     *       "error": null,
+                     *       "executionTime": 35,
+                     *       "steps": [
+                     *         {
+                     *           "stepId": "greeting",
+                     *           "status": "completed",
+                     *           "output": "Hello, Ada!",
+                     *           "durationMs": 3
+                     *         },
+                     *         {
+                     *           "stepId": "log",
+                     *           "status": "completed",
+                     *           "output": {
+                     *             "message": "Hello, Ada!",
+                     *             "level": "info"
+                     *           },
+                     *           "durationMs": 5
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionResult"];
                 };
             };
@@ -4263,45 +5276,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *       "status": "queued"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExecutionAccepted"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPluginAnalytics: {
@@ -4309,13 +5299,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description How the plugin's runs went. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4324,42 +5315,11 @@ export interface operations {
                     "application/json": components["schemas"]["PluginAnalytics"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getLearning: {
@@ -4371,7 +5331,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description What the self-evolving engine learned. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4380,24 +5340,9 @@ export interface operations {
                     "application/json": components["schemas"]["LearningResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listNotifications: {
@@ -4416,7 +5361,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description Notifications and the unread count. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4425,33 +5370,10 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationList"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     markNotificationsRead: {
@@ -4463,46 +5385,36 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "all": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["MarkNotificationsRequest"];
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description What was marked. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "marked": 3,
+                     *       "unread": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["MarkNotificationsResponse"];
                 };
             };
-            /** @description The one shape of every error response. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description The one shape of every error response. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
