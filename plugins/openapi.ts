@@ -100,6 +100,7 @@ const TAGS = [
   { name: 'notifications', description: 'What happened to your runs, plugins, keys and schedules; also sent live as the `notification` event (WebSocket and Socket.IO)' },
   { name: 'keys', description: 'API keys: create (the secret is shown once), list and revoke' },
   { name: 'engines', description: 'Engine status and what the self-evolving engine learned' },
+  { name: 'metrics', description: 'Prometheus metrics of an instance, for operators (admin key)' },
   { name: 'health', description: 'Liveness and readiness, without a key' }
 ]
 
