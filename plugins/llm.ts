@@ -140,7 +140,7 @@ export class Llm {
       m.llmTokens.inc({ ...labels, kind: 'prompt' }, usage.promptTokens)
       m.llmTokens.inc({ ...labels, kind: 'completion' }, usage.completionTokens)
     }
-    if (err !== undefined) m.llmErrors.inc({ purpose, code: (err as { code?: string }).code ?? 'R3SN_LLM_ABORTED' })
+    if (err !== undefined) m.llmErrors.inc({ purpose, code: (err as { code?: string }).code ?? 'aborted' })
     return err as E
   }
 
