@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { MongoClient, type Db } from 'mongodb'
 import type { Config } from '../config.js'
 import { maskUri, OwnedCollection, type OwnedDoc } from '../lib/mongo.js'
+import { LogThrottle, logError } from '../lib/log-throttle.js'
 
 export interface Mongo {
   client: MongoClient
@@ -40,6 +41,8 @@ function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBas
   client.on('serverHeartbeatFailed', () => { checkStarted = undefined })
   let reconnecting = false
   let stopped = false
+  // A database that keeps dropping the monitor's connection would log this every few seconds.
+  const warnings = new LogThrottle(log)
   // A connect that fails leaves the client on a closed topology (every operation then fails
   // with "Topology is closed"), so it is tried again until the database answers.
   const reconnect = async () => {
@@ -49,14 +52,14 @@ function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBas
         await client.connect()
         return
       } catch (err) {
-        if (tries === 1) log.warn({ err }, 'reconnecting to the database failed; trying again until it answers')
+        if (tries === 1) log.warn(logError(err), 'reconnecting to the database failed; trying again until it answers')
         await new Promise(resolve => setTimeout(resolve, dbTimeoutMs))
       }
     }
   }
   const timer = setInterval(() => {
     if (reconnecting || checkStarted === undefined || Date.now() - checkStarted < 2 * dbTimeoutMs) return
-    log.warn({ pendingMs: Date.now() - checkStarted }, 'the database check is stuck; reconnecting')
+    warnings.warn({ pendingMs: Date.now() - checkStarted }, 'the database check is stuck; reconnecting')
     reconnecting = true
     checkStarted = undefined
     reconnect().finally(() => { reconnecting = false })
