@@ -1,9 +1,11 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { clientErrorCode, clip, describeError, errorBody, findUnstorable, Invalid, type ErrorShape } from './lib/errors.js'
 import { AJV_OPTIONS, ajvPool } from './lib/validation.js'
+import { LogThrottle } from './lib/log-throttle.js'
+import type { Owner } from './lib/mongo.js'
 import type { Config } from './config.js'
 import metrics from './plugins/metrics.js'
 import mongo from './plugins/mongo.js'
@@ -55,7 +57,8 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
         paths: ['req.headers.authorization', 'headers.authorization', '*.secret', '*.apiKey', '*.adminKey', '*.password', '*.token'],
         censor: '[redacted]'
       },
-      ...(opts.prettyLogs === true ? { transport: { target: 'pino-pretty' } } : {}),
+      // One line per entry at a terminal too (pino-pretty otherwise prints each field on a line of its own).
+      ...(opts.prettyLogs === true ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } } } : {}),
       ...(opts.logStream === undefined ? {} : { stream: opts.logStream })
     },
     // Unknown fields are refused with a 400 rather than dropped silently.
@@ -71,13 +74,16 @@ export function fastifyOptions (config: Config, opts: AppOptions = {}): FastifyS
         }) as never
       }
     },
+    // Fastify's own two entries per request ("incoming request", "request completed") are
+    // replaced by one line from the onResponse hook in buildApp.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // As long as the longest id a schema accepts (IdParams), so a long id is a 404, not a 414.
     routerOptions: { maxParamLength: 200 },
     // A URL the router cannot decode (400) or a path segment over maxParamLength (414).
     frameworkErrors: (err, req, reply) => {
       const statusCode = err.statusCode ?? 400
-      req.log.info({ code: err.code }, 'request refused by the router')
+      req.log.debug({ code: err.code }, 'request refused by the router')
       reply.raw.once('finish', () => { closeUpgradeSocket(req.raw) })
       return (reply as unknown as FastifyReply).code(statusCode).send(errorBody(statusCode, clientErrorCode(statusCode, err.code), clip(err.message), { cause: err.code }))
     },
@@ -113,6 +119,29 @@ function writeRawError (socket: Duplex, body: ErrorShape, headers: Record<string
 /** Whether a serialized payload already is an error body (the error and not-found handlers wrote it). */
 function isErrorShape (payload: unknown): boolean {
   return typeof payload === 'string' && payload.startsWith('{"success":false,"statusCode":')
+}
+
+/** The code of each error answer, for its request's log line. */
+const errorCodes = new WeakMap<FastifyRequest, string | undefined>()
+const ERROR_CODE = /^\{"success":false,"statusCode":\d+,"code":"([A-Z0-9_]+)"/
+
+/**
+ * The one log line of a request: what an operator greps for (route pattern, status, time,
+ * request id through req.log, user), at info whatever the status; a 5xx also has its
+ * "request failed" entry with the stack from the error handler.
+ */
+function logRequest (req: FastifyRequest, reply: FastifyReply) {
+  const code = errorCodes.get(req)
+  const user = (req as { user?: Owner | null }).user
+  req.log.info({
+    method: req.method,
+    route: req.routeOptions.url,
+    url: req.url,
+    statusCode: reply.statusCode,
+    responseTime: Math.round(reply.elapsedTime * 10) / 10,
+    ...(user == null ? {} : { userId: user.id }),
+    ...(code === undefined ? {} : { code })
+  }, 'request')
 }
 
 /**
@@ -157,10 +186,12 @@ export async function routes (app: FastifyInstance) {
 /** Builds the whole app. The caller awaits ready() or listen() and owns close(). */
 export function buildApp (config: Config, opts: AppOptions = {}) {
   const app = Fastify(fastifyOptions(config, opts)).withTypeProvider<TypeBoxTypeProvider>()
+  // Every request answered 503 while the database is away would otherwise warn once each.
+  const dbWarnings = new LogThrottle(app.log)
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const { body, retryAfterSeconds, log } = describeError(err, req.id)
-    if (log === 'warn') req.log.warn({ err }, 'database unavailable')
+    if (log === 'warn') dbWarnings.warn({ reqId: req.id, err }, 'database unavailable')
     if (log === 'error') req.log.error({ err }, 'request failed')
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds))
     return reply.code(body.statusCode).send(body)
@@ -193,14 +224,20 @@ export function buildApp (config: Config, opts: AppOptions = {}) {
   })
   // An upgrade request answered over HTTP (refused by auth or the router before @fastify/websocket
   // took it) left Node's detached socket open for good: a leak per request, and close() hung on it.
-  app.addHook('onResponse', async (req) => { closeUpgradeSocket(req.raw) })
+  app.addHook('onResponse', async (req, reply) => {
+    closeUpgradeSocket(req.raw)
+    logRequest(req, reply)
+  })
   // A last guard for answers that bypass both handlers (a plugin's bare reply.code(404).send(),
   // such as a plain GET on a WebSocket route): every error leaves in the one shape.
   app.addHook('onSend', async (req, reply, payload) => {
-    if (reply.statusCode < 400 || isErrorShape(payload)) return payload
+    if (reply.statusCode < 400) return payload
+    if (isErrorShape(payload)) { errorCodes.set(req, ERROR_CODE.exec(payload as string)?.[1]); return payload }
     reply.removeHeader('content-length')
     reply.type('application/json; charset=utf-8')
-    return JSON.stringify(shapeBareError(req.routeOptions.url, req.method, reply, websocketRoutes))
+    const shaped = shapeBareError(req.routeOptions.url, req.method, reply, websocketRoutes)
+    errorCodes.set(req, shaped.code)
+    return JSON.stringify(shaped)
   })
 
   // The plugin graph, in order. Each engine names what it depends on, so a wrong order fails at boot.

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { startEmbeddedDb, type EmbeddedDb } from './lib/embedded-db.js'
+import { isTransientDbError } from './lib/errors.js'
 
 let config: Config
 try {
@@ -47,7 +48,9 @@ const closing = closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 try {
   await app.listen({ host: config.host, port: config.port })
 } catch (err) {
-  app.log.fatal({ err }, 'boot failed')
+  // An unreachable database is a condition to fix, not a bug: its message says it all, a stack nothing more.
+  const cause = (err as Error).cause
+  app.log.fatal(isTransientDbError(cause) ? { error: { type: (cause as Error).name, message: (err as Error).message } } : { err }, 'boot failed')
   console.error((err as Error).message)
   await app.close().catch(() => {})
   await embedded?.stop()

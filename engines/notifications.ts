@@ -7,6 +7,7 @@ import { isDuplicateKey, type OwnedDoc } from '../lib/mongo.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import type { Notification, NotificationData, NotificationKind } from '../schemas/notifications.js'
 import { decodeJson, type ExecutionDoc } from './runtime/store.js'
+import { logError } from '../lib/log-throttle.js'
 
 export type { Notification, NotificationKind } from '../schemas/notifications.js'
 
@@ -130,7 +131,7 @@ export class Notifications {
   start (): void {
     this.bus.on('ended', this.onEnded)
     this.retentionTimer = setInterval(() => {
-      this.prune(new Date(Date.now() - this.config.retentionDays * 86_400_000)).catch(err => this.log.warn({ err }, 'pruning notifications failed'))
+      this.prune(new Date(Date.now() - this.config.retentionDays * 86_400_000)).catch(err => this.log.warn(logError(err), 'pruning notifications failed'))
     }, this.config.retentionIntervalMs).unref()
   }
 
@@ -152,12 +153,12 @@ export class Notifications {
       await this.notifications.insertOne(doc)
     } catch (err) {
       if (isDuplicateKey(err)) return notification
-      this.log.warn({ err, ownerId, notification }, 'storing a notification failed; it is sent live only')
+      this.log.warn({ ...logError(err), ownerId, notification }, 'storing a notification failed; it is sent live only')
     }
     try {
       this.bus.emit('user', ownerId, 'notification', notification)
     } catch (err) {
-      this.log.warn({ err, ownerId, kind: n.kind }, 'publishing a notification failed')
+      this.log.warn({ ...logError(err), ownerId, kind: n.kind }, 'publishing a notification failed')
     }
     return notification
   }

@@ -20,6 +20,7 @@ import type { RunEventBus } from '../lib/run-events.js'
 import { Worker } from './runtime/worker.js'
 import type { Metrics } from '../plugins/metrics.js'
 import { workflowExecution, workflowOwner, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
+import { logError } from '../lib/log-throttle.js'
 
 async function evaluateStep (source: string | undefined, scope: unknown): Promise<unknown> {
   try {
@@ -133,7 +134,7 @@ export class Orchestrator {
     this.worker.start()
     this.scheduler.run()
     this.retentionTimer = setInterval(() => {
-      this.pruneExpired().catch(err => this.log.warn({ err }, 'retention job failed'))
+      this.pruneExpired().catch(err => this.log.warn(logError(err), 'retention job failed'))
     }, this.config.retentionIntervalMs)
   }
 
@@ -170,6 +171,8 @@ export class Orchestrator {
     let doc: ExecutionDoc | null = null
     try {
       doc = await this.store.create(owner, id === undefined ? spec : { ...spec, id }, holding)
+      // (Before adopt(), which may start it at once.)
+      if (doc !== null) this.log.info({ executionId: doc._id, type: doc.type, userId: doc.ownerId, ...(doc.workflowId === undefined ? {} : { workflowId: doc.workflowId }) }, 'execution queued')
     } finally {
       this.worker.adopt(doc, holding)
     }
@@ -231,6 +234,9 @@ export class Orchestrator {
     const doc = await this.store.requestCancel(owner, id, holder => holder === null || (holder === this.instanceId && !this.worker.cancelLocal(id)))
     this.worker.cancelLocal(id)
     this.worker.kick()
+    // A queued run ends right here; a running one logs its end where it runs.
+    if (doc.status === 'cancelled') this.log.info({ executionId: id, type: doc.type, status: doc.status, userId: owner.id }, 'execution cancelled')
+    else this.log.info({ executionId: id, type: doc.type, status: doc.status, userId: owner.id }, 'execution cancel requested')
     return doc
   }
 
@@ -238,6 +244,7 @@ export class Orchestrator {
   async retry (owner: Owner, id: string): Promise<ExecutionDoc> {
     const doc = await this.store.requeue(owner, id)
     this.worker.kick()
+    this.log.info({ executionId: id, type: doc.type, attempt: doc.attempt, userId: owner.id }, 'execution queued again (retry)')
     return doc
   }
 

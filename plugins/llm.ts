@@ -6,6 +6,7 @@ import type { Config } from '../config.js'
 import { schemaProblems } from '../lib/schema-check.js'
 import { StepError } from '../lib/step-error.js'
 import type { Metrics } from './metrics.js'
+import { logError } from '../lib/log-throttle.js'
 
 export type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam
 
@@ -198,7 +199,7 @@ export class Llm {
       return new LlmError(`the LLM server failed (HTTP ${err.status}): ${err.message}`, 'R3SN_LLM_UNAVAILABLE', true)
     }
     if (err instanceof OpenAI.APIError) return new LlmError(`the LLM server refused the request (HTTP ${err.status ?? '?'}): ${err.message}`, 'R3SN_LLM_BAD_REQUEST', false)
-    this.log.warn({ err }, 'LLM call failed')
+    this.log.warn(logError(err), 'LLM call failed')
     return new LlmError(`LLM call failed: ${(err as Error).message}`, 'R3SN_LLM_FAILED', true)
   }
 }

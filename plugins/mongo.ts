@@ -4,6 +4,7 @@ import { MongoClient, type Db } from 'mongodb'
 import type { Config } from '../config.js'
 import { maskUri, OwnedCollection, type OwnedDoc } from '../lib/mongo.js'
 import type { Metrics } from './metrics.js'
+import { LogThrottle, logError } from '../lib/log-throttle.js'
 
 export interface Mongo {
   client: MongoClient
@@ -41,6 +42,8 @@ function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBas
   client.on('serverHeartbeatFailed', () => { checkStarted = undefined; metrics.dbHeartbeatFailures.inc() })
   let reconnecting = false
   let stopped = false
+  // A database that keeps dropping the monitor's connection would log this every few seconds.
+  const warnings = new LogThrottle(log)
   // A connect that fails leaves the client on a closed topology (every operation then fails
   // with "Topology is closed"), so it is tried again until the database answers.
   const reconnect = async () => {
@@ -50,14 +53,14 @@ function watchMonitor (client: MongoClient, dbTimeoutMs: number, log: FastifyBas
         await client.connect()
         return
       } catch (err) {
-        if (tries === 1) log.warn({ err }, 'reconnecting to the database failed; trying again until it answers')
+        if (tries === 1) log.warn(logError(err), 'reconnecting to the database failed; trying again until it answers')
         await new Promise(resolve => setTimeout(resolve, dbTimeoutMs))
       }
     }
   }
   const timer = setInterval(() => {
     if (reconnecting || checkStarted === undefined || Date.now() - checkStarted < 2 * dbTimeoutMs) return
-    log.warn({ pendingMs: Date.now() - checkStarted }, 'the database check is stuck; reconnecting')
+    warnings.warn({ pendingMs: Date.now() - checkStarted }, 'the database check is stuck; reconnecting')
     reconnecting = true
     checkStarted = undefined
     metrics.dbReconnects.inc()

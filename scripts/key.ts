@@ -11,6 +11,12 @@ const usage = `Usage:
 Uses MONGODB_URI and R3SN_DB_NAME like the service; unset MONGODB_URI opens the embedded
 database in R3SN_DATA_DIR (stop the service first, or use the /api/keys routes instead).`
 
+/** Rows under a header, each column as wide as its widest cell (the last one is not padded). */
+function table (header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)))
+  return [header, ...rows].map(r => r.map((cell, i) => i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n')
+}
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { user: { type: 'string' }, admin: { type: 'boolean', default: false }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
@@ -44,7 +50,8 @@ try {
     console.log(secret)
   } else if (command === 'list') {
     const docs = await keys.list(everyone, values.user)
-    for (const k of docs) console.log(`${k._id}\t${k.ownerId}\t${k.admin ? 'admin' : 'user'}\t${k.revokedAt === null ? 'active' : 'revoked'}\t${k.name}`)
+    if (docs.length === 0) console.error(values.user === undefined ? 'no keys' : `no keys for ${values.user}`)
+    else console.log(table(['KEY ID', 'USER', 'ROLE', 'STATUS', 'NAME'], docs.map(k => [k._id, k.ownerId, k.admin ? 'admin' : 'user', k.revokedAt === null ? 'active' : 'revoked', k.name])))
   } else {
     if (arg === undefined) throw new Error('revoke needs a KEY_ID')
     await keys.revoke(everyone, arg)

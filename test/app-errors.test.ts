@@ -51,6 +51,11 @@ t.test('writes refused while ping works: /ready, HTTP and WebSocket answer 503 i
   t.equal(res.headers.get('retry-after'), '5')
   t.same(await res.json(), { success: false, statusCode: 503, code: 'R3SN_UNAVAILABLE', error: 'Service Unavailable', message: 'The database cannot take this request right now; try again shortly' })
   t.ok(logs.some(l => l.includes('"msg":"database unavailable"') && l.includes('SQLSTATE 25006')), 'the original error is logged')
+  // Every request answered 503 meets the same condition: logged once (a minute), without a stack.
+  for (let i = 0; i < 3; i++) t.equal((await call('POST', '/api/workflows', { name: 'w', steps: [{ id: 'a', type: 'transform', expression: '1' }] })).status, 503)
+  const unavailable = logs.filter(l => l.includes('"msg":"database unavailable"'))
+  t.equal(unavailable.length, 1, 'repeats are throttled')
+  t.notOk(unavailable[0]?.includes('"stack"'), 'an expected condition has no stack')
 
   ws.send('agent:create', { name: 'a1', instructions: 'help' }, 'create-1')
   t.match(await ws.waitFor(f => f.id === 'create-1'), { event: 'error', data: { code: 'R3SN_UNAVAILABLE' } }, 'a WebSocket request frame gets its reply')

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Collection, ObjectId } from 'mongodb'
+import { LogThrottle } from '../lib/log-throttle.js'
 
 /** A message for one other instance: an execution event (with its run's type), or a user event (`event` set) for all of a user's sockets. */
 export interface InboxDoc { _id?: ObjectId, to: string, ts: Date, ownerId: string, runType?: string, event?: string, eventJson: string }
@@ -15,6 +16,8 @@ const STALE_MS = 60_000
  * Delivery needs no more: realtime checks each execution event's seq against the durable log.
  */
 export class Fanout {
+  /** Warnings a loop repeats while the database is away: once a minute, with a count. */
+  private readonly warnings: LogThrottle
   private closed = false
   private loop: Promise<void> = Promise.resolve()
   private wake: () => void = () => {}
@@ -25,7 +28,9 @@ export class Fanout {
     private readonly deliver: (doc: InboxDoc) => void,
     private readonly log: FastifyBaseLogger,
     private readonly opts: { minPollMs: number, maxPollMs: number }
-  ) {}
+  ) {
+    this.warnings = new LogThrottle(this.log)
+  }
 
   start (): void {
     this.loop = this.run()
@@ -62,7 +67,7 @@ export class Fanout {
           }
         }
       } catch (err) {
-        if (!this.closed) this.log.warn({ err }, 'reading the fan-out inbox failed; trying again')
+        if (!this.closed) this.warnings.warn({ err }, 'reading the fan-out inbox failed; trying again')
       }
       delay = read > 0 ? this.opts.minPollMs : Math.min(delay * 2, this.opts.maxPollMs)
       await new Promise<void>(resolve => {

@@ -16,6 +16,7 @@ import { WebSocketConnection, type Connection } from './connections.js'
 import { attachSocketIo } from './socket-io.js'
 import { userActivitySince, type Engines } from '../commands/operations.js'
 import { commands, isClientEvent, readPayload, type Session } from '../commands/table.js'
+import { LogThrottle } from '../lib/log-throttle.js'
 
 /** Close codes a client can act on, with the error code a Socket.IO client is told instead. */
 export const CLOSE = { unauthorized: 4401, slowConsumer: 4008, tooManyConnections: 4429 } as const
@@ -94,6 +95,8 @@ function kindOf (runType: string | undefined): RunKind {
  * with the same errors.
  */
 export class Realtime {
+  /** A replay that keeps failing while the database is away warns once a minute, with a count. */
+  private readonly warnings: LogThrottle
   private readonly clients = new Set<Client>()
   private readonly byExecution = new Map<string, Set<Subscription>>()
   /** Clients following all of a user's runs, by user id. */
@@ -115,6 +118,7 @@ export class Realtime {
     private readonly log: FastifyBaseLogger,
     private readonly config: Config
   ) {
+    this.warnings = new LogThrottle(this.log)
     this.orchestrator = engines.orchestrator
     // An idle inbox is read at least every 0.5 s: a revocation reaches the other instances' sockets within a second.
     this.fanout = new Fanout(inbox, this.orchestrator.instances, doc => this.onRemote(doc), log, { minPollMs: config.wsFanoutPollMs, maxPollMs: Math.max(config.wsFanoutPollMs, 500) })
@@ -425,7 +429,7 @@ export class Realtime {
         // Live events of other sockets go out between the pages of a long replay.
         if (more) await new Promise(resolve => setImmediate(resolve))
       } catch (err) {
-        this.log.warn({ err, executionId: sub.executionId }, 'reading the event log failed; retrying')
+        this.warnings.warn({ err, executionId: sub.executionId }, 'reading the event log failed; retrying')
         await new Promise(resolve => setTimeout(resolve, 250))
       }
     }

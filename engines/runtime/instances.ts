@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Collection, Db } from 'mongodb'
+import { LogThrottle, logError } from '../../lib/log-throttle.js'
 
 interface InstanceDoc { _id: string, heartbeatAt: Date, startedAt: Date, stopped?: boolean }
 
@@ -13,6 +14,8 @@ const FORGET_AFTER_MS = 3_600_000
  * a lease knows that others may take its runs over, and says so (`selfStale`): its runs stop.
  */
 export class Instances {
+  /** Warnings a loop repeats while the database is away: once a minute, with a count. */
+  private readonly warnings: LogThrottle
   private readonly collection: Collection<InstanceDoc>
   /**
    * Every instance in the registry, with its last heartbeat and when this instance saw that
@@ -33,6 +36,7 @@ export class Instances {
     private readonly log: FastifyBaseLogger,
     private readonly on: { peerLost: () => void, selfStale: () => void }
   ) {
+    this.warnings = new LogThrottle(this.log)
     this.collection = db.collection('instances')
   }
 
@@ -47,7 +51,7 @@ export class Instances {
       inFlight = true
       this.beating = this.beat()
         .then(() => { staleReported = false })
-        .catch(err => this.log.warn({ err }, 'instance heartbeat failed'))
+        .catch(err => this.warnings.warn({ err }, 'instance heartbeat failed'))
         .finally(() => { inFlight = false })
     }, this.beatMs).unref()
   }
@@ -56,7 +60,7 @@ export class Instances {
   async stop (): Promise<void> {
     clearInterval(this.timer)
     await this.beating
-    await this.collection.updateOne({ _id: this.id }, { $set: { stopped: true } }).catch(err => this.log.warn({ err }, 'leaving the instance registry failed'))
+    await this.collection.updateOne({ _id: this.id }, { $set: { stopped: true } }).catch(err => this.log.warn(logError(err), 'leaving the instance registry failed'))
   }
 
   /**

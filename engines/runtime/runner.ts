@@ -9,6 +9,29 @@ import { Expand, StepError, type Remedy, type StepDebugger, type StepHandler, ty
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import type { Metrics } from '../../plugins/metrics.js'
 import { decodeJson, encodeJson, planOf, queuedEventData, type ExecutionDoc, type ExecutionStore, type Lease, type NewEvent, type StepRunDoc } from './store.js'
+import { LogThrottle, logError } from '../../lib/log-throttle.js'
+
+/**
+ * A run's lifecycle in the log, one line as it starts and one as it ends, each with its
+ * executionId (its steps are in its event log, not here). A run started again after its
+ * holder went silent says it was taken over, and from whom.
+ */
+function logStart (log: FastifyBaseLogger, doc: ExecutionDoc, lease: Lease, resumed: boolean): void {
+  const fields = { executionId: doc._id, type: doc.type, ...(doc.workflowId === undefined ? {} : { workflowId: doc.workflowId }), attempt: doc.attempt, epoch: lease.epoch }
+  if (!resumed) log.info(fields, 'execution started')
+  else if (doc.holder !== null && doc.holder !== lease.owner) log.info({ ...fields, from: doc.holder }, 'execution taken over')
+  else log.info(fields, 'execution resumed')
+}
+
+function logEnd (log: FastifyBaseLogger, ended: ExecutionDoc): void {
+  log.info({
+    executionId: ended._id,
+    type: ended.type,
+    status: ended.status,
+    executionTime: ended.executionTime,
+    ...(ended.error === null || ended.error === undefined ? {} : { code: ended.error.code, stepId: ended.error.stepId })
+  }, `execution ${ended.status}`)
+}
 
 /** Why a run stops before its end: a cancel request, a newer lease elsewhere, or this instance closing. */
 export class Stop extends Error {
@@ -263,13 +286,17 @@ type StepEnd = { next: string | null } | { failed: ExecutionError & { stepId: st
  * are published once stored, after the record they follow).
  */
 export class Runner {
+  /** Warnings a loop repeats while the database is away: once a minute, with a count. */
+  private readonly warnings: LogThrottle
   constructor (
     private readonly store: ExecutionStore,
     private readonly bus: RunEventBus,
     private readonly registry: StepRegistry,
     private readonly log: FastifyBaseLogger,
     private readonly opts: RunnerOptions
-  ) {}
+  ) {
+    this.warnings = new LogThrottle(this.log)
+  }
 
   /** Resolves true when the run stopped on an unexpected failure (the database, a bug) and should be resumed. */
   async run (doc: ExecutionDoc, lease: Lease, abort: AbortController, resumed: boolean): Promise<boolean> {
@@ -286,6 +313,7 @@ export class Runner {
       // A run created held by its instance has no first event yet (see ExecutionStore.create).
       if (doc.eventSeq === 0 && !resumed && doc.holder !== null && doc.lease?.epoch === 1 && doc.lease.owner === lease.owner) record.emit('execution.queued', queuedEventData(doc))
       record.emit(resumed ? 'execution.resumed' : 'execution.started', { attempt: doc.attempt, epoch: lease.epoch, instance: this.opts.instanceId })
+      logStart(this.log, doc, lease, resumed)
       // (A run held here for a slot may have been asked to stop on another instance meanwhile.)
       if (doc.cancelRequested || (doc.status === 'queued' && (await this.store.control(id))?.cancelRequested === true)) throw new Stop('cancelled')
       let cursor = doc.cursor
@@ -315,7 +343,8 @@ export class Runner {
     } finally {
       clearInterval(heartbeat)
       const ended = record.ended
-      if (ended !== undefined) await this.opts.onEnded?.(ended).catch((err: unknown) => this.log.warn({ err, executionId: id }, 'end hook failed'))
+      if (ended !== undefined) logEnd(this.log, ended)
+      if (ended !== undefined) await this.opts.onEnded?.(ended).catch((err: unknown) => this.log.warn({ ...logError(err), executionId: id }, 'end hook failed'))
       this.bus.emit('ended', id, ended ?? null)
     }
   }
@@ -469,7 +498,7 @@ export class Runner {
       executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal,
       // A run retried by hand (POST /retry) starts with fresh bounds.
       previous: progress.diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt)
-    }).catch((err: unknown) => { s.log.warn({ err }, 'self-debugging failed'); return undefined })
+    }).catch((err: unknown) => { s.log.warn(logError(err), 'self-debugging failed'); return undefined })
   }
 
   /** Records why a run stopped early; true when it stopped on an unexpected failure and should be resumed. */
@@ -489,7 +518,7 @@ export class Runner {
         await this.store.release(id, lease.epoch)
       } else if (reason !== 'fenced') {
         this.opts.metrics.runsStopped.inc({ reason: 'failure' })
-        this.log.error({ err, executionId: id }, 'execution runner failed; it resumes from its record')
+        this.log.error({ ...logError(err), executionId: id }, 'execution runner failed; it resumes from its record')
         return true
       } else {
         this.opts.metrics.runsStopped.inc({ reason })
@@ -497,7 +526,7 @@ export class Runner {
       return false
     } catch (inner) {
       if (inner instanceof Stop) return false
-      this.log.error({ err: inner, executionId: id, epoch: lease.epoch }, 'could not record the end of a run')
+      this.log.error({ ...logError(inner), executionId: id, epoch: lease.epoch }, 'could not record the end of a run')
       return reason !== 'shutdown'
     }
   }
@@ -513,7 +542,7 @@ export class Runner {
     return setInterval(() => {
       if (busy || abort.signal.aborted) return
       busy = true
-      beat().catch(err => this.log.warn({ err, executionId: id }, 'heartbeat failed')).finally(() => { busy = false })
+      beat().catch(err => this.warnings.warn({ err, executionId: id }, 'heartbeat failed')).finally(() => { busy = false })
     }, this.opts.heartbeatMs).unref()
   }
 }

@@ -1,6 +1,7 @@
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
 import type { WorkflowDoc, WorkflowStore } from './workflows.js'
+import { LogThrottle } from '../../lib/log-throttle.js'
 
 export type StartScheduled = (workflow: WorkflowDoc, tick: Date) => Promise<void>
 
@@ -15,6 +16,8 @@ const REFRESH_MS = 10_000
  * more before its tick fires, so one deleted or changed elsewhere never fires a stale tick.
  */
 export class Scheduler {
+  /** Warnings a loop repeats while the database is away: once a minute, with a count. */
+  private readonly warnings: LogThrottle
   private timer: NodeJS.Timeout | undefined
   private readonly startedAt: Date
   private scheduled: WorkflowDoc[] = []
@@ -32,6 +35,7 @@ export class Scheduler {
     /** The time now (tests pass their own clock). */
     private readonly clock: () => Date = () => new Date()
   ) {
+    this.warnings = new LogThrottle(this.log)
     this.startedAt = clock()
   }
 
@@ -72,7 +76,7 @@ export class Scheduler {
         this.handledUpTo.set(wf._id, now)
       }
     } catch (err) {
-      this.log.warn({ err }, 'schedule check failed')
+      this.warnings.warn({ err }, 'schedule check failed')
     }
   }
 

@@ -7,6 +7,7 @@ import type { WorkflowStep } from '../../schemas/workflows.js'
 import { Conflict, NotFound } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
 import type { Metrics } from '../../plugins/metrics.js'
+import { LogThrottle, logError, type WarnLogger } from '../../lib/log-throttle.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
 // FerretDB refuses keys that start with "$" or contain ".", and user JSON may have both.
@@ -208,6 +209,8 @@ export interface Holding { instanceId: string, start: boolean }
  * deleteMany for many runs). Events are appended through a group commit.
  */
 export class ExecutionStore {
+  /** Warnings a loop repeats while the database is away: once a minute, with a count. */
+  private readonly warnings: LogThrottle
   private readonly open: OwnedCollection<StoredExecution>
   private readonly history: OwnedCollection<StoredExecution>
   private readonly events: Collection<EventDoc>
@@ -222,7 +225,8 @@ export class ExecutionStore {
   /** The server is FerretDB (set by init). */
   private ferretdb = false
 
-  constructor (private readonly db: Db, private readonly bus: RunEventBus, private readonly log: { warn: (obj: object, msg: string) => void }, private readonly metrics: Metrics, private readonly faults?: WriteFaults) {
+  constructor (private readonly db: Db, private readonly bus: RunEventBus, private readonly log: WarnLogger, private readonly metrics: Metrics, private readonly faults?: WriteFaults) {
+    this.warnings = new LogThrottle(this.log)
     this.open = new OwnedCollection<StoredExecution>(db.collection('executions_open'), 'Execution')
     this.history = new OwnedCollection<StoredExecution>(db.collection('executions'), 'Execution')
     this.events = db.collection('execution_events')
@@ -322,7 +326,7 @@ export class ExecutionStore {
       this.bus.emit('event', toEvent(event), owner.id, doc.type)
       return { ...doc, eventSeq: 1 }
     }
-    this.log.warn({ err: logged.reason, executionId: doc._id }, 'the first event of a new execution could not be written; its log starts with the next one')
+    this.log.warn({ ...logError(logged.reason), executionId: doc._id }, 'the first event of a new execution could not be written; its log starts with the next one')
     return doc
   }
 
@@ -474,7 +478,7 @@ export class ExecutionStore {
     this.archiveTimer = setTimeout(() => {
       this.archiveTimer = undefined
       this.archiving = this.archiving.then(() => this.flushArchive()).catch((err: unknown) => {
-        this.log.warn({ err }, 'moving ended executions to the history failed; trying again')
+        this.warnings.warn({ err }, 'moving ended executions to the history failed; trying again')
         this.archiveSoon(1000)
       })
     }, ms)

@@ -3,6 +3,7 @@ import { Stop, type Runner } from './runner.js'
 import type { Instances } from './instances.js'
 import type { Metrics } from '../../plugins/metrics.js'
 import { TERMINAL, type ExecutionDoc, type ExecutionStore, type Holding, type Lease, type QueueEntry } from './store.js'
+import { LogThrottle, logError } from '../../lib/log-throttle.js'
 
 export interface WorkerOptions {
   instanceId: string
@@ -31,6 +32,8 @@ const HELD_PER_SLOT = 4
  * heartbeat went silent).
  */
 export class Worker {
+  /** Warnings a loop repeats while the database is away: once a minute, with a count. */
+  private readonly warnings: LogThrottle
   readonly active = new Map<string, { abort: AbortController, done: Promise<void> }>()
   /** Runs this instance holds for its next free slot, priority first, then age. */
   private held: ExecutionDoc[] = []
@@ -60,6 +63,7 @@ export class Worker {
     private readonly log: FastifyBaseLogger,
     private readonly opts: WorkerOptions
   ) {
+    this.warnings = new LogThrottle(this.log)
     this.delay = opts.pollMs
   }
 
@@ -150,7 +154,7 @@ export class Worker {
     const abort = new AbortController()
     const done = this.runner.run(doc, lease, abort, resumed)
       .then(resume => { if (resume) this.notBefore.set(doc._id, Date.now() + RESUME_AFTER_FAILURE_MS) })
-      .catch(err => this.log.error({ err, executionId: doc._id }, 'run crashed'))
+      .catch(err => this.log.error({ ...logError(err), executionId: doc._id }, 'run crashed'))
       .finally(() => { this.active.delete(doc._id); this.next() })
     this.active.set(doc._id, { abort, done })
   }
@@ -184,7 +188,7 @@ export class Worker {
         this.log.warn({ moved }, 'sweep: ended executions an instance left behind were moved to the history')
       }
     } catch (err) {
-      this.log.warn({ err }, 'sweep failed; trying again at the next one')
+      this.warnings.warn({ err }, 'sweep failed; trying again at the next one')
     }
   }
 
@@ -242,7 +246,7 @@ export class Worker {
         }
       }
     } catch (err) {
-      this.log.warn({ err }, 'polling for executions failed; trying again')
+      this.warnings.warn({ err }, 'polling for executions failed; trying again')
       found = true
     } finally {
       this.polling = false

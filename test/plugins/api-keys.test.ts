@@ -115,3 +115,26 @@ t.test('npm run key -- create prints a working key', async t => {
   t.same(res.data?.keys.map(k => [k.userId, k.admin]), [[carol, false]])
   t.equal(await app.mongo.db.collection('api_keys').countDocuments({ ownerId: carol }), 1)
 })
+
+t.test('npm run key -- list prints a header and aligned columns', async t => {
+  const { config, userId } = await user('x')
+  const env = { ...process.env, MONGODB_URI: config.mongodbUri, R3SN_DB_NAME: config.mongoDb }
+  const cli = async (...args: string[]) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/key.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (c: Buffer) => { out += c.toString() })
+    t.equal(await new Promise(resolve => child.on('exit', resolve)), 0, args.join(' '))
+    return out
+  }
+  const dave = `dave_with_a_long_name_${userId}`
+  await cli('create', '--user', dave, '--name', 'laptop')
+  await cli('create', '--user', dave, '--admin')
+  const lines = (await cli('list', '--user', dave)).trimEnd().split('\n')
+  t.equal(lines.length, 3, 'a header and two rows')
+  t.match(lines[0], /^KEY ID +USER +ROLE +STATUS +NAME$/)
+  const columns = (line: string) => [...line.matchAll(/(?:^| {2})(\S)/g)].map(m => (m.index ?? 0) + m[0].length - 1)
+  t.same(columns(lines[1] as string), columns(lines[0] as string), 'the columns line up with the header')
+  t.same(columns(lines[2] as string), columns(lines[0] as string))
+  t.match(lines[1], new RegExp(`^\\S+ +${dave} +user +active +laptop$`))
+  t.match(lines[2], new RegExp(`^\\S+ +${dave} +admin +active +cli$`))
+})
