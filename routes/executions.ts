@@ -4,6 +4,7 @@ import { errors, IdParams, ref } from '../schemas/common.js'
 import { BadRequest } from '../lib/errors.js'
 import { ApprovalAccepted, ApprovalParams, ApprovalRequest, EventList, EventsQuery, ExecutionAccepted, ExecutionList, ExecutionListQuery, ExecutionResponse, SignalAccepted, SignalParams, SignalRequest } from '../schemas/executions.js'
 import { toExecution, type ExecutionDoc } from '../engines/runtime/store.js'
+import { decideApproval } from '../commands/operations.js'
 
 // Cursor: the last item's createdAt and id, so pages stay stable while new runs arrive.
 const encodeCursor = (d: ExecutionDoc) => Buffer.from(`${d.createdAt.getTime()}:${d._id}`).toString('base64url')
@@ -92,10 +93,12 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
         'A signal sent again under the same name before a wait took it keeps the first payload. A run waiting for it resumes on any instance.',
       params: ref(SignalParams), body: ref(SignalRequest),
       response: { 202: ref(SignalAccepted), ...errors(400, 404, 409) }
-    }
+    },
+    // A signal without a payload may come without a body at all (curl -X POST).
+    preValidation: async (req) => { req.body ??= {} }
   }, async (req, reply) => {
     const { id, name } = req.params
-    const delivered = await app.orchestrator.signal(req.user, id, name, req.body?.payload)
+    const delivered = await app.orchestrator.signal(req.user, id, name, req.body.payload)
     return reply.code(202).send({ success: true as const, executionId: id, signal: name, delivered })
   })
 
@@ -109,9 +112,8 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
       response: { 202: ref(ApprovalAccepted), ...errors(400, 403, 404, 409) }
     }
   }, async (req, reply) => {
-    const { id, stepId } = req.params
-    const decided = await app.orchestrator.decide(req.user, id, stepId, req.body.decision, req.body.comment)
-    return reply.code(202).send({ success: true as const, executionId: id, stepId, ...decided })
+    const decided = await decideApproval(app, req.user, { executionId: req.params.id, stepId: req.params.stepId, ...req.body })
+    return reply.code(202).send({ success: true as const, ...decided })
   })
 }
 

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { eventually, sharedApp, type Call } from '../../helper.js'
+import { wsConnect } from '../../fixtures/ws-client.js'
 
 // One app for the file; each test has a user of its own. Tests assert order and outcome, never time.
 const user = sharedApp()
@@ -113,7 +114,7 @@ t.test('signals: sent after the run waits, and before it gets there; the payload
   const stored = await call('POST', `/api/executions/${early}/signals/go`, { payload: { n: 1 } })
   t.same(stored.body.delivered, 'stored', 'the run waits for another signal: stored')
   t.equal((await call('POST', `/api/executions/${early}/signals/go`, { payload: { n: 100 } })).status, 202, 'sent again: kept the first')
-  t.equal((await call('POST', `/api/executions/${early}/signals/first`, {})).body.delivered, 'waiting')
+  t.equal((await call('POST', `/api/executions/${early}/signals/first`)).body.delivered, 'waiting', 'a signal without a body')
   const ended = await until(call, early, ['completed', 'failed'])
   t.equal(ended.status, 'completed')
   t.same(ended.steps[0].output, null, 'no payload: null')
@@ -213,4 +214,22 @@ t.test('approval: a timeout follows its branch', async t => {
   ])
   const done = await until(call, id, ['completed', 'failed'])
   t.equal(done.result, 'not sent')
+})
+
+t.test('approval over the WebSocket: the approver hears of it live and decides with approval:decide', async t => {
+  const owner = await user('owner')
+  const approver = await user('approver')
+  const ws = await wsConnect(approver.baseUrl, approver.key)
+  t.teardown(() => ws.close())
+  const id = await start(owner.call, [{ id: 'review', type: 'approval', approvers: [approver.userId] }, { id: 'after', type: 'transform', expression: 'steps.review.output.comment' }])
+  const asked = await ws.waitFor(f => f.event === 'notification' && f.data.kind === 'approval.requested' && f.data.data?.executionId === id)
+  t.equal(asked.data.data.stepId, 'review')
+  ws.send('approval:decide', { executionId: id, stepId: 'nope', decision: 'approve' }, 'bad')
+  const refused = await ws.waitFor(f => f.id === 'bad')
+  t.match(refused, { event: 'error', data: { code: 'R3SN_NOT_FOUND' } }, 'not an approver of that step (there is none): the run is not found, as over HTTP')
+  ws.send('approval:decide', { executionId: id, stepId: 'review', decision: 'approve', comment: 'over ws' }, 'ok')
+  const decided = await ws.waitFor(f => f.id === 'ok')
+  t.match(decided, { event: 'approval:decided', data: { executionId: id, stepId: 'review', decision: 'approve', by: approver.userId, comment: 'over ws' } })
+  const done = await until(owner.call, id, ['completed', 'failed'])
+  t.equal(done.result, 'over ws')
 })
