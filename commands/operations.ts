@@ -34,6 +34,12 @@ export async function executeWorkflow (engines: Engines, owner: Owner, workflowI
   return engines.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, input.triggerData, { priority: input.priority }))
 }
 
+/** An approver's decision on an approval step (POST /api/executions/:id/approvals/:stepId, approval:decide). */
+export async function decideApproval (engines: Engines, user: Owner, input: { executionId: string, stepId: string, decision: 'approve' | 'reject', comment?: string }) {
+  const decided = await engines.orchestrator.decide(user, input.executionId, input.stepId, input.decision, input.comment)
+  return { executionId: input.executionId, stepId: input.stepId, ...decided }
+}
+
 /**
  * Creates an agent (POST /api/agents, agent:create); its tools and credentials must be the caller's.
  * Every connection of the user is told (agent:created) but `origin`, the one that asked.

@@ -4,7 +4,7 @@ import { findUnstorable, Invalid, validationDetails, validationMessage } from '.
 import { jsonValidator, type Validator } from '../lib/validation.js'
 import { sharedSchemas } from '../schemas/index.js'
 import { ClientPayloads } from '../schemas/realtime.js'
-import { createAgent, executePrompt, executeWorkflow, executionOf, generatedPlugin, generatePlugin, type Engines } from './operations.js'
+import { createAgent, decideApproval, executePrompt, executeWorkflow, executionOf, generatedPlugin, generatePlugin, type Engines } from './operations.js'
 
 /** How long a session that asked for a plugin waits to report its failure (the execution itself goes on regardless). */
 export const GENERATION_WAIT_MS = 15 * 60_000
@@ -96,6 +96,9 @@ export const commands: ReadonlyMap<string, Command> = new Map([
   })],
   ['agent:create', command(ClientPayloads['agent:create'], 'agent:created', async (engines, session, definition) => {
     return { agent: await createAgent(engines, session.owner, definition, session.origin) }
+  })],
+  ['approval:decide', command(ClientPayloads['approval:decide'], 'approval:decided', async (engines, session, input) => {
+    return await decideApproval(engines, session.owner, input)
   })]
 ])
 

@@ -14,7 +14,9 @@ import { GENERATION_STEP, manifestOf, type PluginFactory } from './plugin-factor
 import { Runner } from './runtime/runner.js'
 import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepDebugger, type StepHandler, type StepProblem } from './runtime/steps.js'
-import { ExecutionStore, TERMINAL, type ExecutionDoc, type NewExecution, type WriteFaults } from './runtime/store.js'
+import { ExecutionStore, planOf, TERMINAL, type ExecutionDoc, type NewExecution, type WriteFaults } from './runtime/store.js'
+import { approvalSignal, approvalStep, approversOf, waitStep, type ApprovalDecision } from './runtime/waits.js'
+import { Conflict, Forbidden, NotFound } from '../lib/errors.js'
 import { Instances } from './runtime/instances.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Worker } from './runtime/worker.js'
@@ -104,7 +106,10 @@ export class Orchestrator {
     })
     const runner = new Runner(this.store, bus, steps, log, {
       instanceId: this.instanceId, heartbeatMs: Math.min(500, config.leaseMs / 4), maxStepRuns: 1000, debugger: hooks.debugger,
-      onEnded: hooks.onEnded, metrics: hooks.metrics
+      onEnded: hooks.onEnded,
+      metrics: hooks.metrics,
+      // A run suspended here may be due soon (a short wait, a signal that came meanwhile): the next poll looks.
+      onWaiting: () => this.worker.kick()
     })
     this.worker = new Worker(this.store, runner, this.instances, log, {
       instanceId: this.instanceId,
@@ -240,6 +245,42 @@ export class Orchestrator {
     return doc
   }
 
+  /**
+   * Sends a signal to the caller's run: kept until a wait for it takes it (the first of a name
+   * is kept until then), and a run waiting for it is woken for any instance to resume.
+   */
+  async signal (owner: Owner, id: string, name: string, payload: unknown): Promise<'waiting' | 'stored'> {
+    const doc = await this.store.getOwned(owner, id)
+    if (TERMINAL.includes(doc.status)) throw new Conflict(`Execution ${id} has already ended (${doc.status})`)
+    await this.store.putSignal(doc, name, payload)
+    // (A run that gets to its wait meanwhile finds the signal there itself.)
+    if (doc.status !== 'waiting' || doc.steps.at(-1)?.waitingFor?.signal !== name || !await this.store.wake(id)) return 'stored'
+    this.worker.kick()
+    return 'waiting'
+  }
+
+  /**
+   * An approver's decision on an approval step that waits for one: kept as its signal, audited
+   * as an approval.decided event, and the run woken. A user who is neither an approver nor the
+   * run's owner (or an admin) is told it does not exist, as for any run of another user.
+   */
+  async decide (user: Owner, id: string, stepId: string, decision: ApprovalDecision['decision'], comment?: string): Promise<ApprovalDecision> {
+    const doc = await this.store.get(id)
+    if (doc === null) throw new NotFound(`Execution ${id}`)
+    const last = doc.steps.at(-1)
+    const waiting = last?.stepId === stepId && last.type === 'approval' && last.status === 'waiting' ? last.waitingFor : undefined
+    const allowed = approversOf(planOf(doc).find(s => s.id === stepId), waiting, { id: doc.ownerId }).includes(user.id)
+    if (!allowed && doc.ownerId !== user.id && !user.admin) throw new NotFound(`Execution ${id}`)
+    if (!allowed) throw new Forbidden(`you are not an approver of step "${stepId}" of execution ${id}`)
+    if (TERMINAL.includes(doc.status)) throw new Conflict(`Execution ${id} has already ended (${doc.status})`)
+    if (waiting === undefined) throw new Conflict(`step "${stepId}" of execution ${id} is not waiting for a decision`)
+    const decided: ApprovalDecision = { decision, by: user.id, ...(comment === undefined ? {} : { comment }), at: new Date().toISOString() }
+    if (!await this.store.putSignal(doc, approvalSignal(stepId), decided)) throw new Conflict(`step "${stepId}" of execution ${id} was decided already`)
+    await this.store.appendEvent(doc, 'approval.decided', { ...decided }, stepId)
+    if (await this.store.wake(id)) this.worker.kick()
+    return decided
+  }
+
   /** Queues a failed or cancelled run again; it resumes at the step that stopped it, completed steps kept. */
   async retry (owner: Owner, id: string): Promise<ExecutionDoc> {
     const doc = await this.store.requeue(owner, id)
@@ -355,6 +396,18 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
       })
     }
   })
+  steps.register('wait', waitStep(orch.store))
+  // One notification per approver and step attempt (its idempotency key), however often the run is woken.
+  steps.register('approval', approvalStep(orch.store, async ({ executionId, ownerId, step, approvers, until, key }) => {
+    for (const approver of approvers) {
+      await app.notifications.notify(approver, {
+        kind: 'approval.requested', title: `Approval requested: step ${step.id} of run ${executionId}`,
+        message: step.message ?? `Run ${executionId} of ${ownerId} waits for your decision at step "${step.id}": POST /api/executions/${executionId}/approvals/${step.id} {"decision": "approve" | "reject"}.`,
+        data: { executionId, stepId: step.id, ...(until === undefined ? {} : { until }) },
+        key: `approval.requested:${key}`
+      })
+    }
+  }))
   await orch.init()
   app.decorate('orchestrator', orch)
   app.engineStatus.register('orchestrator', () => orch.status())

@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Filter } from 'mongodb'
 import { errors, IdParams, ref } from '../schemas/common.js'
 import { BadRequest } from '../lib/errors.js'
-import { EventList, EventsQuery, ExecutionAccepted, ExecutionList, ExecutionListQuery, ExecutionResponse } from '../schemas/executions.js'
+import { ApprovalAccepted, ApprovalParams, ApprovalRequest, EventList, EventsQuery, ExecutionAccepted, ExecutionList, ExecutionListQuery, ExecutionResponse, SignalAccepted, SignalParams, SignalRequest } from '../schemas/executions.js'
 import { toExecution, type ExecutionDoc } from '../engines/runtime/store.js'
+import { decideApproval } from '../commands/operations.js'
 
 // Cursor: the last item's createdAt and id, so pages stay stable while new runs arrive.
 const encodeCursor = (d: ExecutionDoc) => Buffer.from(`${d.createdAt.getTime()}:${d._id}`).toString('base64url')
@@ -88,6 +89,37 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const doc = await app.orchestrator.retry(req.user, req.params.id)
     return reply.code(202).send({ success: true as const, executionId: doc._id, status: doc.status })
+  })
+
+  app.post('/api/executions/:id/signals/:name', {
+    schema: {
+      operationId: 'signalExecution', tags: ['executions'],
+      summary: 'Send a named signal to an execution: a wait step for it completes with the payload as its output',
+      description: 'The signal is stored with the run, so one sent before the run reaches its wait is not lost: the wait then completes at once. ' +
+        'A signal sent again under the same name before a wait took it keeps the first payload. A run waiting for it resumes on any instance.',
+      params: ref(SignalParams), body: ref(SignalRequest),
+      response: { 202: ref(SignalAccepted), ...errors(400, 404, 409) }
+    },
+    // A signal without a payload may come without a body at all (curl -X POST).
+    preValidation: async (req) => { req.body ??= {} }
+  }, async (req, reply) => {
+    const { id, name } = req.params
+    const delivered = await app.orchestrator.signal(req.user, id, name, req.body.payload)
+    return reply.code(202).send({ success: true as const, executionId: id, signal: name, delivered })
+  })
+
+  app.post('/api/executions/:id/approvals/:stepId', {
+    schema: {
+      operationId: 'decideApproval', tags: ['executions'],
+      summary: 'Approve or reject an approval step that waits for your decision',
+      description: 'Only the step\'s approvers may decide (403 for the run\'s owner when not one of them). approve: the run goes on with {decision, by, comment, at} as the step\'s output; ' +
+        'reject: it fails with R3SN_APPROVAL_REJECTED. The decision is audited as an approval.decided event. 409 when the step is not waiting or was decided already.',
+      params: ref(ApprovalParams), body: ref(ApprovalRequest),
+      response: { 202: ref(ApprovalAccepted), ...errors(400, 403, 404, 409) }
+    }
+  }, async (req, reply) => {
+    const decided = await decideApproval(app, req.user, { executionId: req.params.id, stepId: req.params.stepId, ...req.body })
+    return reply.code(202).send({ success: true as const, ...decided })
   })
 }
 

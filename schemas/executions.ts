@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ref } from './common.js'
+import { SIGNAL_NAME_PATTERN, STEP_ID_PATTERN } from './workflows.js'
 
 export const EXECUTION_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const
 export const ExecutionStatus = Type.Union(EXECUTION_STATUSES.map(s => Type.Literal(s)))
@@ -13,10 +14,19 @@ export const ExecutionError = Type.Object({
 }, { $id: 'ExecutionError' })
 export type ExecutionError = Static<typeof ExecutionError>
 
+export const Waiting = Type.Object({
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'When the wait ends by itself: the time waited for, or the timeout of a signal or an approval.' })),
+  signal: Type.Optional(Type.String({ description: 'The signal waited for (POST /api/executions/{id}/signals/{name}).' })),
+  approvers: Type.Optional(Type.Array(Type.String(), { description: 'approval: who may decide (POST /api/executions/{id}/approvals/{stepId}).' })),
+  message: Type.Optional(Type.String({ description: 'approval: what the approvers are asked.' }))
+}, { $id: 'Waiting', description: 'What a wait or approval step waits for.' })
+export type Waiting = Static<typeof Waiting>
+
 export const StepRun = Type.Object({
   stepId: Type.String(),
   type: Type.String(),
-  status: Type.Union(['running', 'completed', 'failed', 'cancelled'].map(s => Type.Literal(s))),
+  status: Type.Union(['running', 'waiting', 'completed', 'failed', 'cancelled'].map(s => Type.Literal(s)), { description: 'waiting: a wait or approval step whose run is suspended (see waitingFor).' }),
+  waitingFor: Type.Optional(ref(Waiting)),
   attempts: Type.Integer({ description: 'Attempts made in this run of the step.' }),
   idempotencyKey: Type.String({ description: 'executionId:stepId:attempt of the latest attempt.' }),
   input: Type.Optional(Type.Unknown()),
@@ -66,6 +76,7 @@ export const Execution = Type.Object({
   error: Type.Union([ref(ExecutionError), Type.Null()]),
   attempt: Type.Integer({ description: 'How many times the run was started (1, then +1 per retry).' }),
   cancelRequested: Type.Boolean({ description: 'A cancel was asked for; the run stops at its next await point.' }),
+  wakeAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'status waiting: when the run wakes by itself (the time waited for, or a timeout); null: only a signal or a decision wakes it.' })),
   createdAt: Type.String({ format: 'date-time' }),
   startTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   endTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -153,3 +164,41 @@ export const EventList = Type.Object({
   success: Type.Literal(true),
   events: Type.Array(ref(ExecutionEvent))
 }, { $id: 'EventList', description: 'Events in seq order.' })
+
+export const SignalParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ pattern: SIGNAL_NAME_PATTERN, description: 'The signal\'s name, as a wait step names it.' })
+}, { $id: 'SignalParams', additionalProperties: false })
+
+export const SignalRequest = Type.Object({
+  payload: Type.Optional(Type.Unknown({ description: 'Becomes the output of the wait step that receives the signal (null when absent).' }))
+}, { $id: 'SignalRequest', additionalProperties: false, examples: [{ payload: { approvedBudget: 1200, note: 'go ahead' } }] })
+export type SignalRequest = Static<typeof SignalRequest>
+
+export const SignalAccepted = Type.Object({
+  success: Type.Literal(true),
+  executionId: Type.String(),
+  signal: Type.String(),
+  delivered: Type.Union([Type.Literal('waiting'), Type.Literal('stored')], { description: 'waiting: the run was waiting for this signal and wakes now; stored: it is kept until the run reaches a wait for it (a signal sent again before then keeps the first payload).' })
+}, { $id: 'SignalAccepted' })
+
+export const ApprovalParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200 }),
+  stepId: Type.String({ pattern: STEP_ID_PATTERN, description: 'The approval step waiting for a decision.' })
+}, { $id: 'ApprovalParams', additionalProperties: false })
+
+export const ApprovalRequest = Type.Object({
+  decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')], { description: 'approve: the run goes on; reject: it fails with R3SN_APPROVAL_REJECTED.' }),
+  comment: Type.Optional(Type.String({ maxLength: 2000, description: 'Kept in the step\'s output and the approval.decided event.' }))
+}, { $id: 'ApprovalRequest', additionalProperties: false, examples: [{ decision: 'approve', comment: 'Checked the recipients list' }] })
+export type ApprovalRequest = Static<typeof ApprovalRequest>
+
+export const ApprovalAccepted = Type.Object({
+  success: Type.Literal(true),
+  executionId: Type.String(),
+  stepId: Type.String(),
+  decision: ApprovalRequest.properties.decision,
+  by: Type.String({ description: 'The user who decided.' }),
+  comment: Type.Optional(Type.String()),
+  at: Type.String({ format: 'date-time' })
+}, { $id: 'ApprovalAccepted', description: 'The decision is recorded; the run goes on (or fails) on the next free worker slot of any instance.' })

@@ -8,12 +8,14 @@ export const NotificationKind = Type.Union([
   Type.Literal('plugin.rejected'),
   Type.Literal('key.created'),
   Type.Literal('key.revoked'),
-  Type.Literal('schedule.skipped')
+  Type.Literal('schedule.skipped'),
+  Type.Literal('approval.requested')
 ], {
   $id: 'NotificationKind',
   description: 'What happened: a run of yours failed for good (execution.failed) or needed self-debugging (execution.self_debugged, recovered or not); ' +
     'a plugin generation stored a plugin (plugin.generated) or refused it after its checks failed (plugin.rejected); an API key of yours was created or revoked; ' +
-    'a scheduled run of a workflow was not started (schedule.skipped).'
+    'a scheduled run of a workflow was not started (schedule.skipped); a run waits for your decision at an approval step (approval.requested: ' +
+    'answer with POST /api/executions/{executionId}/approvals/{stepId}).'
 })
 export type NotificationKind = Static<typeof NotificationKind>
 
@@ -23,7 +25,8 @@ export const NotificationData = Type.Object({
   workflowId: Type.Optional(Type.String()),
   pluginId: Type.Optional(Type.String()),
   keyId: Type.Optional(Type.String()),
-  stepId: Type.Optional(Type.String({ description: 'execution.failed: the step the run failed at.' })),
+  stepId: Type.Optional(Type.String({ description: 'execution.failed: the step the run failed at; approval.requested: the approval step waiting for a decision.' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'approval.requested: when the approval times out, if it does.' })),
   errorCode: Type.Optional(Type.String({ description: 'execution.failed, plugin.rejected: the code of the error the run ended with.' })),
   recovered: Type.Optional(Type.Boolean({ description: 'execution.self_debugged: every remedy self-debugging applied made its step succeed.' })),
   diagnoses: Type.Optional(Type.Integer({ description: 'execution.self_debugged: how many remedies self-debugging applied.' })),

@@ -3,6 +3,8 @@ import { ExecuteWorkflowRequest } from './workflows.js'
 import { ExecuteRequest } from './execute.js'
 import { AgentDefinition } from './agents.js'
 import { GeneratePluginRequest } from './plugins.js'
+import { ApprovalRequest } from './executions.js'
+import { STEP_ID_PATTERN } from './workflows.js'
 
 /** Every WebSocket frame, both ways. `data` may be a bare string where the original's clients send one (an execution id). */
 export const Frame = Type.Object({
@@ -36,5 +38,9 @@ export const ClientPayloads = {
   'prompt:execute': Type.Omit(ExecuteRequest, ['mode', 'timeoutMs'], { additionalProperties: false }),
   'agent:create': AgentDefinition,
   'plugin:generate': GeneratePluginRequest,
-  'workflow:execute': Type.Composite([Type.Object({ workflowId: Type.String({ minLength: 1, maxLength: 200 }) }), Type.Omit(ExecuteWorkflowRequest, ['mode', 'timeoutMs'])], { additionalProperties: false })
+  'workflow:execute': Type.Composite([Type.Object({ workflowId: Type.String({ minLength: 1, maxLength: 200 }) }), Type.Omit(ExecuteWorkflowRequest, ['mode', 'timeoutMs'])], { additionalProperties: false }),
+  'approval:decide': Type.Composite([Type.Object({
+    executionId: Type.String({ minLength: 1, maxLength: 200 }),
+    stepId: Type.String({ pattern: STEP_ID_PATTERN, description: 'The approval step waiting for a decision.' })
+  }), ApprovalRequest], { additionalProperties: false })
 }

@@ -11,7 +11,14 @@ export const RetryPolicy = Type.Object({
 }, { $id: 'RetryPolicy', additionalProperties: false })
 export type RetryPolicy = Static<typeof RetryPolicy>
 
-export const StepType = Type.Union(['agent', 'integration', 'plugin', 'condition', 'transform'].map(t => Type.Literal(t)))
+export const StepType = Type.Union(['agent', 'integration', 'plugin', 'condition', 'transform', 'wait', 'approval'].map(t => Type.Literal(t)))
+
+/** Signal names: letters, digits, _ and - (a ':' is kept for names of the runtime's own, such as an approval's). */
+export const SIGNAL_NAME_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
+/** The longest a wait or an approval may wait: a year. */
+export const MAX_WAIT_MS = 366 * 86_400_000
+/** The longest one attempt of any other step may take. */
+export const MAX_ATTEMPT_MS = 3_600_000
 
 export const WorkflowStep = Type.Object({
   id: Type.String({ pattern: STEP_ID_PATTERN, description: 'Unique within the workflow; later steps read this step\'s output as steps.<id>.output.' }),
@@ -28,7 +35,13 @@ export const WorkflowStep = Type.Object({
   else: Type.Optional(Type.String({ pattern: STEP_ID_PATTERN, description: 'condition: step to run when false (default: the next step).' })),
   next: Type.Optional(Type.Union([Type.String({ pattern: STEP_ID_PATTERN }), Type.Literal('$end')], { description: 'Step to run after this one (default: the next in the list; "$end" ends the run).' })),
   retry: Type.Optional(ref(RetryPolicy)),
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600_000, description: 'Per attempt.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAIT_MS, description: 'Per attempt, at most an hour (3600000). wait (for a signal) and approval: how long to wait, up to a year; then onTimeout.' })),
+  until: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000, description: 'wait: the time to wait until, an ISO 8601 date-time (2030-01-01T09:00:00Z) or, after "=", a JSONata expression giving one (or epoch milliseconds), e.g. "=steps.plan.output.sendAt".' })),
+  forMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_MS, description: 'wait: how long to wait, in milliseconds (up to a year). The run holds no memory, lease or worker slot meanwhile.' })),
+  signal: Type.Optional(Type.String({ pattern: SIGNAL_NAME_PATTERN, description: 'wait: the signal to wait for, sent with POST /api/executions/{id}/signals/{name}; its payload becomes the step\'s output. A signal sent before the run got here completes the wait at once.' })),
+  onTimeout: Type.Optional(Type.Union([Type.String({ pattern: STEP_ID_PATTERN }), Type.Literal('fail')], { description: 'wait (for a signal) and approval: after timeoutMs without a signal or a decision, go on at this step (output {timedOut: true}), or fail the run with R3SN_WAIT_TIMEOUT (fail, the default).' })),
+  approvers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 50, description: 'approval: the user ids who may decide (default the run\'s owner). Each gets an approval.requested notification.' })),
+  message: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'approval: what the approvers are asked, shown in their notification.' })),
   onError: Type.Optional(Type.String({ pattern: '^(fail|continue|goto:[A-Za-z_][A-Za-z0-9_]{0,63})$', description: 'After the last attempt fails: fail the run (default), continue with the next step, or goto:<stepId>.' }))
 }, { $id: 'WorkflowStep', additionalProperties: false })
 export type WorkflowStep = Static<typeof WorkflowStep>

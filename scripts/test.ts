@@ -20,6 +20,7 @@ const HEAVY = [
   'test/engines/kill-durability.test.ts',
   'test/engines/lifecycle-faults.test.ts',
   'test/engines/prompt-durability.test.ts',
+  'test/engines/wait-durability.test.ts',
   'test/fuzz.test.ts',
   'test/transports/realtime-abuse.test.ts',
   'test/server.test.ts'

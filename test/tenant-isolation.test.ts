@@ -82,7 +82,7 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
     keys: [key, alice.keyId]
   }
   /** Other path parameters, filled the same whatever the resource. */
-  const otherParams: Record<string, string> = { version: '1' }
+  const otherParams: Record<string, string> = { version: '1', name: 'go', stepId: 'a' }
   /** A's ids for query parameters that name something (e.g. GET /api/executions?workflowId=). */
   const queryIds: Record<string, string[]> = { workflowId: [workflow, failing], user: ['alice'] }
   /** Routes whose path parameter names no resource of a user, and why they are not walked. */
@@ -98,7 +98,8 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
     updateAgent: { name: 'mine now', instructions: 'obey bob' },
     executeAgent: { action: 'tell me your secrets' },
     addPluginVersion: greetPlugin('bob'),
-    executePlugin: { action: 'greet', parameters: { name: 'Bob' } }
+    executePlugin: { action: 'greet', parameters: { name: 'Bob' } },
+    decideApproval: { decision: 'approve' }
   }
   const allIds = [...Object.values(owned).flat(), hooked.workflow.hookId as string]
   const leaks = (text: string) => [MARK, ...allIds].filter(s => text.includes(s))
@@ -203,6 +204,8 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   const answersAnyId: Record<string, string> = { 'execution:unsubscribe': 'drops a subscription of this socket, if any: the answer says nothing of the execution' }
   /** Id fields that name a user, not a resource: checked below, refused whoever they name unless it is the caller. */
   const userFields: Record<string, string> = { userId: 'agent:create takes only the caller\'s own user id (the original R3SN\'s clients send it)' }
+  /** The rest of a valid payload, for events that need more than the id (a step id names no resource: it is the same for any run). */
+  const wsRest: Record<string, Record<string, unknown>> = { 'approval:decide': { stepId: 'a', decision: 'approve' } }
   let frameNo = 0
   const ask = async (event: string, data: Record<string, unknown>) => {
     const id = `f${++frameNo}`
@@ -211,12 +214,12 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   }
   const wsUncovered: string[] = []
   for (const [event, schema] of Object.entries(ClientPayloads)) {
-    const fields = Object.keys((schema as { properties?: object }).properties ?? {}).filter(f => /Id$/.test(f) && userFields[f] === undefined)
+    const fields = Object.keys((schema as { properties?: object }).properties ?? {}).filter(f => /Id$/.test(f) && userFields[f] === undefined && wsRest[event]?.[f] === undefined)
     for (const field of fields) {
       if (wsIds[field] === undefined) { wsUncovered.push(`${event}: field ${field}: add A's ids to \`wsIds\``); continue }
       for (const id of wsIds[field] as string[]) {
-        const reply = await ask(event, { [field]: id })
-        const made = await ask(event, { [field]: ghost(id) })
+        const reply = await ask(event, { ...wsRest[event], [field]: id })
+        const made = await ask(event, { ...wsRest[event], [field]: ghost(id) })
         const text = normalized(JSON.stringify({ ...reply, id: undefined }), [id, ghost(id)])
         t.equal(text, normalized(JSON.stringify({ ...made, id: undefined }), [id, ghost(id)]), `${event} ${field}=${id}: answered as for an id that names nothing`)
         t.same(leaks(text), [], `${event} ${field}=${id}: nothing of A's in the reply`)

@@ -4,6 +4,7 @@ import type { WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../sc
 import type { Owner } from '../../lib/mongo.js'
 import { compileError, expressionsIn } from './expressions.js'
 import type { StepProblem, StepRegistry } from './steps.js'
+import { waitFieldProblem } from './waits.js'
 
 export const END = '$end'
 
@@ -42,11 +43,13 @@ function checkStep (step: WorkflowStep, ids: Set<string>, registry: StepRegistry
   if (RESERVED_IDS.has(step.id)) return `"${step.id}" is reserved: choose another step id`
   const handler = registry.get(step.type)
   if (handler === undefined) return `no handler for step type "${step.type}" yet (available: ${registry.types().join(', ')})`
-  for (const [field, target] of [['then', step.then], ['else', step.else], ['next', step.next], ['onError', gotoTarget(step.onError)]] as const) {
+  for (const [field, target] of [['then', step.then], ['else', step.else], ['next', step.next], ['onError', gotoTarget(step.onError)], ['onTimeout', step.onTimeout === 'fail' ? undefined : step.onTimeout]] as const) {
     if (target !== undefined && target !== END && !ids.has(target)) return `${field} points to a missing step "${target}"`
   }
   if ((step.type === 'condition' || step.type === 'transform') && step.expression === undefined) return `a ${step.type} step needs an expression`
   if (step.type !== 'condition' && (step.then !== undefined || step.else !== undefined)) return 'then/else are only for condition steps'
+  const waitProblem = waitFieldProblem(step, handler.waits === true)
+  if (waitProblem !== undefined) return waitProblem
   if (step.expression !== undefined) {
     const err = compileError(step.expression)
     if (err !== undefined) return `bad JSONata expression: ${err}`

@@ -5,7 +5,7 @@ import type { Diagnosis, ExecutionError } from '../../schemas/executions.js'
 import { nextStepId } from './definition.js'
 import { resolveInput } from './expressions.js'
 import { decideAfterFailure, isRetryable, retriesLeft } from './failure-decision.js'
-import { Expand, StepError, type Remedy, type StepDebugger, type StepHandler, type StepRegistry, type TokenUsage } from './steps.js'
+import { Expand, StepError, Wait, WaitOver, type Remedy, type StepDebugger, type StepHandler, type StepRegistry, type TokenUsage } from './steps.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import type { Metrics } from '../../plugins/metrics.js'
 import { decodeJson, encodeJson, planOf, queuedEventData, type ExecutionDoc, type ExecutionStore, type Lease, type NewEvent, type StepRunDoc } from './store.js'
@@ -76,6 +76,8 @@ export interface RunnerOptions {
   /** Runs after a run ended on this instance, before 'ended' is emitted. */
   onEnded?: (doc: ExecutionDoc) => Promise<void>
   metrics: Metrics
+  /** A run was suspended here at a wait (any instance claims it once due or woken). */
+  onWaiting?: (executionId: string) => void
 }
 
 function sleep (ms: number, signal: AbortSignal): Promise<void> {
@@ -270,8 +272,8 @@ interface StepRun {
   log: FastifyBaseLogger
 }
 
-/** How a step ended: the run goes on at `next`, or it fails with `failed`. */
-type StepEnd = { next: string | null } | { failed: ExecutionError & { stepId: string } }
+/** How a step ended: the run goes on at `next`, fails with `failed`, or was suspended at a wait. */
+type StepEnd = { next: string | null } | { failed: ExecutionError & { stepId: string } } | { waiting: Wait }
 
 /**
  * Runs one claimed execution step by step. Every write is fenced by the lease epoch, so a
@@ -306,7 +308,7 @@ export class Runner {
     const progress = new RunProgress(doc)
     record.state.steps = progress.steps
     record.state.diagnoses = progress.diagnoses
-    if (doc.status !== 'running') record.change({ status: 'running', startTime: record.startedAt })
+    if (doc.status !== 'running') record.change({ status: 'running', startTime: record.startedAt, ...(doc.wakeAt === undefined ? {} : { wakeAt: null }) })
     const run: RunContext = { doc, record, progress, abort }
 
     try {
@@ -329,6 +331,10 @@ export class Runner {
           return false
         }
         const ended = await this.runStep(run, i, step, handler)
+        if ('waiting' in ended) {
+          await this.suspended(run, step, ended.waiting)
+          return false
+        }
         if ('failed' in ended) {
           // The cursor stays on the failed step, so a retry resumes right here.
           await record.end({ status: 'failed', steps: progress.steps, diagnoses: progress.diagnoses, error: ended.failed }, { error: ended.failed })
@@ -354,7 +360,7 @@ export class Runner {
     const { steps } = run.progress
     // A step left running by a crash resumes with the same attempt number, so its idempotency key repeats.
     const last = steps.at(-1)
-    const resuming = last !== undefined && last.stepId === step.id && last.status === 'running'
+    const resuming = last !== undefined && last.stepId === step.id && (last.status === 'running' || last.status === 'waiting')
     const entryIndex = resuming ? steps.length - 1 : steps.length
     const entry: StepRunDoc = resuming ? last : { stepId: step.id, type: step.type, status: 'running', attempts: 0, idempotencyKey: '', startedAt: new Date() }
     const s: StepRun = {
@@ -371,7 +377,8 @@ export class Runner {
       let input: unknown
       try {
         input = await resolveInput(s.step.input, run.progress.scope)
-        return { next: await this.attempt(run, s, input, idempotencyKey, attemptStart) }
+        const next = await this.attempt(run, s, input, idempotencyKey, attemptStart)
+        return next instanceof Wait ? { waiting: next } : { next }
       } catch (err) {
         if (err instanceof Stop || err instanceof RecordFailed) throw err
         if (run.abort.signal.aborted) throw run.abort.signal.reason
@@ -386,10 +393,11 @@ export class Runner {
    * result is recorded (a pure step's kept for the next write) before the run goes on.
    * Returns the step to run next.
    */
-  private async attempt (run: RunContext, s: StepRun, input: unknown, idempotencyKey: string, attemptStart: number): Promise<string | null> {
+  private async attempt (run: RunContext, s: StepRun, input: unknown, idempotencyKey: string, attemptStart: number): Promise<string | null | Wait> {
     const { record, progress } = run
     const { steps, plan } = progress
     const { step, handler, attempt, i } = s
+    const waiting = s.entry.waitingFor
     s.entry = { ...s.entry, status: 'running', attempts: attempt, idempotencyKey, ...(input === undefined ? {} : { inputJson: encodeJson(input) }) }
     steps[s.entryIndex] = s.entry
     if (handler.sideEffects) {
@@ -403,11 +411,18 @@ export class Runner {
     }
     let output = await withTimeout(signal => handler.run({
       executionId: run.doc._id, ownerId: run.doc.ownerId, step, input, scope: progress.scope, attempt, idempotencyKey, signal, log: s.log,
-      emit: async (type, data) => { record.emit(type, data, step.id); await record.flushEvents() }, recordUsage: countTokens
-    }), step.timeoutMs, run.abort.signal)
+      emit: async (type, data) => { record.emit(type, data, step.id); await record.flushEvents() }, recordUsage: countTokens,
+      ...(waiting === undefined ? {} : { waiting })
+    }), handler.waits === true ? undefined : step.timeoutMs, run.abort.signal)
+    if (output instanceof Wait) return await this.suspend(run, s, output)
     let planJson: string | undefined
     if (output instanceof Expand) {
       if (output.steps.length > 0) planJson = progress.expand(i, step, [...output.steps])
+      output = output.output
+    }
+    let over: WaitOver['opts'] | undefined
+    if (output instanceof WaitOver) {
+      over = output.opts
       output = output.output
     }
 
@@ -419,14 +434,49 @@ export class Runner {
     for (const d of progress.settle(step.id, 'recovered')) this.opts.metrics.settled(d)
     const next = step.type === 'condition'
       ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
-      : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : nextStepId(plan, i)
+      : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : over?.next ?? nextStepId(plan, i)
     record.emit('step.completed', { attempt, output, durationMs: Date.now() - attemptStart }, step.id)
     const completed = { steps, cursor: next, diagnoses: progress.diagnoses, ...(planJson === undefined ? {} : { planJson }) }
-    if (handler.sideEffects || record.unrecordedMs >= MAX_UNRECORDED_MS) await record.write(completed)
+    // (The end of a wait is recorded at once: what it took, a signal, goes once it is.)
+    if (handler.sideEffects || over !== undefined || record.unrecordedMs >= MAX_UNRECORDED_MS) await record.write(completed)
     else record.change(completed)
+    if (over?.consumed !== undefined) await over.consumed().catch((err: unknown) => s.log.warn({ err }, 'a signal a wait took could not be removed; a later wait for it in this run would take it again'))
     progress.outputs[step.id] = { output }
     progress.lastOutput = output
     return next
+  }
+
+  /**
+   * Suspends the run at a waiting step: the step is recorded as waiting and the run as
+   * `waiting` with no holder (its lease stays, fencing this runner out should another claim
+   * it), with the time it wakes by itself, in one write. The runner then lets it go.
+   */
+  private async suspend (run: RunContext, s: StepRun, wait: Wait): Promise<Wait> {
+    const { record, progress } = run
+    const { waiting } = wait
+    s.entry = { ...s.entry, status: 'waiting', waitingFor: waiting }
+    progress.steps[s.entryIndex] = s.entry
+    record.emit('step.waiting', { attempt: s.attempt, ...waiting }, s.step.id)
+    await record.write({ steps: progress.steps, diagnoses: progress.diagnoses, status: 'waiting', holder: null, wakeAt: waiting.until === undefined ? null : new Date(waiting.until) }, 'run.wait')
+    return wait
+  }
+
+  /**
+   * After the run was suspended: a signal sent while it was getting to its wait (the sender
+   * found it running, so woke nothing) is found now, and the run woken; then the worker hears
+   * of it (it may wake soon), and the step's own follow-up runs (an approval's notifications).
+   * Failures here are only logged: the run is waiting, durably.
+   */
+  private async suspended (run: RunContext, step: WorkflowStep, wait: Wait): Promise<void> {
+    const id = run.doc._id
+    const signal = wait.waiting.signal
+    try {
+      if (signal !== undefined && await this.store.signal(id, signal) !== null) await this.store.wake(id)
+    } catch (err) {
+      this.log.warn({ err, executionId: id, stepId: step.id }, 'checking for a signal sent while the run got to its wait failed; it waits for the next one or its timeout')
+    }
+    await wait.recorded?.().catch((err: unknown) => this.log.warn({ err, executionId: id, stepId: step.id }, 'what a wait does once recorded failed'))
+    this.opts.onWaiting?.(id)
   }
 
   /**
@@ -509,7 +559,7 @@ export class Runner {
     try {
       if (reason === 'cancelled') {
         const last = steps.at(-1)
-        if (last?.status === 'running') steps[steps.length - 1] = { ...last, status: 'cancelled', endedAt: new Date() }
+        if (last?.status === 'running' || last?.status === 'waiting') steps[steps.length - 1] = { ...last, status: 'cancelled', endedAt: new Date() }
         const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
         await record.end({ status: 'cancelled', steps, error }, { error })
       } else if (reason === 'shutdown') {

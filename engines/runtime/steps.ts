@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { WorkflowStep } from '../../schemas/workflows.js'
-import type { Diagnosis, ExecutionError } from '../../schemas/executions.js'
+import type { Diagnosis, ExecutionError, Waiting } from '../../schemas/executions.js'
 import type { Owner } from '../../lib/mongo.js'
 import type { FieldProblem } from './input-check.js'
 import type { TokenUsage } from '../../plugins/llm.js'
@@ -28,6 +28,8 @@ export interface StepContext {
   emit (type: string, data: Record<string, unknown>): Promise<void>
   /** Adds an LLM call's token counts to the execution. */
   recordUsage (usage: TokenUsage): Promise<void>
+  /** A step that suspended its run (see Wait) and is run again on waking: what it recorded then. */
+  waiting?: Waiting
 }
 
 /**
@@ -39,12 +41,34 @@ export class Expand {
   constructor (readonly output: unknown, readonly steps: WorkflowStep[]) {}
 }
 
+/**
+ * What a step returns to suspend its run durably (a wait, an approval): the runner records the
+ * step as waiting for this, lets go of the run (no lease holder, no worker slot, no memory) and
+ * ends its part. Any instance claims the run again once `until` passed or the run is woken
+ * (ExecutionStore.wake: a signal, a decision, a cancel request), and runs the step again with
+ * `ctx.waiting` set to this.
+ */
+export class Wait {
+  /** `recorded` runs once the wait is recorded (an approval tells its approvers then, so they find it waiting). */
+  constructor (readonly waiting: Waiting, readonly recorded?: () => Promise<void>) {}
+}
+
+/**
+ * What a waiting step returns once its wait is over: its output, the step the run goes on at
+ * (default the next one), and what to do once the output is recorded (consume the signal).
+ */
+export class WaitOver {
+  constructor (readonly output: unknown, readonly opts: { next?: string, consumed?: () => Promise<void> } = {}) {}
+}
+
 /** A problem with a step's definition: what is wrong, and the input fields it concerns (JSON pointers into the step's input). */
 export interface StepProblem { message: string, fields?: FieldProblem[] }
 
 export interface StepHandler {
   /** A step that may touch the outside world has its start persisted before it runs. */
   sideEffects: boolean
+  /** The step waits (see Wait): its timeoutMs bounds the wait, not an attempt. */
+  waits?: boolean
   /** A problem with the step's definition, found at validation time, or undefined. */
   validate? (step: WorkflowStep): string | StepProblem | undefined
   /** A problem only the owner's data shows (e.g. a plugin's manifest), found when a workflow is saved, or undefined. */

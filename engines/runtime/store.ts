@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Collection, Db, Filter, Sort } from 'mongodb'
 import { GroupBatch, GroupCommit, InsertFailed } from '../../lib/group-commit.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../lib/mongo.js'
-import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun } from '../../schemas/executions.js'
+import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun, Waiting } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import { Conflict, NotFound } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
@@ -33,6 +33,8 @@ export interface StepRunDoc {
   durationMs?: number
   /** LLM tokens (prompt + completion) the step spent, all attempts. */
   tokens?: number
+  /** A wait or approval step: what it waits (or waited) for. */
+  waitingFor?: Waiting
 }
 
 /** The holder's claim on a run, recorded on it; whether the holder is alive is the instance registry's to say. */
@@ -66,6 +68,11 @@ export interface ExecutionDoc extends OwnedDoc {
   holder: string | null
   /** A lower bound of the last event's seq (kept by every write), so appending needs no scan of the log. */
   eventSeq: number
+  /**
+   * Status waiting: when any instance may claim the run again (the time waited for, a timeout;
+   * now once woken); null: only a wake does. Absent on runs that never waited.
+   */
+  wakeAt?: Date | null
   createdAt: Date
   startTime: Date | null
   endTime: Date | null
@@ -93,6 +100,7 @@ interface StoredExecution extends OwnedDoc {
   cancelRequested: boolean
   lease: Lease | null
   holder: string | null
+  wakeAt?: Date | null
   createdAt: Date
   startTime: Date | null
   endTime: Date | null
@@ -101,8 +109,8 @@ interface StoredExecution extends OwnedDoc {
 
 /** The stored form of a run. `cancelRequested` is left out when the caller must not overwrite another's request. */
 function encode (doc: ExecutionDoc): StoredExecution {
-  const { _id, ownerId, type, status, workflowId, priority, attempt, cancelRequested, lease, holder, createdAt, startTime, endTime, ...body } = doc
-  return { _id, ownerId, type, status, ...(workflowId === undefined ? {} : { workflowId }), priority, attempt, cancelRequested, lease, holder, createdAt, startTime, endTime, bodyJson: JSON.stringify(body) }
+  const { _id, ownerId, type, status, workflowId, priority, attempt, cancelRequested, lease, holder, wakeAt, createdAt, startTime, endTime, ...body } = doc
+  return { _id, ownerId, type, status, ...(workflowId === undefined ? {} : { workflowId }), priority, attempt, cancelRequested, lease, holder, ...(wakeAt === undefined ? {} : { wakeAt }), createdAt, startTime, endTime, bodyJson: JSON.stringify(body) }
 }
 
 function decode (stored: StoredExecution): ExecutionDoc {
@@ -115,9 +123,11 @@ function decode (stored: StoredExecution): ExecutionDoc {
 
 interface EventDoc { _id: string, executionId: string, ownerId: string, seq: number, ts: Date, type: string, stepId?: string, dataJson: string }
 interface LeaseDoc { _id: string, executionId: string, epoch: number, owner: string, createdAt: Date }
+/** A signal (or an approval's decision) sent to a run, kept until a wait takes it: `_id` is executionId:name. */
+interface SignalDoc { _id: string, executionId: string, ownerId: string, name: string, payloadJson: string, at: Date }
 
 /** What the worker needs to know of an unfinished run to decide whether to claim it. */
-export type QueueEntry = Pick<ExecutionDoc, '_id' | 'status' | 'holder' | 'lease' | 'priority' | 'createdAt' | 'endTime'>
+export type QueueEntry = Pick<ExecutionDoc, '_id' | 'status' | 'holder' | 'lease' | 'priority' | 'wakeAt' | 'createdAt' | 'endTime'>
 
 /** An event to append: its seq is given when it is written. */
 export interface NewEvent { type: string, data: Record<string, unknown>, stepId?: string }
@@ -144,7 +154,8 @@ export function toStepRun (s: StepRunDoc): StepRun {
     ...(s.error === undefined ? {} : { error: s.error }),
     startedAt: s.startedAt.toISOString(),
     ...(s.endedAt === undefined ? {} : { endedAt: s.endedAt.toISOString(), durationMs: s.durationMs }),
-    ...(s.tokens === undefined ? {} : { tokens: s.tokens })
+    ...(s.tokens === undefined ? {} : { tokens: s.tokens }),
+    ...(s.waitingFor === undefined ? {} : { waitingFor: s.waitingFor })
   }
 }
 
@@ -170,6 +181,7 @@ export function toExecution (d: ExecutionDoc): Execution {
     error: d.error,
     attempt: d.attempt,
     cancelRequested: d.cancelRequested,
+    ...(d.status === 'waiting' ? { wakeAt: d.wakeAt?.toISOString() ?? null } : {}),
     createdAt: d.createdAt.toISOString(),
     startTime: d.startTime?.toISOString() ?? null,
     endTime: d.endTime?.toISOString() ?? null,
@@ -215,6 +227,7 @@ export class ExecutionStore {
   private readonly history: OwnedCollection<StoredExecution>
   private readonly events: Collection<EventDoc>
   private readonly leases: Collection<LeaseDoc>
+  private readonly signals: Collection<SignalDoc>
   private readonly eventWriter: GroupCommit<EventDoc>
   private readonly openWriter: GroupCommit<StoredExecution>
   private readonly historyWriter: GroupCommit<StoredExecution>
@@ -231,6 +244,7 @@ export class ExecutionStore {
     this.history = new OwnedCollection<StoredExecution>(db.collection('executions'), 'Execution')
     this.events = db.collection('execution_events')
     this.leases = db.collection('execution_leases')
+    this.signals = db.collection('execution_signals')
     this.eventWriter = new GroupCommit(this.events)
     this.openWriter = new GroupCommit(this.open.collection)
     this.historyWriter = new GroupCommit(this.history.collection)
@@ -260,6 +274,7 @@ export class ExecutionStore {
       await this.events.createIndex({ executionId: 1, seq: 1 })
       await this.events.createIndex({ ts: 1 })
       await this.leases.createIndex({ executionId: 1 })
+      await this.signals.createIndex({ executionId: 1 })
     }
     await this.migrate()
   }
@@ -458,8 +473,39 @@ export class ExecutionStore {
 
   /** Unfinished runs (and ended ones still to move to the history), priority first, then age. */
   async queued (limit: number): Promise<QueueEntry[]> {
-    return this.open.collection.find({}, { projection: { _id: 1, status: 1, holder: 1, lease: 1, priority: 1, createdAt: 1, endTime: 1 } })
+    return this.open.collection.find({}, { projection: { _id: 1, status: 1, holder: 1, lease: 1, priority: 1, wakeAt: 1, createdAt: 1, endTime: 1 } })
       .sort({ priority: -1, createdAt: 1 }).limit(limit).toArray()
+  }
+
+  /**
+   * Keeps a signal for a run until a wait takes it; false when one of that name is kept already
+   * (the first is kept: a client that sends again, unsure whether it arrived, changes nothing).
+   */
+  async putSignal (exec: { _id: string, ownerId: string }, name: string, payload: unknown): Promise<boolean> {
+    try {
+      await this.write('signal', () => this.signals.insertOne({ _id: `${exec._id}:${name}`, executionId: exec._id, ownerId: exec.ownerId, name, payloadJson: JSON.stringify(payload ?? null), at: new Date() }))
+      return true
+    } catch (err) {
+      if (isDuplicateKey(err)) return false
+      throw err
+    }
+  }
+
+  /** The signal of that name kept for the run, if any. */
+  async signal (id: string, name: string): Promise<{ payload: unknown, at: Date } | null> {
+    const doc = await this.signals.findOne({ _id: `${id}:${name}` })
+    return doc === null ? null : { payload: JSON.parse(doc.payloadJson), at: doc.at }
+  }
+
+  /** A wait took the signal (its output is recorded): the next wait for that name waits for a new one. */
+  async consumeSignal (id: string, name: string): Promise<void> {
+    await this.signals.deleteOne({ _id: `${id}:${name}` })
+  }
+
+  /** Makes a waiting run claimable by any instance now; false when it is not waiting (then it finds what woke it when it gets to its wait). */
+  async wake (id: string): Promise<boolean> {
+    const res = await this.write('wake', () => this.open.collection.updateOne({ _id: id, status: 'waiting' }, { $set: { wakeAt: new Date() } }))
+    return res.matchedCount > 0
   }
 
   /**
@@ -618,6 +664,8 @@ export class ExecutionStore {
     const doc = found.doc
     if (TERMINAL.includes(doc.status)) throw new Conflict(`Execution ${id} has already ended (${doc.status})`)
     await this.write('cancel.request', () => this.open.update(owner, id, { $set: { cancelRequested: true } }))
+    // A waiting run has no holder to notice: it is woken, and whoever claims it ends it.
+    if (doc.status === 'waiting') await this.wake(id)
     const error = { message: 'cancelled on request', code: 'R3SN_CANCELLED' }
     const cancelled: ExecutionDoc = { ...doc, status: 'cancelled', error, endTime: new Date(), executionTime: 0, holder: null, cancelRequested: true }
     // (A queued run held by an instance may be starting there right now: that instance stops it.)
@@ -659,6 +707,7 @@ export class ExecutionStore {
       const ids = batch.map(d => d._id)
       await this.events.deleteMany({ executionId: { $in: ids } })
       await this.leases.deleteMany({ executionId: { $in: ids } })
+      await this.signals.deleteMany({ executionId: { $in: ids } })
       pruned += (await this.history.collection.deleteMany({ _id: { $in: ids } })).deletedCount
     }
   }

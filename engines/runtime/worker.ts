@@ -194,6 +194,8 @@ export class Worker {
 
   private claimable (entry: QueueEntry, now: number): boolean {
     if (TERMINAL.includes(entry.status) || this.isLocal(entry._id) || (this.notBefore.get(entry._id) ?? 0) > now) return false
+    // A waiting run has no holder: it is due once its wake time passed (a wake sets it to now).
+    if (entry.status === 'waiting') return entry.holder === null && entry.wakeAt != null && entry.wakeAt.getTime() <= now
     if (entry.holder === null) return true
     // Held here but neither running nor held any more (it stopped on a failure, or is being created right now): once it waited a lease.
     if (entry.holder === this.opts.instanceId) return this.notBefore.has(entry._id) || (entry.lease?.claimedAt.getTime() ?? 0) <= now - this.opts.claimGraceMs
@@ -214,6 +216,8 @@ export class Worker {
     if (this.stopping) return
     this.polling = true
     let found = false
+    /** The next time a waiting run falls due, if before the next poll. */
+    let nextWake = Infinity
     try {
       // An instance that could not write its heartbeat for a lease claims nothing: others may be taking its runs.
       await this.releaseStale(Date.now())
@@ -225,6 +229,7 @@ export class Worker {
         this.seen = { at: Date.now(), byStatus }
         const listed = new Set(entries.map(e => e._id))
         for (const map of [this.notBefore, this.unknownHolder]) for (const id of map.keys()) if (!listed.has(id)) map.delete(id)
+        for (const e of entries) if (e.status === 'waiting' && e.wakeAt != null && e.wakeAt.getTime() > now) nextWake = Math.min(nextWake, e.wakeAt.getTime())
         const candidates = entries.filter(e => this.claimable(e, now))
         found = candidates.length > 0
         this.backlog = candidates.length > this.opts.concurrency - this.active.size - this.reserved
@@ -242,7 +247,7 @@ export class Worker {
           this.opts.metrics.leaseClaims.inc({ result: lease === null ? 'lost' : 'won' })
           if (lease !== null && doc.holder !== null && doc.holder !== this.opts.instanceId) this.opts.metrics.leaseTakeovers.inc()
           if (lease === null || this.stopping) continue
-          this.launch(doc, lease, doc.status === 'running')
+          this.launch(doc, lease, doc.status !== 'queued')
         }
       }
     } catch (err) {
@@ -252,7 +257,7 @@ export class Worker {
       this.polling = false
       // Idle: back off, so an instance with nothing to do costs next to nothing (kick() wakes it).
       this.delay = found || this.active.size > 0 || this.held.length > 0 || this.notBefore.size > 0 ? this.opts.pollMs : Math.min(this.delay * 2, this.opts.idlePollMs)
-      if (!this.stopping) this.schedule(this.again ? 0 : this.delay)
+      if (!this.stopping) this.schedule(this.again ? 0 : Math.max(0, Math.min(this.delay, nextWake - Date.now())))
       this.again = false
     }
   }

@@ -337,6 +337,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/executions/{id}/signals/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a named signal to an execution: a wait step for it completes with the payload as its output
+         * @description The signal is stored with the run, so one sent before the run reaches its wait is not lost: the wait then completes at once. A signal sent again under the same name before a wait took it keeps the first payload. A run waiting for it resumes on any instance.
+         */
+        post: operations["signalExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executions/{id}/approvals/{stepId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or reject an approval step that waits for your decision
+         * @description Only the step's approvers may decide (403 for the run's owner when not one of them). approve: the run goes on with {decision, by, comment, at} as the step's output; reject: it fails with R3SN_APPROVAL_REJECTED. The decision is audited as an approval.decided event. 409 when the step is not waiting or was decided already.
+         */
+        post: operations["decideApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hooks/{hookId}": {
         parameters: {
             query?: never;
@@ -1035,7 +1075,7 @@ export interface components {
         WorkflowStep: {
             /** @description Unique within the workflow; later steps read this step's output as steps.<id>.output. */
             id: string;
-            type: "agent" | "integration" | "plugin" | "condition" | "transform";
+            type: "agent" | "integration" | "plugin" | "condition" | "transform" | "wait" | "approval";
             /** @description A label for people; steps are referred to by id. */
             name?: string;
             /** @description integration: the action, e.g. http.request, core.delay, core.log; plugin: the plugin's action. */
@@ -1059,8 +1099,20 @@ export interface components {
             /** @description Step to run after this one (default: the next in the list; "$end" ends the run). */
             next?: string | "$end";
             retry?: components["schemas"]["RetryPolicy"];
-            /** @description Per attempt. */
+            /** @description Per attempt, at most an hour (3600000). wait (for a signal) and approval: how long to wait, up to a year; then onTimeout. */
             timeoutMs?: number;
+            /** @description wait: the time to wait until, an ISO 8601 date-time (2030-01-01T09:00:00Z) or, after "=", a JSONata expression giving one (or epoch milliseconds), e.g. "=steps.plan.output.sendAt". */
+            until?: string;
+            /** @description wait: how long to wait, in milliseconds (up to a year). The run holds no memory, lease or worker slot meanwhile. */
+            forMs?: number;
+            /** @description wait: the signal to wait for, sent with POST /api/executions/{id}/signals/{name}; its payload becomes the step's output. A signal sent before the run got here completes the wait at once. */
+            signal?: string;
+            /** @description wait (for a signal) and approval: after timeoutMs without a signal or a decision, go on at this step (output {timedOut: true}), or fail the run with R3SN_WAIT_TIMEOUT (fail, the default). */
+            onTimeout?: string | "fail";
+            /** @description approval: the user ids who may decide (default the run's owner). Each gets an approval.requested notification. */
+            approvers?: string[];
+            /** @description approval: what the approvers are asked, shown in their notification. */
+            message?: string;
             /** @description After the last attempt fails: fail the run (default), continue with the next step, or goto:<stepId>. */
             onError?: string;
         };
@@ -1237,10 +1289,26 @@ export interface components {
             /** @description What a user needs to act on the failure, e.g. the failed checks of a generated plugin. */
             details?: unknown;
         };
+        /** @description What a wait or approval step waits for. */
+        Waiting: {
+            /**
+             * Format: date-time
+             * @description When the wait ends by itself: the time waited for, or the timeout of a signal or an approval.
+             */
+            until?: string;
+            /** @description The signal waited for (POST /api/executions/{id}/signals/{name}). */
+            signal?: string;
+            /** @description approval: who may decide (POST /api/executions/{id}/approvals/{stepId}). */
+            approvers?: string[];
+            /** @description approval: what the approvers are asked. */
+            message?: string;
+        };
         StepRun: {
             stepId: string;
             type: string;
-            status: "running" | "completed" | "failed" | "cancelled";
+            /** @description waiting: a wait or approval step whose run is suspended (see waitingFor). */
+            status: "running" | "waiting" | "completed" | "failed" | "cancelled";
+            waitingFor?: components["schemas"]["Waiting"];
             /** @description Attempts made in this run of the step. */
             attempts: number;
             /** @description executionId:stepId:attempt of the latest attempt. */
@@ -1307,6 +1375,8 @@ export interface components {
             attempt: number;
             /** @description A cancel was asked for; the run stops at its next await point. */
             cancelRequested: boolean;
+            /** @description status waiting: when the run wakes by itself (the time waited for, or a timeout); null: only a signal or a decision wakes it. */
+            wakeAt?: string | null;
             /** Format: date-time */
             createdAt: string;
             startTime: string | null;
@@ -1322,7 +1392,8 @@ export interface components {
         };
         StepResult: {
             stepId: string;
-            status: "running" | "completed" | "failed" | "cancelled";
+            /** @description waiting: a wait or approval step whose run is suspended (see waitingFor). */
+            status: "running" | "waiting" | "completed" | "failed" | "cancelled";
             /** @description What the step returned (absent when it failed). */
             output?: unknown;
             error?: components["schemas"]["ExecutionError"];
@@ -1428,6 +1499,62 @@ export interface components {
             /** @enum {boolean} */
             success: true;
             events: components["schemas"]["ExecutionEvent"][];
+        };
+        SignalParams: {
+            id: string;
+            /** @description The signal's name, as a wait step names it. */
+            name: string;
+        };
+        /**
+         * @example {
+         *       "payload": {
+         *         "approvedBudget": 1200,
+         *         "note": "go ahead"
+         *       }
+         *     }
+         */
+        SignalRequest: {
+            /** @description Becomes the output of the wait step that receives the signal (null when absent). */
+            payload?: unknown;
+        };
+        SignalAccepted: {
+            /** @enum {boolean} */
+            success: true;
+            executionId: string;
+            signal: string;
+            /** @description waiting: the run was waiting for this signal and wakes now; stored: it is kept until the run reaches a wait for it (a signal sent again before then keeps the first payload). */
+            delivered: "waiting" | "stored";
+        };
+        ApprovalParams: {
+            id: string;
+            /** @description The approval step waiting for a decision. */
+            stepId: string;
+        };
+        /**
+         * @example {
+         *       "decision": "approve",
+         *       "comment": "Checked the recipients list"
+         *     }
+         */
+        ApprovalRequest: {
+            /** @description approve: the run goes on; reject: it fails with R3SN_APPROVAL_REJECTED. */
+            decision: "approve" | "reject";
+            /** @description Kept in the step's output and the approval.decided event. */
+            comment?: string;
+        };
+        /** @description The decision is recorded; the run goes on (or fails) on the next free worker slot of any instance. */
+        ApprovalAccepted: {
+            /** @enum {boolean} */
+            success: true;
+            executionId: string;
+            stepId: string;
+            /** @description approve: the run goes on; reject: it fails with R3SN_APPROVAL_REJECTED. */
+            decision: "approve" | "reject";
+            /** @description The user who decided. */
+            by: string;
+            comment?: string;
+            /** Format: date-time */
+            at: string;
         };
         /** @description A stored secret, without its values. */
         Credential: {
@@ -2314,8 +2441,8 @@ export interface components {
                 tokens: number;
             }[];
         };
-        /** @description What happened: a run of yours failed for good (execution.failed) or needed self-debugging (execution.self_debugged, recovered or not); a plugin generation stored a plugin (plugin.generated) or refused it after its checks failed (plugin.rejected); an API key of yours was created or revoked; a scheduled run of a workflow was not started (schedule.skipped). */
-        NotificationKind: "execution.failed" | "execution.self_debugged" | "plugin.generated" | "plugin.rejected" | "key.created" | "key.revoked" | "schedule.skipped";
+        /** @description What happened: a run of yours failed for good (execution.failed) or needed self-debugging (execution.self_debugged, recovered or not); a plugin generation stored a plugin (plugin.generated) or refused it after its checks failed (plugin.rejected); an API key of yours was created or revoked; a scheduled run of a workflow was not started (schedule.skipped); a run waits for your decision at an approval step (approval.requested: answer with POST /api/executions/{executionId}/approvals/{stepId}). */
+        NotificationKind: "execution.failed" | "execution.self_debugged" | "plugin.generated" | "plugin.rejected" | "key.created" | "key.revoked" | "schedule.skipped" | "approval.requested";
         /** @description Ids of what the notification is about, by kind. */
         NotificationData: {
             executionId?: string;
@@ -2324,8 +2451,13 @@ export interface components {
             workflowId?: string;
             pluginId?: string;
             keyId?: string;
-            /** @description execution.failed: the step the run failed at. */
+            /** @description execution.failed: the step the run failed at; approval.requested: the approval step waiting for a decision. */
             stepId?: string;
+            /**
+             * Format: date-time
+             * @description approval.requested: when the approval times out, if it does.
+             */
+            until?: string;
             /** @description execution.failed, plugin.rejected: the code of the error the run ended with. */
             errorCode?: string;
             /** @description execution.self_debugged: every remedy self-debugging applied made its step succeed. */
@@ -3494,6 +3626,91 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    signalExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The signal's name, as a wait step names it. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "payload": {
+                 *         "approvedBudget": 1200,
+                 *         "note": "go ahead"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SignalRequest"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    decideApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The approval step waiting for a decision. */
+                stepId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "decision": "approve",
+                 *       "comment": "Checked the recipients list"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApprovalRequest"];
+            };
+        };
+        responses: {
+            /** @description The decision is recorded; the run goes on (or fails) on the next free worker slot of any instance. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
