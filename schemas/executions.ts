@@ -166,8 +166,8 @@ export const EventList = Type.Object({
 }, { $id: 'EventList', description: 'Events in seq order.' })
 
 export const SignalParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 200 }),
-  name: Type.String({ pattern: SIGNAL_NAME_PATTERN, description: 'The signal\'s name, as a wait step names it.' })
+  id: Type.String({ minLength: 1, maxLength: 200, description: 'The execution that waits (or will wait) for the signal.' }),
+  name: Type.String({ pattern: SIGNAL_NAME_PATTERN, description: 'The signal\'s name, as a wait step names it.', examples: ['approved'] })
 }, { $id: 'SignalParams', additionalProperties: false })
 
 export const SignalRequest = Type.Object({
@@ -180,11 +180,11 @@ export const SignalAccepted = Type.Object({
   executionId: Type.String(),
   signal: Type.String(),
   delivered: Type.Union([Type.Literal('waiting'), Type.Literal('stored')], { description: 'waiting: the run was waiting for this signal and wakes now; stored: it is kept until the run reaches a wait for it (a signal sent again before then keeps the first payload).' })
-}, { $id: 'SignalAccepted' })
+}, { $id: 'SignalAccepted', description: 'The signal is stored with the run; a run waiting for it resumes on the next free worker slot of any instance.' })
 
 export const ApprovalParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 200 }),
-  stepId: Type.String({ pattern: STEP_ID_PATTERN, description: 'The approval step waiting for a decision.' })
+  stepId: Type.String({ pattern: STEP_ID_PATTERN, description: 'The approval step waiting for a decision.', examples: ['review'] })
 }, { $id: 'ApprovalParams', additionalProperties: false })
 
 export const ApprovalRequest = Type.Object({

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { build } from './helper.js'
+import { build, caller, eventually } from './helper.js'
 import { EnvSchema } from '../config.js'
 import { jsonValidator } from '../lib/validation.js'
 import { sharedSchemas } from '../schemas/index.js'
@@ -133,7 +133,19 @@ t.test('the examples work as they are, as Swagger UI sends them, on a fresh inst
   const needLlm = new Set(['executeAgent', 'executeAgentPrompt', 'generatePlugin'])
   // Ids for path parameters: what the create examples made (Swagger UI asks a person for them).
   const ids: Record<string, string> = {}
-  const idOf = (op: typeof operations[number]) => ({ workflows: ids.workflow, plugins: ids.plugin, credentials: ids.credential, agents: ids.agent } as Record<string, string | undefined>)[op.tags?.[0] ?? '']
+  // Signals and decisions need a run that waits for them, as a person trying them would have.
+  const admin = caller(baseUrl, adminKey)
+  const waiting = async (step: object) => {
+    const workflow = (await admin('POST', '/api/workflows', { name: 'waits', steps: [step] })).body.workflow.id as string
+    const run = (await admin('POST', `/api/workflows/${workflow}/execute`, { mode: 'async' })).body.executionId as string
+    await eventually(async () => (await admin('GET', `/api/executions/${run}/status`)).body.execution.status === 'waiting' ? true : undefined, 30_000, 'the run to wait')
+    return run
+  }
+  ids.signalled = await waiting({ id: 'wait', type: 'wait', signal: 'approved' })
+  ids.decided = await waiting({ id: 'review', type: 'approval' })
+  const idOf = (op: typeof operations[number]) => op.path.includes('/signals/')
+    ? ids.signalled
+    : op.path.includes('/approvals/') ? ids.decided : ({ workflows: ids.workflow, plugins: ids.plugin, credentials: ids.credential, agents: ids.agent } as Record<string, string | undefined>)[op.tags?.[0] ?? '']
   const send = async (op: typeof operations[number], body: unknown) => {
     let missing = false
     const path = op.path.replace(/\{(\w+)\}/g, (_all, name: string) => {

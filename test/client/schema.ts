@@ -910,6 +910,9 @@ export interface components {
              *     - `R3SN_EXPRESSION_FAILED`: A JSONata expression failed.
              *     - `R3SN_STEP_TIMEOUT`: A step attempt ran past its timeoutMs.
              *     - `R3SN_CANCELLED`: The run was cancelled.
+             *     - `R3SN_WAIT_TIMEOUT`: A wait or approval step timed out and its onTimeout is fail.
+             *     - `R3SN_BAD_WAIT`: A wait step's until expression gave something that is not a time.
+             *     - `R3SN_APPROVAL_REJECTED`: An approver rejected the approval step.
              *     - `R3SN_RUN_ABORTED`: The run cannot go on (its plan is inconsistent).
              *     - `R3SN_AGENT_NOT_FOUND`: A step names an agent that does not exist.
              *     - `R3SN_AGENT_MAX_STEPS`: An agent reached limits.maxSteps while still calling tools.
@@ -928,7 +931,7 @@ export interface components {
              *     - `R3SN_SANDBOX_TIMEOUT`: A plugin run took longer than its timeoutMs.
              * @enum {string}
              */
-            code: "R3SN_BAD_REQUEST" | "R3SN_VALIDATION" | "R3SN_BAD_JSON" | "R3SN_BAD_CONTENT_LENGTH" | "R3SN_BAD_URL" | "R3SN_URI_TOO_LONG" | "R3SN_HEADERS_TOO_LARGE" | "R3SN_LENGTH_REQUIRED" | "R3SN_BODY_TOO_LARGE" | "R3SN_UNSUPPORTED_MEDIA_TYPE" | "R3SN_NOT_ACCEPTABLE" | "R3SN_REQUEST_TIMEOUT" | "R3SN_ROUTE_NOT_FOUND" | "R3SN_METHOD_NOT_ALLOWED" | "R3SN_UPGRADE_REQUIRED" | "R3SN_BAD_UPGRADE" | "R3SN_UNAUTHORIZED" | "R3SN_FORBIDDEN" | "R3SN_NOT_FOUND" | "R3SN_CONFLICT" | "R3SN_UNPROCESSABLE" | "R3SN_RATE_LIMITED" | "R3SN_LIMIT" | "R3SN_SLOW_CONSUMER" | "R3SN_BAD_FRAME" | "R3SN_UNKNOWN_EVENT" | "R3SN_UNAVAILABLE" | "R3SN_INTERNAL" | "R3SN_ERROR" | "R3SN_LLM_NOT_CONFIGURED" | "R3SN_LLM_AUTH" | "R3SN_LLM_BAD_REQUEST" | "R3SN_LLM_MODEL" | "R3SN_LLM_RATE_LIMITED" | "R3SN_LLM_UNAVAILABLE" | "R3SN_LLM_UNREACHABLE" | "R3SN_LLM_FAILED" | "R3SN_LLM_INVALID_OUTPUT" | "R3SN_PLAN_INVALID" | "R3SN_BAD_INPUT" | "R3SN_BAD_CREDENTIAL" | "R3SN_BAD_CONDITION" | "R3SN_EXPRESSION_FAILED" | "R3SN_STEP_TIMEOUT" | "R3SN_CANCELLED" | "R3SN_RUN_ABORTED" | "R3SN_AGENT_NOT_FOUND" | "R3SN_AGENT_MAX_STEPS" | "R3SN_AGENT_MAX_TOKENS" | "R3SN_EGRESS_DENIED" | "R3SN_DNS_FAILED" | "R3SN_PLUGIN_NOT_FOUND" | "R3SN_PLUGIN_COMPILE" | "R3SN_PLUGIN_EXPORT" | "R3SN_PLUGIN_ERROR" | "R3SN_PLUGIN_OUTPUT" | "R3SN_SANDBOX_BUSY" | "R3SN_SANDBOX_CPU" | "R3SN_SANDBOX_MEMORY" | "R3SN_SANDBOX_OUTPUT" | "R3SN_SANDBOX_TIMEOUT";
+            code: "R3SN_BAD_REQUEST" | "R3SN_VALIDATION" | "R3SN_BAD_JSON" | "R3SN_BAD_CONTENT_LENGTH" | "R3SN_BAD_URL" | "R3SN_URI_TOO_LONG" | "R3SN_HEADERS_TOO_LARGE" | "R3SN_LENGTH_REQUIRED" | "R3SN_BODY_TOO_LARGE" | "R3SN_UNSUPPORTED_MEDIA_TYPE" | "R3SN_NOT_ACCEPTABLE" | "R3SN_REQUEST_TIMEOUT" | "R3SN_ROUTE_NOT_FOUND" | "R3SN_METHOD_NOT_ALLOWED" | "R3SN_UPGRADE_REQUIRED" | "R3SN_BAD_UPGRADE" | "R3SN_UNAUTHORIZED" | "R3SN_FORBIDDEN" | "R3SN_NOT_FOUND" | "R3SN_CONFLICT" | "R3SN_UNPROCESSABLE" | "R3SN_RATE_LIMITED" | "R3SN_LIMIT" | "R3SN_SLOW_CONSUMER" | "R3SN_BAD_FRAME" | "R3SN_UNKNOWN_EVENT" | "R3SN_UNAVAILABLE" | "R3SN_INTERNAL" | "R3SN_ERROR" | "R3SN_LLM_NOT_CONFIGURED" | "R3SN_LLM_AUTH" | "R3SN_LLM_BAD_REQUEST" | "R3SN_LLM_MODEL" | "R3SN_LLM_RATE_LIMITED" | "R3SN_LLM_UNAVAILABLE" | "R3SN_LLM_UNREACHABLE" | "R3SN_LLM_FAILED" | "R3SN_LLM_INVALID_OUTPUT" | "R3SN_PLAN_INVALID" | "R3SN_BAD_INPUT" | "R3SN_BAD_CREDENTIAL" | "R3SN_BAD_CONDITION" | "R3SN_EXPRESSION_FAILED" | "R3SN_STEP_TIMEOUT" | "R3SN_CANCELLED" | "R3SN_WAIT_TIMEOUT" | "R3SN_BAD_WAIT" | "R3SN_APPROVAL_REJECTED" | "R3SN_RUN_ABORTED" | "R3SN_AGENT_NOT_FOUND" | "R3SN_AGENT_MAX_STEPS" | "R3SN_AGENT_MAX_TOKENS" | "R3SN_EGRESS_DENIED" | "R3SN_DNS_FAILED" | "R3SN_PLUGIN_NOT_FOUND" | "R3SN_PLUGIN_COMPILE" | "R3SN_PLUGIN_EXPORT" | "R3SN_PLUGIN_ERROR" | "R3SN_PLUGIN_OUTPUT" | "R3SN_SANDBOX_BUSY" | "R3SN_SANDBOX_CPU" | "R3SN_SANDBOX_MEMORY" | "R3SN_SANDBOX_OUTPUT" | "R3SN_SANDBOX_TIMEOUT";
             /** @description HTTP status text. */
             error: string;
             /** @description What went wrong. For 5xx only a request id to quote. */
@@ -1501,8 +1504,12 @@ export interface components {
             events: components["schemas"]["ExecutionEvent"][];
         };
         SignalParams: {
+            /** @description The execution that waits (or will wait) for the signal. */
             id: string;
-            /** @description The signal's name, as a wait step names it. */
+            /**
+             * @description The signal's name, as a wait step names it.
+             * @example approved
+             */
             name: string;
         };
         /**
@@ -1517,6 +1524,7 @@ export interface components {
             /** @description Becomes the output of the wait step that receives the signal (null when absent). */
             payload?: unknown;
         };
+        /** @description The signal is stored with the run; a run waiting for it resumes on the next free worker slot of any instance. */
         SignalAccepted: {
             /** @enum {boolean} */
             success: true;
@@ -1527,7 +1535,10 @@ export interface components {
         };
         ApprovalParams: {
             id: string;
-            /** @description The approval step waiting for a decision. */
+            /**
+             * @description The approval step waiting for a decision.
+             * @example review
+             */
             stepId: string;
         };
         /**
@@ -3635,8 +3646,12 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The execution that waits (or will wait) for the signal. */
                 id: string;
-                /** @description The signal's name, as a wait step names it. */
+                /**
+                 * @description The signal's name, as a wait step names it.
+                 * @example approved
+                 */
                 name: string;
             };
             cookie?: never;
@@ -3655,7 +3670,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
+            /** @description The signal is stored with the run; a run waiting for it resumes on the next free worker slot of any instance. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3679,7 +3694,10 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                /** @description The approval step waiting for a decision. */
+                /**
+                 * @description The approval step waiting for a decision.
+                 * @example review
+                 */
                 stepId: string;
             };
             cookie?: never;
