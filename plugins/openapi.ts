@@ -23,10 +23,10 @@ const REALTIME = [
     'Authenticate with the `auth {token, userId?}` event, or at the handshake (`Authorization: Bearer`, or Socket.IO\'s `auth: {token}`).',
   '- Client events: `auth`, `ping`, `execution:subscribe {executionId, since?}` or a bare execution id, `execution:subscribe {all: true, since?}` ' +
     '(every run of the user), `execution:unsubscribe`, `workflow:execute {workflowId, triggerData?}`, `prompt:execute {prompt, context?}`, ' +
-    '`agent:create` (an AgentDefinition), `plugin:generate` (a GeneratePluginRequest).',
+    '`agent:create` (an AgentDefinition), `plugin:generate` (a GeneratePluginRequest), `approval:decide {executionId, stepId, decision, comment?}`.',
   '- Server events: `auth:ok`, `pong`, `error {code, message, event, details?}`, `execution:subscribed`, `execution:unsubscribed`, ' +
     '`execution:event` (an ExecutionEvent), `workflow:progress`, `workflow:completed`, `workflow:failed`, `prompt:progress`, ' +
-    '`prompt:completed`, `prompt:failed`, `agent:created {agent}`, `plugin:progress`, `plugin:generated`, `notification` (a Notification).',
+    '`prompt:completed`, `prompt:failed`, `agent:created {agent}`, `plugin:progress`, `plugin:generated`, `approval:decided`, `notification` (a Notification).',
   'Payloads are checked with the same schemas and answered with the same `R3SN_*` codes as the HTTP routes.'
 ].join('\n')
 
