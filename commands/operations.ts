@@ -34,6 +34,11 @@ export async function executeWorkflow (engines: Engines, owner: Owner, workflowI
   return engines.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, input.triggerData, { priority: input.priority }))
 }
 
+/** Starts a new run of the caller's ended run from one of its steps (POST /api/executions/:id/replay); 404 for anyone else's. */
+export async function replayRun (engines: Engines, owner: Owner, input: { executionId: string, fromStepId: string, input?: unknown }): Promise<ExecutionDoc> {
+  return engines.orchestrator.replay(owner, input.executionId, { fromStepId: input.fromStepId, ...(input.input === undefined ? {} : { input: input.input }) })
+}
+
 /** An approver's decision on an approval step (POST /api/executions/:id/approvals/:stepId, approval:decide). */
 export async function decideApproval (engines: Engines, user: Owner, input: { executionId: string, stepId: string, decision: 'approve' | 'reject', comment?: string }) {
   const decided = await engines.orchestrator.decide(user, input.executionId, input.stepId, input.decision, input.comment)

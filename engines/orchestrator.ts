@@ -20,6 +20,7 @@ import { Conflict, Forbidden, NotFound } from '../lib/errors.js'
 import { Instances } from './runtime/instances.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Worker } from './runtime/worker.js'
+import { replayExecution, type ReplayRequest } from './runtime/replay.js'
 import type { Metrics } from '../plugins/metrics.js'
 import { workflowExecution, workflowOwner, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
 import { logError } from '../lib/log-throttle.js'
@@ -289,6 +290,17 @@ export class Orchestrator {
     return doc
   }
 
+  /**
+   * Starts a new run of the caller's ended workflow or prompt run from one of its steps: the
+   * steps before are copied with their outputs (not run again), the step may get new input.
+   */
+  async replay (owner: Owner, id: string, req: ReplayRequest): Promise<ExecutionDoc> {
+    const source = await this.store.getOwned(owner, id)
+    const doc = await this.queue(owner, await replayExecution(owner, source, req, this.steps))
+    this.log.info({ executionId: doc._id, replayOf: id, fromStepId: req.fromStepId, userId: owner.id }, 'execution replayed')
+    return doc
+  }
+
   /** The caller's execution (404 for another user's). */
   async get (owner: Owner, id: string): Promise<ExecutionDoc> {
     return this.store.getOwned(owner, id)
@@ -327,6 +339,8 @@ export class Orchestrator {
     for (const run of runs) {
       byStatus[run.status] = (byStatus[run.status] ?? 0) + 1
       for (const s of run.steps) {
+        // (A replay's copies ran in the run they were copied from, and count there.)
+        if (s.replayedFrom !== undefined) continue
         const stat = perStep.get(s.stepId) ?? { executions: 0, successes: 0, failures: 0, retries: 0, durations: [] }
         stat.executions++
         if (s.status === 'completed') stat.successes++

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Filter } from 'mongodb'
 import { errors, IdParams, ref } from '../schemas/common.js'
 import { BadRequest } from '../lib/errors.js'
-import { ApprovalAccepted, ApprovalParams, ApprovalRequest, EventList, EventsQuery, ExecutionAccepted, ExecutionList, ExecutionListQuery, ExecutionResponse, SignalAccepted, SignalParams, SignalRequest } from '../schemas/executions.js'
+import { ApprovalAccepted, ApprovalParams, ApprovalRequest, ReplayAccepted, ReplayRequest, EventList, EventsQuery, ExecutionAccepted, ExecutionList, ExecutionListQuery, ExecutionResponse, SignalAccepted, SignalParams, SignalRequest } from '../schemas/executions.js'
 import { toExecution, type ExecutionDoc } from '../engines/runtime/store.js'
-import { decideApproval } from '../commands/operations.js'
+import { decideApproval, replayRun } from '../commands/operations.js'
 
 // Cursor: the last item's createdAt and id, so pages stay stable while new runs arrive.
 const encodeCursor = (d: ExecutionDoc) => Buffer.from(`${d.createdAt.getTime()}:${d._id}`).toString('base64url')
@@ -89,6 +89,21 @@ const executions: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const doc = await app.orchestrator.retry(req.user, req.params.id)
     return reply.code(202).send({ success: true as const, executionId: doc._id, status: doc.status })
+  })
+
+  app.post('/api/executions/:id/replay', {
+    schema: {
+      operationId: 'replayExecution', tags: ['executions'],
+      summary: 'Start a new execution from a step of an ended one, reusing the outputs of the steps before it',
+      description: 'A new execution of the same plan and trigger that starts at fromStepId: the steps the source ran before it are not run again (no side effect is repeated); ' +
+        'their recorded outputs are copied as completed steps marked replayed. `input` replaces the step\'s input, checked as when a workflow is saved. ' +
+        'Workflow runs and prompt runs that were planned can be replayed (400 for other types, or a step the source never reached); 409 while the source has not ended. The new run records replayOf.',
+      params: ref(IdParams), body: ref(ReplayRequest),
+      response: { 202: ref(ReplayAccepted), ...errors(400, 404, 409) }
+    }
+  }, async (req, reply) => {
+    const doc = await replayRun(app, req.user, { executionId: req.params.id, ...req.body })
+    return reply.code(202).send({ success: true as const, executionId: doc._id, status: doc.status, replayOf: doc.replayOf as NonNullable<ExecutionDoc['replayOf']> })
   })
 
   app.post('/api/executions/:id/signals/:name', {

@@ -35,7 +35,9 @@ export const StepRun = Type.Object({
   startedAt: Type.String({ format: 'date-time' }),
   endedAt: Type.Optional(Type.String({ format: 'date-time' })),
   durationMs: Type.Optional(Type.Number()),
-  tokens: Type.Optional(Type.Integer({ description: 'LLM tokens (prompt + completion) the step spent (planning, agent turns).' }))
+  tokens: Type.Optional(Type.Integer({ description: 'LLM tokens (prompt + completion) the step spent (planning, agent turns).' })),
+  replayed: Type.Optional(Type.Literal(true, { description: 'A replay\'s copy of a step its source run ran: not run again, its output reused (see replayedFrom).' })),
+  replayedFrom: Type.Optional(Type.String({ description: 'replayed: the execution the step ran in.' }))
 }, { $id: 'StepRun' })
 export type StepRun = Static<typeof StepRun>
 
@@ -59,6 +61,12 @@ export const TokenUsage = Type.Object({
   completionTokens: Type.Integer()
 }, { $id: 'TokenUsage' })
 
+export const ReplayOf = Type.Object({
+  executionId: Type.String({ description: 'The run replayed.' }),
+  fromStepId: Type.String({ description: 'The step this run started at; the steps before it are copies of the source\'s (replayed: true).' })
+}, { $id: 'ReplayOf', description: 'A replay (POST /api/executions/{id}/replay): what it replays.' })
+export type ReplayOf = Static<typeof ReplayOf>
+
 export const Execution = Type.Object({
   executionId: Type.String(),
   type: Type.Union(['workflow', 'prompt', 'agent', 'plugin', 'integration', 'plugin-generation'].map(s => Type.Literal(s))),
@@ -69,6 +77,7 @@ export const Execution = Type.Object({
   strategy: Type.Optional(Type.Unknown({ description: 'type prompt: the strategy the planner chose (null until planned); see Strategy.' })),
   usage: ref(TokenUsage),
   diagnoses: Type.Array(ref(Diagnosis), { description: 'Self-debugging: each failed step it looked at, what it did and how that ended.' }),
+  replayOf: Type.Optional(ref(ReplayOf)),
   priority: Type.Integer({ description: '0-10; higher runs first.' }),
   trigger: Type.Optional(Type.Unknown({ description: 'The trigger data the run started with.' })),
   steps: Type.Array(ref(StepRun)),
@@ -202,3 +211,20 @@ export const ApprovalAccepted = Type.Object({
   comment: Type.Optional(Type.String()),
   at: Type.String({ format: 'date-time' })
 }, { $id: 'ApprovalAccepted', description: 'The decision is recorded; the run goes on (or fails) on the next free worker slot of any instance.' })
+
+export const ReplayRequest = Type.Object({
+  fromStepId: Type.String({ pattern: STEP_ID_PATTERN, description: 'The step to run from: one the source run reached. The steps it ran before are not run again: their recorded outputs are copied (replayed: true).' }),
+  input: Type.Optional(Type.Unknown({ description: 'New input for fromStepId, checked as when a workflow is saved (its action\'s input schema); "=" strings are JSONata as in a definition. Default: the step\'s input as the source ran it.' }))
+}, { $id: 'ReplayRequest', additionalProperties: false, examples: [{ fromStepId: 'log', input: { message: 'Replayed with a new message', level: 'warn' } }] })
+export type ReplayRequest = Static<typeof ReplayRequest>
+
+export const ReplayAccepted = Type.Object({
+  success: Type.Literal(true),
+  executionId: Type.String({ description: 'The new run; follow it with /api/executions/{id}/status or /events.' }),
+  status: ExecutionStatus,
+  replayOf: ref(ReplayOf)
+}, {
+  $id: 'ReplayAccepted',
+  description: 'The replay is a new execution, queued or already running.',
+  examples: [{ success: true, executionId: 'exe_2c4e6a8b-0d1f-4a3b-9c5d-7e9f1a3b5c7d', status: 'running', replayOf: { executionId: 'exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e', fromStepId: 'log' } }]
+})

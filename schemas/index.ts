@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ErrorBody, IdParams, OkResponse } from './common.js'
 import { EngineStatus, EnginesStatusResponse, HealthResponse, ReadyResponse } from './health.js'
-import { Diagnosis, TokenUsage, Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepResult, StepRun, Waiting, SignalParams, SignalRequest, SignalAccepted, ApprovalParams, ApprovalRequest, ApprovalAccepted } from './executions.js'
+import { Diagnosis, TokenUsage, Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepResult, StepRun, Waiting, SignalParams, SignalRequest, SignalAccepted, ApprovalParams, ApprovalRequest, ApprovalAccepted, ReplayOf, ReplayRequest, ReplayAccepted } from './executions.js'
 import { ExecuteWorkflowRequest, HookParams, HookQuery, RetryPolicy, Workflow, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowStep, WorkflowTrigger, WorkflowVersionQuery } from './workflows.js'
 import { Credential, CreateCredentialRequest, CredentialList, CredentialResponse, UpdateCredentialRequest } from './credentials.js'
 import { ExecuteAccepted, ExecuteRequest, ExecuteResponse, Strategy, TransientAgent } from './execute.js'
@@ -19,8 +19,8 @@ export const sharedSchemas: TSchema[] = [
   ApiKey, CreateApiKeyRequest, CreatedApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse,
   RetryPolicy, WorkflowStep, WorkflowTrigger, WorkflowDefinition, Workflow, WorkflowResponse, WorkflowList, WorkflowVersionQuery,
   ExecuteWorkflowRequest, HookParams, HookQuery, WorkflowAnalytics,
-  ExecutionError, Waiting, StepRun, Diagnosis, TokenUsage, Execution, ExecutionResponse, StepResult, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
-  ExecutionEvent, EventsQuery, EventList, SignalParams, SignalRequest, SignalAccepted, ApprovalParams, ApprovalRequest, ApprovalAccepted,
+  ExecutionError, Waiting, StepRun, Diagnosis, TokenUsage, ReplayOf, Execution, ExecutionResponse, StepResult, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
+  ExecutionEvent, EventsQuery, EventList, SignalParams, SignalRequest, SignalAccepted, ApprovalParams, ApprovalRequest, ApprovalAccepted, ReplayRequest, ReplayAccepted,
   Credential, CreateCredentialRequest, UpdateCredentialRequest, CredentialResponse, CredentialList,
   TransientAgent, Strategy, ExecuteRequest, ExecuteResponse, ExecuteAccepted,
   AgentLimits, AgentDefinition, Agent, AgentResponse, AgentList, AgentListQuery, ExecuteAgentRequest, AgentPromptRequest,

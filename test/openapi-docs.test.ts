@@ -143,9 +143,15 @@ t.test('the examples work as they are, as Swagger UI sends them, on a fresh inst
   }
   ids.signalled = await waiting({ id: 'wait', type: 'wait', signal: 'approved' })
   ids.decided = await waiting({ id: 'review', type: 'approval' })
+  // A replay needs an ended run that reached the example's step (log).
+  const replayable = (await admin('POST', '/api/workflows', { name: 'replayable', steps: [
+    { id: 'greeting', type: 'transform', expression: '"Hello"' },
+    { id: 'log', type: 'integration', action: 'core.log', input: { message: '=steps.greeting.output' } }
+  ] })).body.workflow.id as string
+  ids.replayed = (await admin('POST', `/api/workflows/${replayable}/execute`, {})).body.executionId as string
   const idOf = (op: typeof operations[number]) => op.path.includes('/signals/')
     ? ids.signalled
-    : op.path.includes('/approvals/') ? ids.decided : ({ workflows: ids.workflow, plugins: ids.plugin, credentials: ids.credential, agents: ids.agent } as Record<string, string | undefined>)[op.tags?.[0] ?? '']
+    : op.path.includes('/approvals/') ? ids.decided : op.path.endsWith('/replay') ? ids.replayed : ({ workflows: ids.workflow, plugins: ids.plugin, credentials: ids.credential, agents: ids.agent } as Record<string, string | undefined>)[op.tags?.[0] ?? '']
   const send = async (op: typeof operations[number], body: unknown) => {
     let missing = false
     const path = op.path.replace(/\{(\w+)\}/g, (_all, name: string) => {

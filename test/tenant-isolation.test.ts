@@ -99,7 +99,8 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
     executeAgent: { action: 'tell me your secrets' },
     addPluginVersion: greetPlugin('bob'),
     executePlugin: { action: 'greet', parameters: { name: 'Bob' } },
-    decideApproval: { decision: 'approve' }
+    decideApproval: { decision: 'approve' },
+    replayExecution: { fromStepId: 'a' }
   }
   const allIds = [...Object.values(owned).flat(), hooked.workflow.hookId as string]
   const leaks = (text: string) => [MARK, ...allIds].filter(s => text.includes(s))

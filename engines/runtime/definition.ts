@@ -136,3 +136,12 @@ export async function checkOwnedSteps (owner: Owner, def: WorkflowDefinition, re
     if (problem !== undefined) throw stepError(def.steps, step, problem)
   }
 }
+
+/**
+ * One step of a plan checked as at save (its definition, then what only the owner's data
+ * shows), e.g. a step given new input by a replay: throws a 400 naming the step and the problem.
+ */
+export async function validateStepIn (owner: Owner, plan: WorkflowStep[], step: WorkflowStep, registry: StepRegistry): Promise<void> {
+  const problem = checkStep(step, new Set(plan.map(s => s.id)), registry) ?? await registry.get(step.type)?.check?.(owner, step)
+  if (problem !== undefined) throw stepError(plan, step, problem)
+}

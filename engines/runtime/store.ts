@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Collection, Db, Filter, Sort } from 'mongodb'
 import { GroupBatch, GroupCommit, InsertFailed } from '../../lib/group-commit.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../lib/mongo.js'
-import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, StepRun, Waiting } from '../../schemas/executions.js'
+import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, ReplayOf, StepRun, Waiting } from '../../schemas/executions.js'
 import type { WorkflowStep } from '../../schemas/workflows.js'
 import { Conflict, NotFound } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
@@ -35,6 +35,8 @@ export interface StepRunDoc {
   tokens?: number
   /** A wait or approval step: what it waits (or waited) for. */
   waitingFor?: Waiting
+  /** A replay's copy of a step the source run ran (not run again): the source's execution id. */
+  replayedFrom?: string
 }
 
 /** The holder's claim on a run, recorded on it; whether the holder is alive is the instance registry's to say. */
@@ -52,6 +54,8 @@ export interface ExecutionDoc extends OwnedDoc {
   usage: { calls: number, promptTokens: number, completionTokens: number }
   /** Self-debugging's findings, in order. */
   diagnoses?: Diagnosis[]
+  /** A replay: the run it replays and the step it runs from (the steps before are copies). */
+  replayOf?: ReplayOf
   triggerJson?: string
   /** The steps this run follows, frozen at creation (JSON text, see above). */
   planJson: string
@@ -155,7 +159,8 @@ export function toStepRun (s: StepRunDoc): StepRun {
     startedAt: s.startedAt.toISOString(),
     ...(s.endedAt === undefined ? {} : { endedAt: s.endedAt.toISOString(), durationMs: s.durationMs }),
     ...(s.tokens === undefined ? {} : { tokens: s.tokens }),
-    ...(s.waitingFor === undefined ? {} : { waitingFor: s.waitingFor })
+    ...(s.waitingFor === undefined ? {} : { waitingFor: s.waitingFor }),
+    ...(s.replayedFrom === undefined ? {} : { replayed: true, replayedFrom: s.replayedFrom })
   }
 }
 
@@ -173,6 +178,7 @@ export function toExecution (d: ExecutionDoc): Execution {
     ...(d.prompt === undefined ? {} : { prompt: d.prompt, strategy: strategyOf(d) }),
     usage: d.usage ?? { calls: 0, promptTokens: 0, completionTokens: 0 },
     diagnoses: d.diagnoses ?? [],
+    ...(d.replayOf === undefined ? {} : { replayOf: d.replayOf }),
     ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
     priority: d.priority,
     ...(d.triggerJson === undefined ? {} : { trigger: decodeJson(d.triggerJson) }),
@@ -202,6 +208,10 @@ export interface NewExecution {
   prompt?: string
   trigger?: unknown
   plan: WorkflowStep[]
+  /** A replay: the copied entries of the steps before `cursor`, where the run starts (default the plan's first step). */
+  steps?: StepRunDoc[]
+  cursor?: string
+  replayOf?: ReplayOf
 }
 
 /**
@@ -314,11 +324,12 @@ export class ExecutionStore {
       ...(spec.workflowId === undefined ? {} : { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion }),
       priority: spec.priority ?? 5,
       ...(spec.prompt === undefined ? {} : { prompt: spec.prompt }),
+      ...(spec.replayOf === undefined ? {} : { replayOf: spec.replayOf }),
       usage: { calls: 0, promptTokens: 0, completionTokens: 0 },
       ...(spec.trigger === undefined ? {} : { triggerJson: encodeJson(spec.trigger) }),
       planJson: JSON.stringify(spec.plan),
-      steps: [],
-      cursor: spec.plan[0]?.id ?? null,
+      steps: spec.steps ?? [],
+      cursor: spec.cursor ?? spec.plan[0]?.id ?? null,
       error: null,
       attempt: 1,
       cancelRequested: false,
@@ -715,7 +726,7 @@ export class ExecutionStore {
 
 /** What the first event of a run says. */
 export function queuedEventData (doc: ExecutionDoc): Record<string, unknown> {
-  return { workflowId: doc.workflowId, workflowVersion: doc.workflowVersion, priority: doc.priority }
+  return { workflowId: doc.workflowId, workflowVersion: doc.workflowVersion, priority: doc.priority, ...(doc.replayOf === undefined ? {} : { replayOf: doc.replayOf }) }
 }
 
 function toEvent (d: EventDoc): ExecutionEvent {
