@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import type { Budget } from './schemas/workflows.js'
 
 /**
  * Every environment variable R3SN reads, with its default and what it does.
@@ -48,6 +49,11 @@ export const EnvSchema = Type.Object({
   R3SN_SELF_DEBUG: Type.Boolean({ default: true, description: 'Diagnose failed steps and act: retry transient failures, let the LLM repair bad input or patch a plugin.' }),
   R3SN_SELF_DEBUG_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 20, description: 'Extra retries self-debugging gives a step that failed transiently (beyond its own retry policy).' }),
   R3SN_SELF_DEBUG_MAX_REPAIRS: Type.Integer({ default: 1, minimum: 0, maximum: 5, description: 'LLM repairs (corrected input or plugin patch) per step.' }),
+  R3SN_BUDGET_LLM_TOKENS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget of a run that gives none (nor its workflow): LLM tokens (prompt + completion); no call starts once they are spent. Unset: no limit.' })),
+  R3SN_BUDGET_LLM_CALLS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget: LLM calls per run (planning, agent turns, plugin generation, self-debugging repairs). Unset: no limit.' })),
+  R3SN_BUDGET_STEPS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget: step runs per run (a step in a loop counts each time; retries do not). Unset: no limit (runs stop at 1000 anyway).' })),
+  R3SN_BUDGET_SANDBOX_CPU_MS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget: CPU milliseconds of plugin code in the sandbox per run. Unset: no limit (each plugin run keeps its own CPU limit).' })),
+  R3SN_BUDGET_WALL_MS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget: milliseconds from a run\'s start (waits included) after which no step starts and a running one is stopped. Unset: no limit.' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })
 export type Env = Static<typeof EnvSchema>
@@ -99,6 +105,8 @@ export interface Config {
   selfDebug: boolean
   selfDebugMaxRetries: number
   selfDebugMaxRepairs: number
+  /** R3SN_BUDGET_*: the budget of a run that gives none, field by field (see engines/runtime/budget.ts). */
+  budgetDefaults: Budget
 }
 
 export class ConfigError extends Error {
@@ -171,6 +179,13 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     learnMinSuccessRate: e.R3SN_LEARN_MIN_SUCCESS_RATE,
     selfDebug: e.R3SN_SELF_DEBUG,
     selfDebugMaxRetries: e.R3SN_SELF_DEBUG_MAX_RETRIES,
-    selfDebugMaxRepairs: e.R3SN_SELF_DEBUG_MAX_REPAIRS
+    selfDebugMaxRepairs: e.R3SN_SELF_DEBUG_MAX_REPAIRS,
+    budgetDefaults: {
+      ...(e.R3SN_BUDGET_LLM_TOKENS === undefined ? {} : { llmTokens: e.R3SN_BUDGET_LLM_TOKENS }),
+      ...(e.R3SN_BUDGET_LLM_CALLS === undefined ? {} : { llmCalls: e.R3SN_BUDGET_LLM_CALLS }),
+      ...(e.R3SN_BUDGET_STEPS === undefined ? {} : { steps: e.R3SN_BUDGET_STEPS }),
+      ...(e.R3SN_BUDGET_SANDBOX_CPU_MS === undefined ? {} : { sandboxCpuMs: e.R3SN_BUDGET_SANDBOX_CPU_MS }),
+      ...(e.R3SN_BUDGET_WALL_MS === undefined ? {} : { wallMs: e.R3SN_BUDGET_WALL_MS })
+    }
   }
 }

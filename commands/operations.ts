@@ -8,6 +8,7 @@ import { generationExecution, toPlugin } from '../engines/plugin-factory.js'
 import { toAgent } from '../engines/agent-engine.js'
 import type { Agent, AgentDefinition } from '../schemas/agents.js'
 import type { GeneratePluginRequest } from '../schemas/plugins.js'
+import type { Budget } from '../schemas/workflows.js'
 
 /**
  * The operations every transport offers (HTTP routes, WebSocket commands, and the next one):
@@ -24,19 +25,20 @@ export function requireLlm (engines: Engines, what: string): void {
 }
 
 /** Queues a prompt (POST /api/execute, prompt:execute); `stream` sends the plan's tokens to the user's sockets as it is written. */
-export async function executePrompt (engines: Engines, owner: Owner, input: { prompt: string, context?: Record<string, unknown> }, opts: { stream?: boolean } = {}): Promise<ExecutionDoc> {
-  return engines.orchestrator.queue(owner, promptExecution(input.prompt, input.context, opts))
+export async function executePrompt (engines: Engines, owner: Owner, input: { prompt: string, context?: Record<string, unknown>, budget?: Budget }, opts: { stream?: boolean } = {}): Promise<ExecutionDoc> {
+  return engines.orchestrator.queue(owner, { ...promptExecution(input.prompt, input.context, opts), ...(input.budget === undefined ? {} : { budget: input.budget }) })
 }
 
 /** Queues a run of one of the caller's workflows (POST /api/workflows/:id/execute, workflow:execute); 404 for anyone else's. */
-export async function executeWorkflow (engines: Engines, owner: Owner, workflowId: string, input: { triggerData?: unknown, priority?: number }): Promise<ExecutionDoc> {
+export async function executeWorkflow (engines: Engines, owner: Owner, workflowId: string, input: { triggerData?: unknown, priority?: number, budget?: Budget }): Promise<ExecutionDoc> {
   const wf = await engines.orchestrator.workflows.get(owner, workflowId)
-  return engines.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, input.triggerData, { priority: input.priority }))
+  return engines.orchestrator.queue(workflowOwner(wf), workflowExecution(wf, input.triggerData, { priority: input.priority, budget: input.budget }))
 }
 
 /** Starts a new run of the caller's ended run from one of its steps (POST /api/executions/:id/replay); 404 for anyone else's. */
-export async function replayRun (engines: Engines, owner: Owner, input: { executionId: string, fromStepId: string, input?: unknown }): Promise<ExecutionDoc> {
-  return engines.orchestrator.replay(owner, input.executionId, { fromStepId: input.fromStepId, ...(input.input === undefined ? {} : { input: input.input }) })
+export async function replayRun (engines: Engines, owner: Owner, input: { executionId: string, fromStepId: string, input?: unknown, budget?: Budget }): Promise<ExecutionDoc> {
+  const { executionId, ...req } = input
+  return engines.orchestrator.replay(owner, executionId, req)
 }
 
 /** An approver's decision on an approval step (POST /api/executions/:id/approvals/:stepId, approval:decide). */

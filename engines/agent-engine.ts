@@ -244,6 +244,7 @@ export class AgentEngine {
       const spec = plugin === undefined ? this.hub.get(name) : await this.pluginAction(agent.ownerId, plugin.pluginId, plugin.action)
       if (spec !== undefined) tools.push({ name: toolName(name), description: spec.description, parameters: spec.input as ChatTool['parameters'] })
     }
+    ctx.budget?.beforeLlmCall()
     const reply = await this.llm.chat({ purpose: 'agent', messages, tools, model: agent.model ?? undefined, signal: ctx.signal })
     await ctx.recordUsage(reply.usage)
     await ctx.emit('llm.call', { purpose: 'agent', agentId: agent._id, turn, model: reply.model, promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens, durationMs: reply.durationMs })

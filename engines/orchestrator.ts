@@ -21,6 +21,7 @@ import { Instances } from './runtime/instances.js'
 import type { RunEventBus } from '../lib/run-events.js'
 import { Worker } from './runtime/worker.js'
 import { replayExecution, type ReplayRequest } from './runtime/replay.js'
+import { effectiveBudget, spendOf } from './runtime/budget.js'
 import type { Metrics } from '../plugins/metrics.js'
 import { workflowExecution, workflowOwner, WorkflowStore, type WorkflowDoc } from './runtime/workflows.js'
 import { logError } from '../lib/log-throttle.js'
@@ -175,8 +176,9 @@ export class Orchestrator {
   async queue (owner: Owner, spec: NewExecution, id?: string): Promise<ExecutionDoc | null> {
     const holding = this.worker.reserve()
     let doc: ExecutionDoc | null = null
+    const budget = effectiveBudget(spec.budget, this.config.budgetDefaults)
     try {
-      doc = await this.store.create(owner, id === undefined ? spec : { ...spec, id }, holding)
+      doc = await this.store.create(owner, { ...spec, ...(id === undefined ? {} : { id }), ...(budget === undefined ? {} : { budget }) }, holding)
       // (Before adopt(), which may start it at once.)
       if (doc !== null) this.log.info({ executionId: doc._id, type: doc.type, userId: doc.ownerId, ...(doc.workflowId === undefined ? {} : { workflowId: doc.workflowId }) }, 'execution queued')
     } finally {
@@ -335,9 +337,17 @@ export class Orchestrator {
     await this.workflows.get(owner, workflowId)
     const runs = await this.store.workflowRuns(owner, workflowId)
     const byStatus: Record<string, number> = {}
+    const spend = { llmCalls: 0, promptTokens: 0, completionTokens: 0, steps: 0, sandboxCpuMs: 0, wallMs: 0 }
     const perStep = new Map<string, { executions: number, successes: number, failures: number, retries: number, durations: number[] }>()
     for (const run of runs) {
       byStatus[run.status] = (byStatus[run.status] ?? 0) + 1
+      const spent = spendOf(run)
+      spend.llmCalls += run.usage?.calls ?? 0
+      spend.promptTokens += run.usage?.promptTokens ?? 0
+      spend.completionTokens += run.usage?.completionTokens ?? 0
+      spend.steps += spent.steps
+      spend.sandboxCpuMs += spent.sandboxCpuMs
+      spend.wallMs += spent.wallMs ?? 0
       for (const s of run.steps) {
         // (A replay's copies ran in the run they were copied from, and count there.)
         if (s.replayedFrom !== undefined) continue
@@ -354,6 +364,7 @@ export class Orchestrator {
       success: true,
       workflowId,
       executions: { total: runs.length, byStatus },
+      spend,
       steps: [...perStep].map(([stepId, s]) => {
         const sorted = s.durations.sort((a, b) => a - b)
         return { stepId, executions: s.executions, successes: s.successes, failures: s.failures, retries: s.retries, p50DurationMs: percentile(sorted, 0.5), p95DurationMs: percentile(sorted, 0.95) }

@@ -100,6 +100,7 @@ export class Planner {
     let draft: PlanDraft
     let model: string | undefined
     if (this.llm.configured) {
+      ctx?.budget?.beforeLlmCall()
       const reply = await this.llm.chat({
         purpose: 'plan',
         messages: await this.plannerMessages(owner, prompt, context, credentials, plugins),

@@ -113,8 +113,11 @@ export class SelfDebugging implements StepDebugger {
       { role: 'system', content: 'A step of an automation failed because of its input. Propose corrected parameters that match the JSON Schema and fix the error. Answer JSON {parameters, reason}. Never invent secrets.' },
       { role: 'user', content: JSON.stringify({ action: target.description, schema: target.schema, failedInput: failure.input, error: evidence }) }
     ]
+    // (A budget reached throws out of here: the run ends with it.)
+    failure.budget?.beforeLlmCall()
     const reply = await this.llm.chat({ purpose: 'repair-input', messages, schema: { name: 'RepairedInput', schema: RepairedInput }, signal: failure.signal }).catch((err: Error) => err)
     if (reply instanceof Error) return reject(`the LLM could not propose parameters: ${reply.message}`)
+    await failure.recordUsage?.(reply.usage)
     const { parameters, reason } = reply.parsed as { parameters: Record<string, unknown>, reason: string }
     const problem = target.check(parameters)
     if (problem !== undefined) return reject(`the proposed parameters do not match the schema: ${problem}`)
@@ -137,8 +140,10 @@ export class SelfDebugging implements StepDebugger {
       { role: 'system', content: 'A plugin (a JavaScript ES module run in a QuickJS sandbox with ctx.fetch and ctx.log only) threw an exception. Fix the bug without changing what its actions accept or return. Answer JSON {code (the whole module), explanation}.' },
       { role: 'user', content: JSON.stringify({ code: version.code, manifest, tests, action: step.action, failingInput: failure.input, error: failure.error.message }) }
     ]
+    failure.budget?.beforeLlmCall()
     const reply = await this.llm.chat({ purpose: 'patch-plugin', messages, schema: { name: 'PluginPatch', schema: PluginPatch }, signal: failure.signal }).catch((err: Error) => err)
     if (reply instanceof Error) return reject(`the LLM could not propose a patch: ${reply.message}`)
+    await failure.recordUsage?.(reply.usage)
     const patch = reply.parsed as { code: string, explanation: string }
     // The failing input becomes a regression test: the patch must run it without an exception.
     const regression: PluginTest = { name: `regression: ${evidence.message.slice(0, 150)}`, action: step.action ?? '', input: failure.input }

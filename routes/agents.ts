@@ -70,8 +70,8 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     needLlm()
     await app.agentEngine.get(req.user, req.params.id)
-    const { action, params, memoryKey } = req.body
-    const doc = await app.orchestrator.queue(req.user, agentExecution(req.params.id, { action, ...(params === undefined ? {} : { params }), ...(memoryKey === undefined ? {} : { memoryKey }) }))
+    const { action, params, memoryKey, budget } = req.body
+    const doc = await app.orchestrator.queue(req.user, { ...agentExecution(req.params.id, { action, ...(params === undefined ? {} : { params }), ...(memoryKey === undefined ? {} : { memoryKey }) }), ...(budget === undefined ? {} : { budget }) })
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 
@@ -84,7 +84,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req, reply) => {
     needLlm()
-    const { prompt, context, memoryKey } = req.body
+    const { prompt, context, memoryKey, budget } = req.body
     const agentId = req.body.agentId === undefined
       ? (await app.agentEngine.create(req.user, {
           name: 'assistant',
@@ -92,7 +92,7 @@ const agents: FastifyPluginAsyncTypebox = async (app) => {
           tools: app.integrationHub.list().filter(a => a.credential?.required !== true).map(a => a.name)
         }, { transient: true }))._id
       : (await app.agentEngine.get(req.user, req.body.agentId))._id
-    const doc = await app.orchestrator.queue(req.user, agentExecution(agentId, { prompt, ...(context === undefined ? {} : { context }), ...(memoryKey === undefined ? {} : { memoryKey }) }))
+    const doc = await app.orchestrator.queue(req.user, { ...agentExecution(agentId, { prompt, ...(context === undefined ? {} : { context }), ...(memoryKey === undefined ? {} : { memoryKey }) }), ...(budget === undefined ? {} : { budget }) })
     return replyWithRun(reply, app.orchestrator, doc, req.body)
   })
 }

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ref } from './common.js'
+import { Budget } from './workflows.js'
 
 export const AgentLimits = Type.Object({
   maxSteps: Type.Integer({ minimum: 1, maximum: 50, default: 10, description: 'LLM turns per run; a run still calling tools at the last turn stops with R3SN_AGENT_MAX_STEPS.' }),
@@ -93,7 +94,8 @@ export const AgentListQuery = Type.Object({
 const runFields = {
   memoryKey: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Continue the conversation stored under this key (default the agent\'s memoryKey).' })),
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits up to timeoutMs; async answers 202 at once.' })),
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' })),
+  budget: Type.Optional(ref(Budget, { description: 'This run\'s limits (LLM calls and tokens bound the agent\'s turns); fields not given come from R3SN_BUDGET_*.' }))
 }
 
 export const ExecuteAgentRequest = Type.Object({

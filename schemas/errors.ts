@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   R3SN_EXPRESSION_FAILED: 'A JSONata expression failed.',
   R3SN_STEP_TIMEOUT: 'A step attempt ran past its timeoutMs.',
   R3SN_CANCELLED: 'The run was cancelled.',
+  R3SN_BUDGET_EXCEEDED: 'The run reached one of its budgets (details.budget names it: llmTokens, llmCalls, steps, sandboxCpuMs or wallMs) and was stopped before the call or step that would go past it.',
   R3SN_WAIT_TIMEOUT: 'A wait or approval step timed out and its onTimeout is fail.',
   R3SN_BAD_WAIT: 'A wait step\'s until expression gave something that is not a time.',
   R3SN_APPROVAL_REJECTED: 'An approver rejected the approval step.',

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ref } from './common.js'
 import { ExecutionError, ExecutionStatus, TokenUsage } from './executions.js'
-import { WorkflowStep } from './workflows.js'
+import { Budget, WorkflowStep } from './workflows.js'
 
 const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]{0,63}$'
 
@@ -42,7 +42,8 @@ export const ExecuteRequest = Type.Object({
   prompt: Type.String({ minLength: 1, maxLength: 10_000, description: 'What to do, in plain words. Without an LLM the offline planner understands URLs, the time, delays ("wait 2 s"), email to an address, Slack #channels, "log", and your plugins by name and action.' }),
   context: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Data the plan may use, as `trigger.context`; shown to the planner.' })),
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once.' })),
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' }))
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' })),
+  budget: Type.Optional(ref(Budget, { description: 'This run\'s limits (planning counts as an LLM call); fields not given come from R3SN_BUDGET_*.' }))
 }, {
   $id: 'ExecuteRequest',
   additionalProperties: false,

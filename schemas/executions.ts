@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ref } from './common.js'
-import { SIGNAL_NAME_PATTERN, STEP_ID_PATTERN } from './workflows.js'
+import { Budget, SIGNAL_NAME_PATTERN, STEP_ID_PATTERN } from './workflows.js'
 
 export const EXECUTION_STATUSES = ['queued', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const
 export const ExecutionStatus = Type.Union(EXECUTION_STATUSES.map(s => Type.Literal(s)))
@@ -61,6 +61,13 @@ export const TokenUsage = Type.Object({
   completionTokens: Type.Integer()
 }, { $id: 'TokenUsage' })
 
+export const Spend = Type.Object({
+  steps: Type.Integer({ description: 'Step runs so far (replayed copies not counted).' }),
+  sandboxCpuMs: Type.Number({ description: 'CPU milliseconds of plugin code in the sandbox.' }),
+  wallMs: Type.Union([Type.Number(), Type.Null()], { description: 'Milliseconds since the run started (to its end once ended); null before it started.' })
+}, { $id: 'Spend', description: 'What the run has spent of what a budget limits; its LLM calls and tokens are in usage.' })
+export type Spend = Static<typeof Spend>
+
 export const ReplayOf = Type.Object({
   executionId: Type.String({ description: 'The run replayed.' }),
   fromStepId: Type.String({ description: 'The step this run started at; the steps before it are copies of the source\'s (replayed: true).' })
@@ -78,6 +85,8 @@ export const Execution = Type.Object({
   usage: ref(TokenUsage),
   diagnoses: Type.Array(ref(Diagnosis), { description: 'Self-debugging: each failed step it looked at, what it did and how that ended.' }),
   replayOf: Type.Optional(ref(ReplayOf)),
+  budget: Type.Optional(ref(Budget, { description: 'The run\'s limits (absent: none).' })),
+  spent: ref(Spend),
   priority: Type.Integer({ description: '0-10; higher runs first.' }),
   trigger: Type.Optional(Type.Unknown({ description: 'The trigger data the run started with.' })),
   steps: Type.Array(ref(StepRun)),
@@ -214,7 +223,8 @@ export const ApprovalAccepted = Type.Object({
 
 export const ReplayRequest = Type.Object({
   fromStepId: Type.String({ pattern: STEP_ID_PATTERN, description: 'The step to run from: one the source run reached. The steps it ran before are not run again: their recorded outputs are copied (replayed: true).' }),
-  input: Type.Optional(Type.Unknown({ description: 'New input for fromStepId, checked as when a workflow is saved (its action\'s input schema); "=" strings are JSONata as in a definition. Default: the step\'s input as the source ran it.' }))
+  input: Type.Optional(Type.Unknown({ description: 'New input for fromStepId, checked as when a workflow is saved (its action\'s input schema); "=" strings are JSONata as in a definition. Default: the step\'s input as the source ran it.' })),
+  budget: Type.Optional(ref(Budget, { description: 'The replay\'s limits; default the source\'s. Its spend starts from zero (copied steps cost nothing).' }))
 }, { $id: 'ReplayRequest', additionalProperties: false, examples: [{ fromStepId: 'log', input: { message: 'Replayed with a new message', level: 'warn' } }] })
 export type ReplayRequest = Static<typeof ReplayRequest>
 

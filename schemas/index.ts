@@ -1,8 +1,8 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ErrorBody, IdParams, OkResponse } from './common.js'
 import { EngineStatus, EnginesStatusResponse, HealthResponse, ReadyResponse } from './health.js'
-import { Diagnosis, TokenUsage, Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepResult, StepRun, Waiting, SignalParams, SignalRequest, SignalAccepted, ApprovalParams, ApprovalRequest, ApprovalAccepted, ReplayOf, ReplayRequest, ReplayAccepted } from './executions.js'
-import { ExecuteWorkflowRequest, HookParams, HookQuery, RetryPolicy, Workflow, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowStep, WorkflowTrigger, WorkflowVersionQuery } from './workflows.js'
+import { Diagnosis, TokenUsage, Execution, ExecutionAccepted, ExecutionError, ExecutionEvent, ExecutionList, ExecutionListQuery, ExecutionResponse, ExecutionResult, EventList, EventsQuery, StepResult, StepRun, Waiting, SignalParams, SignalRequest, SignalAccepted, ApprovalParams, ApprovalRequest, ApprovalAccepted, ReplayOf, ReplayRequest, ReplayAccepted, Spend } from './executions.js'
+import { Budget, ExecuteWorkflowRequest, HookParams, HookQuery, RetryPolicy, Workflow, WorkflowAnalytics, WorkflowDefinition, WorkflowList, WorkflowResponse, WorkflowStep, WorkflowTrigger, WorkflowVersionQuery } from './workflows.js'
 import { Credential, CreateCredentialRequest, CredentialList, CredentialResponse, UpdateCredentialRequest } from './credentials.js'
 import { ExecuteAccepted, ExecuteRequest, ExecuteResponse, Strategy, TransientAgent } from './execute.js'
 import { Agent, AgentDefinition, AgentLimits, AgentList, AgentListQuery, AgentPromptRequest, AgentResponse, ExecuteAgentRequest } from './agents.js'
@@ -17,9 +17,9 @@ export const sharedSchemas: TSchema[] = [
   ErrorBody, IdParams, OkResponse,
   HealthResponse, ReadyResponse, EngineStatus, EnginesStatusResponse,
   ApiKey, CreateApiKeyRequest, CreatedApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse,
-  RetryPolicy, WorkflowStep, WorkflowTrigger, WorkflowDefinition, Workflow, WorkflowResponse, WorkflowList, WorkflowVersionQuery,
+  RetryPolicy, WorkflowStep, Budget, WorkflowTrigger, WorkflowDefinition, Workflow, WorkflowResponse, WorkflowList, WorkflowVersionQuery,
   ExecuteWorkflowRequest, HookParams, HookQuery, WorkflowAnalytics,
-  ExecutionError, Waiting, StepRun, Diagnosis, TokenUsage, ReplayOf, Execution, ExecutionResponse, StepResult, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
+  ExecutionError, Waiting, StepRun, Diagnosis, TokenUsage, Spend, ReplayOf, Execution, ExecutionResponse, StepResult, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,
   ExecutionEvent, EventsQuery, EventList, SignalParams, SignalRequest, SignalAccepted, ApprovalParams, ApprovalRequest, ApprovalAccepted, ReplayRequest, ReplayAccepted,
   Credential, CreateCredentialRequest, UpdateCredentialRequest, CredentialResponse, CredentialList,
   TransientAgent, Strategy, ExecuteRequest, ExecuteResponse, ExecuteAccepted,

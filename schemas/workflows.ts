@@ -46,6 +46,20 @@ export const WorkflowStep = Type.Object({
 }, { $id: 'WorkflowStep', additionalProperties: false })
 export type WorkflowStep = Static<typeof WorkflowStep>
 
+export const Budget = Type.Object({
+  llmTokens: Type.Optional(Type.Integer({ minimum: 0, description: 'LLM tokens (prompt + completion): no LLM call starts once this many are spent (the size of a call is not known before it, so the call that crosses the limit ends; the next is refused).' })),
+  llmCalls: Type.Optional(Type.Integer({ minimum: 0, description: 'LLM calls: planning, agent turns, plugin generation, self-debugging repairs.' })),
+  steps: Type.Optional(Type.Integer({ minimum: 0, description: 'Step runs (a step in a loop counts each time it runs; retries of one run do not; replayed copies do not).' })),
+  sandboxCpuMs: Type.Optional(Type.Integer({ minimum: 0, description: 'CPU milliseconds of plugin code in the sandbox; a plugin run gets at most what is left as its CPU limit.' })),
+  wallMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Milliseconds from the run\'s start, waits included: no step starts after, and a step still running then is stopped.' }))
+}, {
+  $id: 'Budget',
+  additionalProperties: false,
+  description: 'Limits of one run. A run that reaches one fails with R3SN_BUDGET_EXCEEDED (details.budget names it) before the step or call that would go past it. Fields not given come from the workflow\'s budget, then the R3SN_BUDGET_* defaults.',
+  examples: [{ llmCalls: 10, llmTokens: 50000, steps: 100, wallMs: 600000 }]
+})
+export type Budget = Static<typeof Budget>
+
 export const WorkflowTrigger = Type.Object({
   type: Type.Union([Type.Literal('manual'), Type.Literal('webhook'), Type.Literal('schedule')], { description: 'manual: started through the API; webhook: also by POST /api/hooks/{hookId}; schedule: also on its cron.' }),
   cron: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'schedule: cron expression (5 fields, or 6 with seconds).' })),
@@ -58,7 +72,8 @@ export const WorkflowDefinition = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   trigger: Type.Optional(ref(WorkflowTrigger, { description: 'How runs start. Default {type: manual}: only POST /api/workflows/{id}/execute (and workflow:execute).' })),
-  steps: Type.Array(ref(WorkflowStep), { minItems: 1, maxItems: 200 })
+  steps: Type.Array(ref(WorkflowStep), { minItems: 1, maxItems: 200 }),
+  budget: Type.Optional(ref(Budget, { description: 'Limits of each run of this workflow (a run\'s request may override each field; fields given nowhere come from R3SN_BUDGET_*).' }))
 }, {
   $id: 'WorkflowDefinition',
   additionalProperties: false,
@@ -81,6 +96,7 @@ export const Workflow = Type.Object({
   description: Type.String(),
   trigger: ref(WorkflowTrigger),
   steps: Type.Array(ref(WorkflowStep)),
+  budget: Type.Optional(ref(Budget, { description: 'Limits of each run of this workflow.' })),
   version: Type.Integer({ description: 'Starts at 1 and increases on every update.' }),
   hookId: Type.Optional(Type.String({ description: 'webhook: POST /api/hooks/<hookId> starts the workflow without an API key.' })),
   createdAt: Type.String({ format: 'date-time' }),
@@ -118,11 +134,12 @@ export const ExecuteWorkflowRequest = Type.Object({
   triggerData: Type.Optional(Type.Unknown({ description: 'Available to every step as `trigger`.' })),
   mode: Type.Optional(Type.Union([Type.Literal('sync'), Type.Literal('async')], { description: 'sync (default) waits for the end, up to timeoutMs, then answers 202; async answers 202 at once.' })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 300_000, description: 'How long sync waits. Default R3SN_SYNC_TIMEOUT_MS.' })),
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Higher runs first; default 5.' }))
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 10, description: 'Higher runs first; default 5.' })),
+  budget: Type.Optional(ref(Budget, { description: 'This run\'s limits, field by field over the workflow\'s budget and the R3SN_BUDGET_* defaults.' }))
 }, {
   $id: 'ExecuteWorkflowRequest',
   additionalProperties: false,
-  examples: [{ triggerData: { name: 'Ada' }, mode: 'sync', timeoutMs: 30000 }]
+  examples: [{ triggerData: { name: 'Ada' }, mode: 'sync', timeoutMs: 30000, budget: { steps: 50, wallMs: 60000 } }]
 })
 export type ExecuteWorkflowRequest = Static<typeof ExecuteWorkflowRequest>
 
@@ -148,6 +165,14 @@ export const WorkflowAnalytics = Type.Object({
     total: Type.Integer(),
     byStatus: Type.Record(Type.String(), Type.Integer())
   }),
-  steps: Type.Array(StepAnalytics)
+  steps: Type.Array(StepAnalytics),
+  spend: Type.Object({
+    llmCalls: Type.Integer(),
+    promptTokens: Type.Integer(),
+    completionTokens: Type.Integer(),
+    steps: Type.Integer({ description: 'Step runs (replayed copies not counted).' }),
+    sandboxCpuMs: Type.Number(),
+    wallMs: Type.Number({ description: 'Summed over the runs that started.' })
+  }, { description: 'What the runs spent in all, as budgets count it.' })
 }, { $id: 'WorkflowAnalytics', description: 'How the workflow\'s runs went.' })
 export type WorkflowAnalytics = Static<typeof WorkflowAnalytics>

@@ -119,6 +119,7 @@ export class Generation {
       this.counts.rejected++
       return new StepError(`the LLM proposed no usable actions and platform for ${req.appName}: ${problem}; give actions and platform in the request`, 'R3SN_UNPROCESSABLE', false, { stage: PROPOSAL_STEP_ID, problem })
     }
+    ctx.budget?.beforeLlmCall()
     const reply = await this.llm.chat({
       purpose: 'plugin-proposal',
       messages: [{ role: 'system', content: PROPOSAL_PROMPT }, { role: 'user', content: `The app (JSON): ${JSON.stringify(app)}` }],
@@ -153,6 +154,7 @@ export class Generation {
 
     const progress = (data: Record<string, unknown>) => this.bus.emit('user', owner.id, 'plugin:progress', { appName: req.appName, executionId: ctx.executionId, ...data })
     progress({ stage: round === 1 ? 'generating' : 'repairing', round })
+    ctx.budget?.beforeLlmCall()
     const reply = await this.llm.chat({ purpose: 'plugin-generation', messages: generationMessages(req, spec, ctx.scope.steps as Record<string, { output: GenerationRound }>, round), schema: { name: 'Plugin', schema: PluginDraft }, signal: ctx.signal }).catch((err: Error) => {
       // A reply that is not a plugin is one more failed round, not the end.
       if (err instanceof StepError && err.code === 'R3SN_LLM_INVALID_OUTPUT') return { error: err.message }

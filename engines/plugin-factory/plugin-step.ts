@@ -69,13 +69,26 @@ export class PluginStep {
       : await this.hub.secretFor(ctx.ownerId, step.credential, 'http').catch((err: Error) => { throw new StepError(err.message, 'R3SN_BAD_CREDENTIAL', false) })
     // The execution records the version it ran.
     await ctx.emit('plugin.run', { pluginId: doc.pluginId, version: doc.version, action: action.name })
+    // The run's sandbox CPU budget: none left fails the step before the plugin runs; what is left caps this run.
+    const cpuLeft = ctx.budget?.sandboxCpuLeft()
+    const limits = limitsOf(manifest)
+    const capped = cpuLeft !== undefined && cpuLeft < limits.cpuMs
     const started = Date.now()
     this.counts.runs++
     const record = (ok: boolean, error?: string) => this.runs.record({
       pluginId: doc.pluginId, ownerId: ctx.ownerId, version: doc.version, action: action.name, ok, durationMs: Date.now() - started, executionId: ctx.executionId, ...(error === undefined ? {} : { error })
     })
     try {
-      const result = await this.sandbox.run({ code: doc.code, action: action.name, input: ctx.input ?? {}, limits: limitsOf(manifest), egress: manifest.egress, credential, signal: ctx.signal })
+      const result = await this.sandbox.run({ code: doc.code, action: action.name, input: ctx.input ?? {}, limits: capped ? { ...limits, cpuMs: Math.max(1, Math.floor(cpuLeft)) } : limits, egress: manifest.egress, credential, signal: ctx.signal })
+        .catch((err: unknown) => {
+          // Stopped at its CPU limit: all of it was spent, and with the budget's cap, that is the budget's end.
+          if ((err as { code?: string }).code === 'R3SN_SANDBOX_CPU') {
+            ctx.budget?.chargeSandboxCpu(capped ? cpuLeft : limits.cpuMs)
+            if (capped) ctx.budget?.sandboxCpuLeft()
+          }
+          throw err
+        })
+      ctx.budget?.chargeSandboxCpu(result.cpuMs)
       const outputProblem = this.verifier.schemaProblems(action.output, result.output)
       if (outputProblem !== undefined) throw new StepError(`plugin ${doc.pluginId} v${doc.version} ${action.name} returned a result that does not match its output schema: ${outputProblem}`, 'R3SN_PLUGIN_OUTPUT', false)
       await record(true)

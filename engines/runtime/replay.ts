@@ -1,12 +1,12 @@
 import { BadRequest, Conflict } from '../../lib/errors.js'
 import type { Owner } from '../../lib/mongo.js'
-import type { WorkflowStep } from '../../schemas/workflows.js'
+import type { Budget, WorkflowStep } from '../../schemas/workflows.js'
 import { validateStepIn } from './definition.js'
 import type { StepRegistry } from './steps.js'
 import { decodeJson, planOf, TERMINAL, type ExecutionDoc, type NewExecution, type StepRunDoc } from './store.js'
 
 /** What a replay asks for: the step to run from, and new input for it. */
-export interface ReplayRequest { fromStepId: string, input?: unknown }
+export interface ReplayRequest { fromStepId: string, input?: unknown, budget?: Budget }
 
 /** Run types a replay can start again from a step: workflows, and prompts once planned (their plan is in the record). */
 const REPLAYABLE = new Set<ExecutionDoc['type']>(['workflow', 'prompt'])
@@ -38,6 +38,7 @@ export async function replayExecution (owner: Owner, source: ExecutionDoc, req: 
     await validateStepIn(owner, plan, edited, registry)
     plan = plan.with(i, edited)
   }
+  const budget = req.budget ?? source.budget
   const steps: StepRunDoc[] = source.steps.slice(0, at).map(s => {
     const { waitingFor: _waiting, ...entry } = s
     return { ...entry, replayedFrom: source._id }
@@ -51,7 +52,9 @@ export async function replayExecution (owner: Owner, source: ExecutionDoc, req: 
     plan,
     steps,
     cursor: fromStepId,
-    replayOf: { executionId: source._id, fromStepId }
+    replayOf: { executionId: source._id, fromStepId },
+    // (Its spend starts from nothing: the copies cost nothing.)
+    ...(budget === undefined ? {} : { budget })
   }
 }
 

@@ -10,6 +10,7 @@ import type { WorkflowStep } from '../../schemas/workflows.js'
 import type { Metrics } from '../../plugins/metrics.js'
 import { decodeJson, encodeJson, planOf, queuedEventData, type ExecutionDoc, type ExecutionStore, type Lease, type NewEvent, type StepRunDoc } from './store.js'
 import { LogThrottle, logError } from '../../lib/log-throttle.js'
+import { BudgetExceeded, checkLlmBudget, checkStepBudget, sandboxCpuLeft, wallLeft, type BudgetMeter } from './budget.js'
 
 /**
  * A run's lifecycle in the log, one line as it starts and one as it ends, each with its
@@ -90,13 +91,13 @@ function sleep (ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Runs fn with a signal that aborts on the parent's abort or after timeoutMs. */
-async function withTimeout<T> (fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number | undefined, parent: AbortSignal): Promise<T> {
+async function withTimeout<T> (fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number | undefined, parent: AbortSignal, reason = () => new StepError(`step timed out after ${timeoutMs} ms`, 'R3SN_STEP_TIMEOUT')): Promise<T> {
   const controller = new AbortController()
   const onParentAbort = () => controller.abort(parent.reason)
   parent.addEventListener('abort', onParentAbort, { once: true })
   const timer = timeoutMs === undefined
     ? undefined
-    : setTimeout(() => controller.abort(new StepError(`step timed out after ${timeoutMs} ms`, 'R3SN_STEP_TIMEOUT')), timeoutMs)
+    : setTimeout(() => controller.abort(reason()), timeoutMs)
   try {
     return await new Promise<T>((resolve, reject) => {
       if (controller.signal.aborted) { reject(controller.signal.reason); return }
@@ -253,7 +254,22 @@ class RunProgress {
 }
 
 /** What the steps of one run share. */
-interface RunContext { doc: ExecutionDoc, record: RunRecord, progress: RunProgress, abort: AbortController }
+interface RunContext { doc: ExecutionDoc, record: RunRecord, progress: RunProgress, abort: AbortController, meter: BudgetMeter }
+
+/** The wall-time budget's error, as a step is stopped by it. */
+function wallExceeded (state: ExecutionDoc): BudgetExceeded {
+  const limit = state.budget?.wallMs ?? 0
+  return new BudgetExceeded('wallMs', limit, state.startTime === null ? limit : Date.now() - state.startTime.getTime())
+}
+
+/** What the steps of a run see of its budget (StepContext.budget); sandbox CPU is recorded with the run's next write. */
+function budgetMeter (record: RunRecord): BudgetMeter {
+  return {
+    beforeLlmCall: () => checkLlmBudget(record.state),
+    sandboxCpuLeft: () => sandboxCpuLeft(record.state),
+    chargeSandboxCpu: (ms) => record.change({ sandboxCpuMs: (record.state.sandboxCpuMs ?? 0) + ms })
+  }
+}
 
 /** One step of a run, across its attempts. */
 interface StepRun {
@@ -309,7 +325,7 @@ export class Runner {
     record.state.steps = progress.steps
     record.state.diagnoses = progress.diagnoses
     if (doc.status !== 'running') record.change({ status: 'running', startTime: record.startedAt, ...(doc.wakeAt === undefined ? {} : { wakeAt: null }) })
-    const run: RunContext = { doc, record, progress, abort }
+    const run: RunContext = { doc, record, progress, abort, meter: budgetMeter(record) }
 
     try {
       // A run created held by its instance has no first event yet (see ExecutionStore.create).
@@ -328,6 +344,11 @@ export class Runner {
         if (i === undefined || step === undefined || handler === undefined || ++stepRuns > this.opts.maxStepRuns) {
           const error = { message: stepRuns > this.opts.maxStepRuns ? `stopped after ${this.opts.maxStepRuns} step runs (a loop that does not end?)` : `cannot run step "${cursor}"`, code: 'R3SN_RUN_ABORTED', stepId: cursor }
           await record.end({ status: 'failed', error }, { error })
+          return false
+        }
+        const overBudget = this.overBudget(run, step)
+        if (overBudget !== undefined) {
+          await record.end({ status: 'failed', steps: progress.steps, diagnoses: progress.diagnoses, error: overBudget }, { error: overBudget })
           return false
         }
         const ended = await this.runStep(run, i, step, handler)
@@ -409,11 +430,15 @@ export class Runner {
       s.entry = { ...s.entry, tokens: (s.entry.tokens ?? 0) + usage.promptTokens + usage.completionTokens }
       await record.recordUsage(usage)
     }
+    // The wall-time budget stops a step that runs past it, as its own timeout would.
+    const timeoutMs = handler.waits === true ? undefined : step.timeoutMs
+    const wall = wallLeft(record.state)
+    const budgetFirst = wall !== undefined && (timeoutMs === undefined || wall < timeoutMs)
     let output = await withTimeout(signal => handler.run({
       executionId: run.doc._id, ownerId: run.doc.ownerId, step, input, scope: progress.scope, attempt, idempotencyKey, signal, log: s.log,
-      emit: async (type, data) => { record.emit(type, data, step.id); await record.flushEvents() }, recordUsage: countTokens,
+      emit: async (type, data) => { record.emit(type, data, step.id); await record.flushEvents() }, recordUsage: countTokens, budget: run.meter,
       ...(waiting === undefined ? {} : { waiting })
-    }), handler.waits === true ? undefined : step.timeoutMs, run.abort.signal)
+    }), budgetFirst ? wall : timeoutMs, run.abort.signal, budgetFirst ? () => wallExceeded(record.state) : undefined)
     if (output instanceof Wait) return await this.suspend(run, s, output)
     let planJson: string | undefined
     if (output instanceof Expand) {
@@ -488,13 +513,19 @@ export class Runner {
     const { record, progress, doc, abort } = run
     const { steps, diagnoses } = progress
     const { step, attempt } = s
-    const error = toError(err)
+    let error = toError(err)
     const retryable = isRetryable(err)
     // Before the failure is final, self-debugging may find a remedy: another try later,
     // corrected input or a patched plugin (a changed step, kept in the plan so a resumed run uses it).
-    const remedy = retriesLeft(step, attempt, retryable) ? undefined : await this.diagnose(run, s, input, error, err)
+    // A budget reached (here or by self-debugging's LLM calls) ends the run: no remedy, no onError.
+    let remedy = err instanceof BudgetExceeded || retriesLeft(step, attempt, retryable) ? undefined : await this.diagnose(run, s, input, error, err)
     if (abort.signal.aborted) throw abort.signal.reason
-    const decision = decideAfterFailure({ step, attempt, retryable, remedy, next: nextStepId(progress.plan, s.i) })
+    const overBudget = err instanceof BudgetExceeded || remedy instanceof BudgetExceeded
+    if (remedy instanceof BudgetExceeded) {
+      error = toError(remedy)
+      remedy = undefined
+    }
+    const decision: ReturnType<typeof decideAfterFailure> = overBudget ? { kind: 'fail' } : decideAfterFailure({ step, attempt, retryable, remedy, next: nextStepId(progress.plan, s.i) })
     if (remedy !== undefined) {
       const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: decision.kind === 'remedy' ? 'pending' : 'not-applied', at: new Date().toISOString() }
       diagnoses.push(diagnosis)
@@ -541,14 +572,33 @@ export class Runner {
   }
 
   /** Self-debugging's remedy for a step that failed for good, if it has one (its own failure is only logged). */
-  private async diagnose (run: RunContext, s: StepRun, input: unknown, error: ExecutionError, cause: unknown): Promise<Remedy | undefined> {
+  private async diagnose (run: RunContext, s: StepRun, input: unknown, error: ExecutionError, cause: unknown): Promise<Remedy | BudgetExceeded | undefined> {
     const { doc, progress, abort } = run
     const { step } = s
     return await this.opts.debugger?.diagnose({
-      executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal,
+      executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal, budget: run.meter,
+      recordUsage: usage => run.record.recordUsage(usage),
       // A run retried by hand (POST /retry) starts with fresh bounds.
       previous: progress.diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt)
-    }).catch((err: unknown) => { s.log.warn(logError(err), 'self-debugging failed'); return undefined })
+    }).catch((err: unknown) => {
+      if (err instanceof BudgetExceeded) return err
+      s.log.warn(logError(err), 'self-debugging failed')
+      return undefined
+    })
+  }
+
+  /** The budget error that keeps the run from starting this step (its step runs or wall time spent), if any. */
+  private overBudget (run: RunContext, step: WorkflowStep): (ExecutionError & { stepId: string }) | undefined {
+    const last = run.progress.steps.at(-1)
+    // A step resumed (after a crash or a wait) was counted when it started.
+    const resuming = last?.stepId === step.id && (last.status === 'running' || last.status === 'waiting')
+    try {
+      checkStepBudget(run.record.state, resuming)
+      return undefined
+    } catch (err) {
+      if (!(err instanceof BudgetExceeded)) throw err
+      return { ...toError(err), stepId: step.id }
+    }
   }
 
   /** Records why a run stopped early; true when it stopped on an unexpected failure and should be resumed. */

@@ -4,6 +4,7 @@ import type { Diagnosis, ExecutionError, Waiting } from '../../schemas/execution
 import type { Owner } from '../../lib/mongo.js'
 import type { FieldProblem } from './input-check.js'
 import type { TokenUsage } from '../../plugins/llm.js'
+import type { BudgetMeter } from './budget.js'
 
 // Defined below the engines, where the plugins that fail steps (llm, sandbox) reach them too.
 export { StepError } from '../../lib/step-error.js'
@@ -30,6 +31,8 @@ export interface StepContext {
   recordUsage (usage: TokenUsage): Promise<void>
   /** A step that suspended its run (see Wait) and is run again on waking: what it recorded then. */
   waiting?: Waiting
+  /** The run's budget: check it before an LLM call or a sandbox run (absent in contexts outside a run). */
+  budget?: BudgetMeter
 }
 
 /**
@@ -107,6 +110,10 @@ export interface StepFailure {
   /** What self-debugging already did for this step in this run. */
   previous: Diagnosis[]
   signal: AbortSignal
+  /** The run's budget: checked before each LLM call (a BudgetExceeded thrown ends the run). */
+  budget?: BudgetMeter
+  /** Adds an LLM call's token counts to the execution. */
+  recordUsage?: (usage: TokenUsage) => Promise<void>
 }
 
 export interface Remedy {

@@ -3,11 +3,12 @@ import type { Collection, Db, Filter, Sort } from 'mongodb'
 import { GroupBatch, GroupCommit, InsertFailed } from '../../lib/group-commit.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../lib/mongo.js'
 import type { Diagnosis, Execution, ExecutionError, ExecutionEvent, ExecutionStatus, ReplayOf, StepRun, Waiting } from '../../schemas/executions.js'
-import type { WorkflowStep } from '../../schemas/workflows.js'
+import type { Budget, WorkflowStep } from '../../schemas/workflows.js'
 import { Conflict, NotFound } from '../../lib/errors.js'
 import type { RunEventBus } from '../../lib/run-events.js'
 import type { Metrics } from '../../plugins/metrics.js'
 import { LogThrottle, logError, type WarnLogger } from '../../lib/log-throttle.js'
+import { spendOf } from './budget.js'
 
 // User data (trigger, inputs, outputs, results, event data) is stored as JSON text:
 // FerretDB refuses keys that start with "$" or contain ".", and user JSON may have both.
@@ -56,6 +57,10 @@ export interface ExecutionDoc extends OwnedDoc {
   diagnoses?: Diagnosis[]
   /** A replay: the run it replays and the step it runs from (the steps before are copies). */
   replayOf?: ReplayOf
+  /** The run's limits (absent: none; see engines/runtime/budget.ts). */
+  budget?: Budget
+  /** Sandbox CPU ms its plugin steps spent (absent: none). */
+  sandboxCpuMs?: number
   triggerJson?: string
   /** The steps this run follows, frozen at creation (JSON text, see above). */
   planJson: string
@@ -179,6 +184,8 @@ export function toExecution (d: ExecutionDoc): Execution {
     usage: d.usage ?? { calls: 0, promptTokens: 0, completionTokens: 0 },
     diagnoses: d.diagnoses ?? [],
     ...(d.replayOf === undefined ? {} : { replayOf: d.replayOf }),
+    ...(d.budget === undefined ? {} : { budget: d.budget }),
+    spent: spendOf(d),
     ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
     priority: d.priority,
     ...(d.triggerJson === undefined ? {} : { trigger: decodeJson(d.triggerJson) }),
@@ -212,6 +219,8 @@ export interface NewExecution {
   steps?: StepRunDoc[]
   cursor?: string
   replayOf?: ReplayOf
+  /** The run's own limits, over the R3SN_BUDGET_* defaults (Orchestrator.queue merges them). */
+  budget?: Budget
 }
 
 /**
@@ -325,6 +334,7 @@ export class ExecutionStore {
       priority: spec.priority ?? 5,
       ...(spec.prompt === undefined ? {} : { prompt: spec.prompt }),
       ...(spec.replayOf === undefined ? {} : { replayOf: spec.replayOf }),
+      ...(spec.budget === undefined ? {} : { budget: spec.budget }),
       usage: { calls: 0, promptTokens: 0, completionTokens: 0 },
       ...(spec.trigger === undefined ? {} : { triggerJson: encodeJson(spec.trigger) }),
       planJson: JSON.stringify(spec.plan),
@@ -639,8 +649,8 @@ export class ExecutionStore {
     return open.find(d => d._id.startsWith('sched_') && d._id !== except && OPEN.includes(d.status))?._id
   }
 
-  /** The runs of a workflow, for its analytics: status and steps only. */
-  async workflowRuns (owner: Owner, workflowId: string): Promise<Pick<ExecutionDoc, '_id' | 'status' | 'steps'>[]> {
+  /** The runs of a workflow, for its analytics. */
+  async workflowRuns (owner: Owner, workflowId: string): Promise<ExecutionDoc[]> {
     const find = (c: OwnedCollection<StoredExecution>) => c.collection.find({ workflowId, ownerId: owner.id }).toArray()
     const [open, ended] = await Promise.all([find(this.open), find(this.history)])
     const seen = new Set(open.map(d => d._id))

@@ -2,8 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import type { Collection, Db } from 'mongodb'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../../lib/mongo.js'
 import { Conflict, NotFound } from '../../lib/errors.js'
-import type { Workflow, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
+import type { Budget, Workflow, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../../schemas/workflows.js'
 import type { NewExecution } from './store.js'
+import { effectiveBudget } from './budget.js'
 
 export interface WorkflowDoc extends OwnedDoc {
   name: string
@@ -12,13 +13,15 @@ export interface WorkflowDoc extends OwnedDoc {
   triggerType: WorkflowTrigger['type']
   /** JSON text: step inputs are user JSON, which FerretDB may refuse as document keys. */
   stepsJson: string
+  /** The budget of each run (absent: none of its own). */
+  budget?: Budget
   version: number
   hookId?: string
   createdAt: Date
   updatedAt: Date
 }
 
-interface VersionDoc extends OwnedDoc { workflowId: string, version: number, name: string, description: string, trigger: WorkflowTrigger, stepsJson: string, createdAt: Date }
+interface VersionDoc extends OwnedDoc { workflowId: string, version: number, name: string, description: string, trigger: WorkflowTrigger, stepsJson: string, budget?: Budget, createdAt: Date }
 interface HookDoc { _id: string, workflowId: string, ownerId: string }
 
 export function stepsOf (doc: { stepsJson: string }): WorkflowStep[] {
@@ -31,8 +34,9 @@ export function workflowOwner (wf: WorkflowDoc): Owner {
 }
 
 /** A run of the workflow's current version: its steps are frozen now, its version recorded. */
-export function workflowExecution (wf: WorkflowDoc, triggerData: unknown, opts: { priority?: number } = {}): NewExecution {
-  return { type: 'workflow', workflowId: wf._id, workflowVersion: wf.version, priority: opts.priority, trigger: triggerData ?? {}, plan: stepsOf(wf) }
+export function workflowExecution (wf: WorkflowDoc, triggerData: unknown, opts: { priority?: number, budget?: Budget } = {}): NewExecution {
+  const budget = effectiveBudget(opts.budget, wf.budget)
+  return { type: 'workflow', workflowId: wf._id, workflowVersion: wf.version, priority: opts.priority, trigger: triggerData ?? {}, plan: stepsOf(wf), ...(budget === undefined ? {} : { budget }) }
 }
 
 export function toWorkflow (d: WorkflowDoc): Workflow {
@@ -42,6 +46,7 @@ export function toWorkflow (d: WorkflowDoc): Workflow {
     description: d.description,
     trigger: d.trigger,
     steps: stepsOf(d),
+    ...(d.budget === undefined ? {} : { budget: d.budget }),
     version: d.version,
     ...(d.hookId === undefined ? {} : { hookId: d.hookId }),
     createdAt: d.createdAt.toISOString(),
@@ -85,6 +90,7 @@ export class WorkflowStore {
       trigger,
       triggerType: trigger.type,
       stepsJson: JSON.stringify(def.steps),
+      ...(def.budget === undefined ? {} : { budget: def.budget }),
       version: 1,
       ...(trigger.type === 'webhook' ? { hookId: newHookId() } : {}),
       createdAt: now,
@@ -102,7 +108,8 @@ export class WorkflowStore {
     if (version === undefined || version === current.version) return current
     const old = await this.versions.collection.findOne({ _id: `${id}:${version}`, ownerId: owner.id })
     if (old === null) throw new NotFound(`Workflow ${id} version ${version}`)
-    return { ...current, name: old.name, description: old.description, trigger: old.trigger, triggerType: old.trigger.type, stepsJson: old.stepsJson, version: old.version, updatedAt: old.createdAt }
+    const { budget: _current, ...rest } = current
+    return { ...rest, name: old.name, description: old.description, trigger: old.trigger, triggerType: old.trigger.type, stepsJson: old.stepsJson, ...(old.budget === undefined ? {} : { budget: old.budget }), version: old.version, updatedAt: old.createdAt }
   }
 
   async list (owner: Owner): Promise<WorkflowDoc[]> {
@@ -127,6 +134,8 @@ export class WorkflowStore {
       version: current.version + 1,
       updatedAt: new Date()
     }
+    if (def.budget === undefined) delete next.budget
+    else next.budget = def.budget
     if (trigger.type !== 'webhook') delete next.hookId
     else next.hookId = hookId
     await this.saveVersion(next).catch((err: unknown) => {
@@ -193,7 +202,7 @@ export class WorkflowStore {
   private async saveVersion (doc: WorkflowDoc): Promise<void> {
     await this.versions.collection.insertOne({
       _id: `${doc._id}:${doc.version}`, ownerId: doc.ownerId, workflowId: doc._id, version: doc.version,
-      name: doc.name, description: doc.description, trigger: doc.trigger, stepsJson: doc.stepsJson, createdAt: doc.updatedAt
+      name: doc.name, description: doc.description, trigger: doc.trigger, stepsJson: doc.stepsJson, ...(doc.budget === undefined ? {} : { budget: doc.budget }), createdAt: doc.updatedAt
     })
   }
 }
