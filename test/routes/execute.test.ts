@@ -214,3 +214,35 @@ t.test('bad input to /api/execute is a 400 and starts nothing', async t => {
   t.equal((await caller(baseUrl, 'not-a-key')('POST', '/api/execute', { prompt: 'x' })).status, 401)
   t.equal((await caller(baseUrl, key)('POST', '/api/test/execute')).status, 200, 'any user may run the self-test')
 })
+
+t.test('an LLM plan may put an approval before a risky step: the run waits for the decision, then goes on', async t => {
+  const { call } = await withLlm()
+  const rec = await startRecorder(t)
+  fake.script(plan([
+    { id: 'confirm', type: 'approval', message: 'Send the order to the supplier?' },
+    { id: 'send', type: 'integration', action: 'http.request', input: { method: 'POST', url: `${rec.url}/ok/order`, body: { item: 'paper' } } }
+  ], 'order paper, after a confirmation'))
+  const ran = await call('POST', '/api/execute', { prompt: 'Order paper from the supplier', mode: 'async' })
+  t.equal(ran.status, 202)
+  const id = ran.body.executionId as string
+  const waiting = await eventually(async () => {
+    const { body } = await call('GET', `/api/executions/${id}/status`)
+    return body.execution.status === 'waiting' ? body.execution : undefined
+  }, 30_000, 'the run to wait for the approval')
+  t.same(waiting.steps.map((s: any) => [s.stepId, s.status]), [['plan', 'completed'], ['confirm', 'waiting']])
+  t.match(waiting.steps[1].waitingFor, { message: 'Send the order to the supplier?' })
+  t.equal(rec.requests.length, 0, 'nothing is sent before the decision')
+  const system = fake.chatRequests()[0]?.body.messages[0].content as string
+  t.match(system, /"approval"/, 'the planner prompt offers approval steps')
+  t.match(system, /before a risky action/)
+
+  const decided = await call('POST', `/api/executions/${id}/approvals/confirm`, { decision: 'approve', comment: 'ok' })
+  t.equal(decided.status, 202, JSON.stringify(decided.body))
+  const ended = await eventually(async () => {
+    const { body } = await call('GET', `/api/executions/${id}/status`)
+    return body.execution.status === 'completed' || body.execution.status === 'failed' ? body.execution : undefined
+  }, 30_000, 'the run to end')
+  t.equal(ended.status, 'completed', JSON.stringify(ended.error))
+  t.match(ended.steps[1].output, { decision: 'approve', comment: 'ok' })
+  t.equal(rec.requests.filter(r => r.path === '/ok/order').length, 1, 'sent once approved')
+})
