@@ -337,6 +337,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/executions/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a new execution from a step of an ended one, reusing the outputs of the steps before it
+         * @description A new execution of the same plan and trigger that starts at fromStepId: the steps the source ran before it are not run again (no side effect is repeated); their recorded outputs are copied as completed steps marked replayed. `input` replaces the step's input, checked as when a workflow is saved. Workflow runs and prompt runs that were planned can be replayed (400 for other types, or a step the source never reached); 409 while the source has not ended. The new run records replayOf.
+         */
+        post: operations["replayExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/executions/{id}/signals/{name}": {
         parameters: {
             query?: never;
@@ -910,6 +930,7 @@ export interface components {
              *     - `R3SN_EXPRESSION_FAILED`: A JSONata expression failed.
              *     - `R3SN_STEP_TIMEOUT`: A step attempt ran past its timeoutMs.
              *     - `R3SN_CANCELLED`: The run was cancelled.
+             *     - `R3SN_BUDGET_EXCEEDED`: The run reached one of its budgets (details.budget names it: llmTokens, llmCalls, steps, sandboxCpuMs or wallMs) and was stopped before the call or step that would go past it.
              *     - `R3SN_WAIT_TIMEOUT`: A wait or approval step timed out and its onTimeout is fail.
              *     - `R3SN_BAD_WAIT`: A wait step's until expression gave something that is not a time.
              *     - `R3SN_APPROVAL_REJECTED`: An approver rejected the approval step.
@@ -931,7 +952,7 @@ export interface components {
              *     - `R3SN_SANDBOX_TIMEOUT`: A plugin run took longer than its timeoutMs.
              * @enum {string}
              */
-            code: "R3SN_BAD_REQUEST" | "R3SN_VALIDATION" | "R3SN_BAD_JSON" | "R3SN_BAD_CONTENT_LENGTH" | "R3SN_BAD_URL" | "R3SN_URI_TOO_LONG" | "R3SN_HEADERS_TOO_LARGE" | "R3SN_LENGTH_REQUIRED" | "R3SN_BODY_TOO_LARGE" | "R3SN_UNSUPPORTED_MEDIA_TYPE" | "R3SN_NOT_ACCEPTABLE" | "R3SN_REQUEST_TIMEOUT" | "R3SN_ROUTE_NOT_FOUND" | "R3SN_METHOD_NOT_ALLOWED" | "R3SN_UPGRADE_REQUIRED" | "R3SN_BAD_UPGRADE" | "R3SN_UNAUTHORIZED" | "R3SN_FORBIDDEN" | "R3SN_NOT_FOUND" | "R3SN_CONFLICT" | "R3SN_UNPROCESSABLE" | "R3SN_RATE_LIMITED" | "R3SN_LIMIT" | "R3SN_SLOW_CONSUMER" | "R3SN_BAD_FRAME" | "R3SN_UNKNOWN_EVENT" | "R3SN_UNAVAILABLE" | "R3SN_INTERNAL" | "R3SN_ERROR" | "R3SN_LLM_NOT_CONFIGURED" | "R3SN_LLM_AUTH" | "R3SN_LLM_BAD_REQUEST" | "R3SN_LLM_MODEL" | "R3SN_LLM_RATE_LIMITED" | "R3SN_LLM_UNAVAILABLE" | "R3SN_LLM_UNREACHABLE" | "R3SN_LLM_FAILED" | "R3SN_LLM_INVALID_OUTPUT" | "R3SN_PLAN_INVALID" | "R3SN_BAD_INPUT" | "R3SN_BAD_CREDENTIAL" | "R3SN_BAD_CONDITION" | "R3SN_EXPRESSION_FAILED" | "R3SN_STEP_TIMEOUT" | "R3SN_CANCELLED" | "R3SN_WAIT_TIMEOUT" | "R3SN_BAD_WAIT" | "R3SN_APPROVAL_REJECTED" | "R3SN_RUN_ABORTED" | "R3SN_AGENT_NOT_FOUND" | "R3SN_AGENT_MAX_STEPS" | "R3SN_AGENT_MAX_TOKENS" | "R3SN_EGRESS_DENIED" | "R3SN_DNS_FAILED" | "R3SN_PLUGIN_NOT_FOUND" | "R3SN_PLUGIN_COMPILE" | "R3SN_PLUGIN_EXPORT" | "R3SN_PLUGIN_ERROR" | "R3SN_PLUGIN_OUTPUT" | "R3SN_SANDBOX_BUSY" | "R3SN_SANDBOX_CPU" | "R3SN_SANDBOX_MEMORY" | "R3SN_SANDBOX_OUTPUT" | "R3SN_SANDBOX_TIMEOUT";
+            code: "R3SN_BAD_REQUEST" | "R3SN_VALIDATION" | "R3SN_BAD_JSON" | "R3SN_BAD_CONTENT_LENGTH" | "R3SN_BAD_URL" | "R3SN_URI_TOO_LONG" | "R3SN_HEADERS_TOO_LARGE" | "R3SN_LENGTH_REQUIRED" | "R3SN_BODY_TOO_LARGE" | "R3SN_UNSUPPORTED_MEDIA_TYPE" | "R3SN_NOT_ACCEPTABLE" | "R3SN_REQUEST_TIMEOUT" | "R3SN_ROUTE_NOT_FOUND" | "R3SN_METHOD_NOT_ALLOWED" | "R3SN_UPGRADE_REQUIRED" | "R3SN_BAD_UPGRADE" | "R3SN_UNAUTHORIZED" | "R3SN_FORBIDDEN" | "R3SN_NOT_FOUND" | "R3SN_CONFLICT" | "R3SN_UNPROCESSABLE" | "R3SN_RATE_LIMITED" | "R3SN_LIMIT" | "R3SN_SLOW_CONSUMER" | "R3SN_BAD_FRAME" | "R3SN_UNKNOWN_EVENT" | "R3SN_UNAVAILABLE" | "R3SN_INTERNAL" | "R3SN_ERROR" | "R3SN_LLM_NOT_CONFIGURED" | "R3SN_LLM_AUTH" | "R3SN_LLM_BAD_REQUEST" | "R3SN_LLM_MODEL" | "R3SN_LLM_RATE_LIMITED" | "R3SN_LLM_UNAVAILABLE" | "R3SN_LLM_UNREACHABLE" | "R3SN_LLM_FAILED" | "R3SN_LLM_INVALID_OUTPUT" | "R3SN_PLAN_INVALID" | "R3SN_BAD_INPUT" | "R3SN_BAD_CREDENTIAL" | "R3SN_BAD_CONDITION" | "R3SN_EXPRESSION_FAILED" | "R3SN_STEP_TIMEOUT" | "R3SN_CANCELLED" | "R3SN_BUDGET_EXCEEDED" | "R3SN_WAIT_TIMEOUT" | "R3SN_BAD_WAIT" | "R3SN_APPROVAL_REJECTED" | "R3SN_RUN_ABORTED" | "R3SN_AGENT_NOT_FOUND" | "R3SN_AGENT_MAX_STEPS" | "R3SN_AGENT_MAX_TOKENS" | "R3SN_EGRESS_DENIED" | "R3SN_DNS_FAILED" | "R3SN_PLUGIN_NOT_FOUND" | "R3SN_PLUGIN_COMPILE" | "R3SN_PLUGIN_EXPORT" | "R3SN_PLUGIN_ERROR" | "R3SN_PLUGIN_OUTPUT" | "R3SN_SANDBOX_BUSY" | "R3SN_SANDBOX_CPU" | "R3SN_SANDBOX_MEMORY" | "R3SN_SANDBOX_OUTPUT" | "R3SN_SANDBOX_TIMEOUT";
             /** @description HTTP status text. */
             error: string;
             /** @description What went wrong. For 5xx only a request id to quote. */
@@ -1119,6 +1140,27 @@ export interface components {
             /** @description After the last attempt fails: fail the run (default), continue with the next step, or goto:<stepId>. */
             onError?: string;
         };
+        /**
+         * @description Limits of one run. A run that reaches one fails with R3SN_BUDGET_EXCEEDED (details.budget names it) before the step or call that would go past it. Fields not given come from the workflow's budget, then the R3SN_BUDGET_* defaults.
+         * @example {
+         *       "llmCalls": 10,
+         *       "llmTokens": 50000,
+         *       "steps": 100,
+         *       "wallMs": 600000
+         *     }
+         */
+        Budget: {
+            /** @description LLM tokens (prompt + completion): no LLM call starts once this many are spent (the size of a call is not known before it, so the call that crosses the limit ends; the next is refused). */
+            llmTokens?: number;
+            /** @description LLM calls: planning, agent turns, plugin generation, self-debugging repairs. */
+            llmCalls?: number;
+            /** @description Step runs (a step in a loop counts each time it runs; retries of one run do not; replayed copies do not). */
+            steps?: number;
+            /** @description CPU milliseconds of plugin code in the sandbox; a plugin run gets at most what is left as its CPU limit. */
+            sandboxCpuMs?: number;
+            /** @description Milliseconds from the run's start, waits included: no step starts after, and a step still running then is stopped. */
+            wallMs?: number;
+        };
         WorkflowTrigger: {
             /** @description manual: started through the API; webhook: also by POST /api/hooks/{hookId}; schedule: also on its cron. */
             type: "manual" | "webhook" | "schedule";
@@ -1165,6 +1207,7 @@ export interface components {
             description?: string;
             trigger?: components["schemas"]["WorkflowTrigger"];
             steps: components["schemas"]["WorkflowStep"][];
+            budget?: components["schemas"]["Budget"];
         };
         Workflow: {
             id: string;
@@ -1172,6 +1215,7 @@ export interface components {
             description: string;
             trigger: components["schemas"]["WorkflowTrigger"];
             steps: components["schemas"]["WorkflowStep"][];
+            budget?: components["schemas"]["Budget"];
             /** @description Starts at 1 and increases on every update. */
             version: number;
             /** @description webhook: POST /api/hooks/<hookId> starts the workflow without an API key. */
@@ -1241,7 +1285,11 @@ export interface components {
          *         "name": "Ada"
          *       },
          *       "mode": "sync",
-         *       "timeoutMs": 30000
+         *       "timeoutMs": 30000,
+         *       "budget": {
+         *         "steps": 50,
+         *         "wallMs": 60000
+         *       }
          *     }
          */
         ExecuteWorkflowRequest: {
@@ -1253,6 +1301,7 @@ export interface components {
             timeoutMs?: number;
             /** @description Higher runs first; default 5. */
             priority?: number;
+            budget?: components["schemas"]["Budget"];
         };
         HookParams: {
             /** @description The workflow's hookId (a webhook trigger has one). */
@@ -1284,6 +1333,17 @@ export interface components {
                 p50DurationMs: number | null;
                 p95DurationMs: number | null;
             }[];
+            /** @description What the runs spent in all, as budgets count it. */
+            spend: {
+                llmCalls: number;
+                promptTokens: number;
+                completionTokens: number;
+                /** @description Step runs (replayed copies not counted). */
+                steps: number;
+                sandboxCpuMs: number;
+                /** @description Summed over the runs that started. */
+                wallMs: number;
+            };
         };
         ExecutionError: {
             message: string;
@@ -1326,6 +1386,13 @@ export interface components {
             durationMs?: number;
             /** @description LLM tokens (prompt + completion) the step spent (planning, agent turns). */
             tokens?: number;
+            /**
+             * @description A replay's copy of a step its source run ran: not run again, its output reused (see replayedFrom).
+             * @enum {boolean}
+             */
+            replayed?: true;
+            /** @description replayed: the execution the step ran in. */
+            replayedFrom?: string;
         };
         Diagnosis: {
             stepId: string;
@@ -1354,6 +1421,22 @@ export interface components {
             promptTokens: number;
             completionTokens: number;
         };
+        /** @description What the run has spent of what a budget limits; its LLM calls and tokens are in usage. */
+        Spend: {
+            /** @description Step runs so far (replayed copies not counted). */
+            steps: number;
+            /** @description CPU milliseconds of plugin code in the sandbox. */
+            sandboxCpuMs: number;
+            /** @description Milliseconds since the run started (to its end once ended); null before it started. */
+            wallMs: number | null;
+        };
+        /** @description A replay (POST /api/executions/{id}/replay): what it replays. */
+        ReplayOf: {
+            /** @description The run replayed. */
+            executionId: string;
+            /** @description The step this run started at; the steps before it are copies of the source's (replayed: true). */
+            fromStepId: string;
+        };
         Execution: {
             executionId: string;
             type: "workflow" | "prompt" | "agent" | "plugin" | "integration" | "plugin-generation";
@@ -1367,6 +1450,9 @@ export interface components {
             usage: components["schemas"]["TokenUsage"];
             /** @description Self-debugging: each failed step it looked at, what it did and how that ended. */
             diagnoses: components["schemas"]["Diagnosis"][];
+            replayOf?: components["schemas"]["ReplayOf"];
+            budget?: components["schemas"]["Budget"];
+            spent: components["schemas"]["Spend"];
             /** @description 0-10; higher runs first. */
             priority: number;
             /** @description The trigger data the run started with. */
@@ -1567,6 +1653,42 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /**
+         * @example {
+         *       "fromStepId": "log",
+         *       "input": {
+         *         "message": "Replayed with a new message",
+         *         "level": "warn"
+         *       }
+         *     }
+         */
+        ReplayRequest: {
+            /** @description The step to run from: one the source run reached. The steps it ran before are not run again: their recorded outputs are copied (replayed: true). */
+            fromStepId: string;
+            /** @description New input for fromStepId, checked as when a workflow is saved (its action's input schema); "=" strings are JSONata as in a definition. Default: the step's input as the source ran it. */
+            input?: unknown;
+            budget?: components["schemas"]["Budget"];
+        };
+        /**
+         * @description The replay is a new execution, queued or already running.
+         * @example {
+         *       "success": true,
+         *       "executionId": "exe_2c4e6a8b-0d1f-4a3b-9c5d-7e9f1a3b5c7d",
+         *       "status": "running",
+         *       "replayOf": {
+         *         "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+         *         "fromStepId": "log"
+         *       }
+         *     }
+         */
+        ReplayAccepted: {
+            /** @enum {boolean} */
+            success: true;
+            /** @description The new run; follow it with /api/executions/{id}/status or /events. */
+            executionId: string;
+            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
+            replayOf: components["schemas"]["ReplayOf"];
+        };
         /** @description A stored secret, without its values. */
         Credential: {
             id: string;
@@ -1684,6 +1806,7 @@ export interface components {
             mode?: "sync" | "async";
             /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
+            budget?: components["schemas"]["Budget"];
         };
         /**
          * @description A prompt run that ended while the request waited.
@@ -1918,6 +2041,7 @@ export interface components {
             mode?: "sync" | "async";
             /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
+            budget?: components["schemas"]["Budget"];
         };
         /**
          * @example {
@@ -1940,6 +2064,7 @@ export interface components {
             mode?: "sync" | "async";
             /** @description How long sync waits. Default R3SN_SYNC_TIMEOUT_MS. */
             timeoutMs?: number;
+            budget?: components["schemas"]["Budget"];
         };
         IntegrationActionInfo: {
             /** @description integration.action, as used in `action` of integration steps. */
@@ -3295,7 +3420,11 @@ export interface operations {
                  *         "name": "Ada"
                  *       },
                  *       "mode": "sync",
-                 *       "timeoutMs": 30000
+                 *       "timeoutMs": 30000,
+                 *       "budget": {
+                 *         "steps": 50,
+                 *         "wallMs": 60000
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["ExecuteWorkflowRequest"];
@@ -3637,6 +3766,60 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replayExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id the create or list answer gave (e.g. `workflow.id`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fromStepId": "log",
+                 *       "input": {
+                 *         "message": "Replayed with a new message",
+                 *         "level": "warn"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description The replay is a new execution, queued or already running. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "executionId": "exe_2c4e6a8b-0d1f-4a3b-9c5d-7e9f1a3b5c7d",
+                     *       "status": "running",
+                     *       "replayOf": {
+                     *         "executionId": "exe_0b9e5d4c-1f2a-4c3b-8d7e-6f5a4b3c2d1e",
+                     *         "fromStepId": "log"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReplayAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
