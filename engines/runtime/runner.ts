@@ -225,11 +225,14 @@ class RunProgress {
   /** Where the step is in the plan. */
   at (stepId: string): number | undefined { return this.index.get(stepId) }
 
-  /** Settles what self-debugging is still waiting to hear about this step; returns what it settled. */
-  settle (stepId: string, outcome: 'recovered' | 'failed'): Diagnosis[] {
+  /**
+   * Settles the remedy of this step that was being tried (at most one is pending: each failed
+   * attempt settles the one it ran with), with what its attempt answered when it failed again.
+   */
+  settle (stepId: string, outcome: 'recovered' | 'applied-failed', feedback?: string): Diagnosis[] {
     const settled: Diagnosis[] = []
     for (const [k, d] of this.diagnoses.entries()) {
-      if (d.stepId === stepId && d.outcome === 'pending') settled.push(this.diagnoses[k] = { ...d, outcome })
+      if (d.stepId === stepId && d.outcome === 'pending') settled.push(this.diagnoses[k] = { ...d, outcome, ...(feedback === undefined ? {} : { feedback }) })
     }
     return settled
   }
@@ -490,6 +493,8 @@ export class Runner {
     const { step, attempt } = s
     const error = toError(err)
     const retryable = isRetryable(err)
+    // The remedy this attempt ran with, if any, did not help: that is its own outcome, and what it answered is fed back.
+    for (const d of progress.settle(step.id, 'applied-failed', `${error.code ?? 'STEP_FAILED'}: ${error.message.slice(0, 1000)}`)) this.opts.metrics.settled(d)
     // Before the failure is final, self-debugging may find a remedy: another try later,
     // corrected input or a patched plugin (a changed step, kept in the plan so a resumed run uses it).
     const remedy = retriesLeft(step, attempt, retryable) ? undefined : await this.diagnose(run, s, input, error, err)
@@ -522,7 +527,6 @@ export class Runner {
       return 'again'
     }
 
-    for (const d of progress.settle(step.id, 'failed')) this.opts.metrics.settled(d)
     const endedAt = new Date()
     s.entry = { ...s.entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - s.entry.startedAt.getTime() }
     steps[s.entryIndex] = s.entry

@@ -104,7 +104,7 @@ t.test('a transient failure recovers by retries with backoff; turned off, it fai
   const { answer, execution } = await runWorkflow(client, { name: 'flaky', steps: [{ id: 'call', type: 'integration', action: 'http.request', input: { url: `${recorder.url}/fail/flaky/2` } }] })
   t.match(answer, { status: 'completed', result: { status: 200 } })
   t.same(execution.diagnoses.map(d => [d.stepId, d.class, d.action, d.outcome, d.evidence.code]), [
-    ['call', 'transient', 'retry', 'recovered', 'HTTP_503'],
+    ['call', 'transient', 'retry', 'applied-failed', 'HTTP_503'],
     ['call', 'transient', 'retry', 'recovered', 'HTTP_503']
   ])
   t.match(execution.diagnoses[1]?.detail, /retry 2 of 3 in 500 ms/, 'exponential backoff')
@@ -123,7 +123,7 @@ t.test('a transient failure recovers by retries with backoff; turned off, it fai
   t.equal(retried.status, 'completed')
   t.equal(recorder.requests.filter(r => r.path === '/fail/stubborn/5').length, 6, 'fresh bounds after the retry by hand')
   t.same(retried.diagnoses.map(d => [d.executionAttempt, d.action, d.outcome]), [
-    [1, 'retry', 'failed'], [1, 'retry', 'failed'], [1, 'retry', 'failed'], [1, 'none', 'not-applied'], [2, 'retry', 'recovered']
+    [1, 'retry', 'applied-failed'], [1, 'retry', 'applied-failed'], [1, 'retry', 'applied-failed'], [1, 'none', 'not-applied'], [2, 'retry', 'recovered']
   ])
 
   const off = await build(t, { selfDebug: false })
@@ -203,7 +203,7 @@ t.test('repairs are bounded and skipped without an LLM or when the run handles t
   fake.script({ json: { parameters: { method: 'POST', url: api.url, body: { quantity: -1 } }, reason: 'try negative' } })
   const bounded = await runWorkflow(client, { name: 'order', steps: [{ id: 'order', type: 'integration', action: 'http.request', input: { method: 'POST', url: api.url, body: { quantity: 'x' } } }] })
   t.match(bounded.answer, { status: 'failed', error: { code: 'HTTP_400' } })
-  t.same(bounded.execution.diagnoses.map(d => [d.action, d.outcome]), [['repair-input', 'failed'], ['none', 'not-applied']])
+  t.same(bounded.execution.diagnoses.map(d => [d.action, d.outcome]), [['repair-input', 'applied-failed'], ['none', 'not-applied']])
   t.equal(fake.chatRequests().length, 1, 'one repair, as configured')
 
   const continued = await runWorkflow(client, { name: 'order', steps: [
