@@ -55,6 +55,7 @@ export const Diagnosis = Type.Object({
   proposal: Type.Optional(Type.String({ description: 'The repair proposed: the corrected parameters (JSON) or the patched module, clipped to 20,000 characters.' })),
   proposalHash: Type.Optional(Type.String({ description: 'sha-256 of the whole proposal: an identical proposal that already failed for this input is refused without being tried.' })),
   repairKey: Type.Optional(Type.String({ description: 'What a learned repair is kept under: the action (or plugin version), the error code and the failing input.' })),
+  pluginVersion: Type.Optional(Type.Integer({ description: 'patch-plugin: the patched version the step runs on (stored only once it passed the sandbox checks).' })),
   learned: Type.Optional(Type.Boolean({ description: 'The repair is one that worked before for the same action, error and input, tried again without an LLM call.' })),
   tokens: Type.Optional(Type.Integer({ description: 'LLM tokens this diagnosis spent (prompt + completion).' })),
   at: Type.String({ format: 'date-time' })

@@ -114,6 +114,9 @@ function toError (err: unknown): ExecutionError {
   return { message: (err as Error)?.message ?? String(err), code: 'STEP_FAILED' }
 }
 
+/** Rejected proposals in a row before the runner stops asking self-debugging (a guard: its own round bound comes first). */
+const MAX_REJECTED_ROUNDS = 20
+
 /** A run that records nothing for this long records what it has at the next step, even if pure. */
 const MAX_UNRECORDED_MS = 200
 
@@ -434,7 +437,8 @@ export class Runner {
     delete s.entry.error
     steps[s.entryIndex] = s.entry
     this.stepEnded(s.entry)
-    for (const d of progress.settle(step.id, 'recovered')) this.opts.metrics.settled(d)
+    const recovered = progress.settle(step.id, 'recovered')
+    for (const d of recovered) this.opts.metrics.settled(d)
     const next = step.type === 'condition'
       ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
       : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : over?.next ?? nextStepId(plan, i)
@@ -443,6 +447,7 @@ export class Runner {
     // (The end of a wait is recorded at once: what it took, a signal, goes once it is.)
     if (handler.sideEffects || over !== undefined || record.unrecordedMs >= MAX_UNRECORDED_MS) await record.write(completed)
     else record.change(completed)
+    if (recovered.length > 0) await this.opts.debugger?.recovered?.(run.doc.ownerId, recovered).catch((err: unknown) => s.log.warn(logError(err), 'self-debugging could not learn what recovered the step'))
     if (over?.consumed !== undefined) await over.consumed().catch((err: unknown) => s.log.warn({ err }, 'a signal a wait took could not be removed; a later wait for it in this run would take it again'))
     progress.outputs[step.id] = { output }
     progress.lastOutput = output
@@ -488,7 +493,7 @@ export class Runner {
    * step's next attempt is due (after its delay, already waited).
    */
   private async afterFailure (run: RunContext, s: StepRun, err: unknown, input: unknown, idempotencyKey: string): Promise<StepEnd | 'again'> {
-    const { record, progress, doc, abort } = run
+    const { record, progress, abort } = run
     const { steps, diagnoses } = progress
     const { step, attempt } = s
     const error = toError(err)
@@ -500,12 +505,7 @@ export class Runner {
     const remedy = retriesLeft(step, attempt, retryable) ? undefined : await this.diagnose(run, s, input, error, err)
     if (abort.signal.aborted) throw abort.signal.reason
     const decision = decideAfterFailure({ step, attempt, retryable, remedy, next: nextStepId(progress.plan, s.i) })
-    if (remedy !== undefined) {
-      const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: decision.kind === 'remedy' ? 'pending' : 'not-applied', at: new Date().toISOString() }
-      diagnoses.push(diagnosis)
-      record.emit('step.diagnosed', { ...diagnosis }, step.id)
-      if (diagnosis.outcome === 'not-applied') this.opts.metrics.settled(diagnosis)
-    }
+    if (remedy !== undefined) this.diagnosed(run, s, remedy, remedy.rejected === true ? 'rejected' : decision.kind === 'remedy' ? 'pending' : 'not-applied')
 
     if (decision.kind === 'retry' || decision.kind === 'remedy') {
       let planJson: string | undefined
@@ -544,15 +544,37 @@ export class Runner {
     if (entry.durationMs !== undefined) this.opts.metrics.stepDuration.observe({ type: entry.type, status: entry.status }, entry.durationMs / 1000)
   }
 
-  /** Self-debugging's remedy for a step that failed for good, if it has one (its own failure is only logged). */
+  /**
+   * Self-debugging's remedy for a step that failed for good, if it has one (its own failure is
+   * only logged). A proposal it rejected before trying it is a round of its own: recorded
+   * (durably, so a resumed run is not asked it again) before self-debugging is asked again
+   * with it among the step's earlier diagnoses, until it proposes something or stops.
+   */
   private async diagnose (run: RunContext, s: StepRun, input: unknown, error: ExecutionError, cause: unknown): Promise<Remedy | undefined> {
-    const { doc, progress, abort } = run
+    const { doc, progress, record, abort } = run
     const { step } = s
-    return await this.opts.debugger?.diagnose({
-      executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal,
-      // A run retried by hand (POST /retry) starts with fresh bounds.
-      previous: progress.diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt)
-    }).catch((err: unknown) => { s.log.warn(logError(err), 'self-debugging failed'); return undefined })
+    for (let asked = 1; ; asked++) {
+      const remedy = await this.opts.debugger?.diagnose({
+        executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal,
+        // A run retried by hand (POST /retry) starts with fresh bounds.
+        previous: progress.diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt),
+        recordUsage: usage => record.recordUsage(usage)
+      }).catch((err: unknown) => { s.log.warn(logError(err), 'self-debugging failed'); return undefined })
+      if (remedy?.rejected !== true || asked >= MAX_REJECTED_ROUNDS || abort.signal.aborted) return remedy
+      this.diagnosed(run, s, remedy, 'rejected')
+      // (The attempt is recorded as failed: a resumed run tries the step once more, then goes on with the next round.)
+      s.entry = { ...s.entry, error }
+      progress.steps[s.entryIndex] = s.entry
+      await record.write({ steps: progress.steps, diagnoses: progress.diagnoses }, 'run.diagnosis')
+    }
+  }
+
+  /** Adds a diagnosis to the run's record (with the next write) and its step.diagnosed event. */
+  private diagnosed (run: RunContext, s: StepRun, remedy: Remedy, outcome: Diagnosis['outcome']): void {
+    const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: s.step.id, attempt: s.attempt, executionAttempt: run.doc.attempt, outcome, at: new Date().toISOString() }
+    run.progress.diagnoses.push(diagnosis)
+    run.record.emit('step.diagnosed', { ...diagnosis }, s.step.id)
+    if (outcome !== 'pending') this.opts.metrics.settled(diagnosis)
   }
 
   /** Records why a run stopped early; true when it stopped on an unexpected failure and should be resumed. */
