@@ -48,7 +48,9 @@ export const EnvSchema = Type.Object({
   R3SN_LEARN_MIN_SUCCESS_RATE: Type.Number({ default: 0.8, minimum: 0, maximum: 1, description: 'Success rate a plan needs to be reused (and its last run must have succeeded).' }),
   R3SN_SELF_DEBUG: Type.Boolean({ default: true, description: 'Diagnose failed steps and act: retry transient failures, let the LLM repair bad input or patch a plugin.' }),
   R3SN_SELF_DEBUG_MAX_RETRIES: Type.Integer({ default: 3, minimum: 0, maximum: 20, description: 'Extra retries self-debugging gives a step that failed transiently (beyond its own retry policy).' }),
-  R3SN_SELF_DEBUG_MAX_REPAIRS: Type.Integer({ default: 1, minimum: 0, maximum: 5, description: 'LLM repairs (corrected input or plugin patch) per step.' }),
+  R3SN_SELF_DEBUG_MAX_REPAIRS: Type.Integer({ default: 4, minimum: 0, maximum: 10, description: 'Repairs (corrected input or a patched plugin) a step is run again with, per step; a learned repair counts, a rejected proposal does not.' }),
+  R3SN_SELF_DEBUG_MAX_ROUNDS: Type.Integer({ default: 4, minimum: 0, maximum: 10, description: 'LLM repair rounds per step: each proposal (applied or rejected) is one; a rejected or failed one goes back to the LLM with what went wrong. 4: with independent wrong answers at rate p a step recovers with probability 1 - p^4 (99 % at p = 0.3, 87 % at 0.6).' }),
+  R3SN_SELF_DEBUG_MAX_TOKENS: Type.Integer({ default: 60000, minimum: 0, description: 'LLM tokens (prompt + completion) the repair rounds of one step may spend; no round starts past it.' }),
   R3SN_BUDGET_LLM_TOKENS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget of a run that gives none (nor its workflow): LLM tokens (prompt + completion); no call starts once they are spent. Unset: no limit.' })),
   R3SN_BUDGET_LLM_CALLS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget: LLM calls per run (planning, agent turns, plugin generation, self-debugging repairs). Unset: no limit.' })),
   R3SN_BUDGET_STEPS: Type.Optional(Type.Integer({ minimum: 0, description: 'Default budget: step runs per run (a step in a loop counts each time; retries do not). Unset: no limit (runs stop at 1000 anyway).' })),
@@ -107,6 +109,8 @@ export interface Config {
   selfDebugMaxRepairs: number
   /** R3SN_BUDGET_*: the budget of a run that gives none, field by field (see engines/runtime/budget.ts). */
   budgetDefaults: Budget
+  selfDebugMaxRounds: number
+  selfDebugMaxTokens: number
 }
 
 export class ConfigError extends Error {
@@ -180,6 +184,8 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     selfDebug: e.R3SN_SELF_DEBUG,
     selfDebugMaxRetries: e.R3SN_SELF_DEBUG_MAX_RETRIES,
     selfDebugMaxRepairs: e.R3SN_SELF_DEBUG_MAX_REPAIRS,
+    selfDebugMaxRounds: e.R3SN_SELF_DEBUG_MAX_ROUNDS,
+    selfDebugMaxTokens: e.R3SN_SELF_DEBUG_MAX_TOKENS,
     budgetDefaults: {
       ...(e.R3SN_BUDGET_LLM_TOKENS === undefined ? {} : { llmTokens: e.R3SN_BUDGET_LLM_TOKENS }),
       ...(e.R3SN_BUDGET_LLM_CALLS === undefined ? {} : { llmCalls: e.R3SN_BUDGET_LLM_CALLS }),

@@ -90,9 +90,10 @@ export function runNotifications (doc: ExecutionDoc): NewNotification[] {
   }
 
   // Self-debugging diagnoses every step that failed for good; it "debugged" the run when it applied a remedy.
-  const applied = (doc.diagnoses ?? []).filter(d => d.executionAttempt === doc.attempt && d.action !== 'none')
+  const applied = (doc.diagnoses ?? []).filter(d => d.executionAttempt === doc.attempt && d.action !== 'none' && d.outcome !== 'rejected')
   if (applied.length > 0) {
-    const recovered = applied.every(d => d.outcome === 'recovered')
+    // Recovered: every step it applied remedies to ended on one that worked (an earlier one may have failed).
+    const recovered = [...new Set(applied.map(d => d.stepId))].every(stepId => applied.some(d => d.stepId === stepId && d.outcome === 'recovered'))
     out.push({
       kind: 'execution.self_debugged', title: `${runName} needed self-debugging${recovered ? ' and recovered' : ''}`,
       message: clip(`Self-debugging applied ${applied.length} remed${applied.length === 1 ? 'y' : 'ies'} (${[...new Set(applied.map(d => d.action))].join(', ')}) ` +

@@ -20,9 +20,15 @@ interface Stats {
   durationsMs: number[]
   /** error code -> count */
   failureClasses: Record<string, number>
-  /** self-debugging: diagnosis class -> count, and how many of them recovered the step */
+  /** self-debugging: diagnosis class -> count, and how many of them recovered the step (at most one per step run) */
   diagnoses: Record<string, number>
   recovered: number
+  /** self-debugging: diagnosis outcome -> count (absent in records older than outcomes per diagnosis) */
+  outcomes?: Record<string, number>
+  /** runs (of the strategy, or step runs of the tool) that succeeded after self-debugging applied a remedy */
+  recoveredRuns?: number
+  /** LLM repair rounds spent (each proposal, applied or rejected) */
+  repairRounds?: number
   /** LLM tokens spent (agent turns, planning) */
   tokens: number
 }
@@ -158,10 +164,14 @@ export class SelfEvolving {
       stats.failureClasses[key] = (stats.failureClasses[key] ?? 0) + 1
     }
     if (durationMs !== undefined) stats.durationsMs = [...stats.durationsMs, durationMs].slice(-SAMPLES)
+    const outcomes = stats.outcomes ??= {}
     for (const d of diagnoses) {
       stats.diagnoses[d.class] = (stats.diagnoses[d.class] ?? 0) + 1
+      outcomes[d.outcome] = (outcomes[d.outcome] ?? 0) + 1
       if (d.outcome === 'recovered') stats.recovered++
+      if (d.round !== undefined) stats.repairRounds = (stats.repairRounds ?? 0) + 1
     }
+    if (ok && diagnoses.some(d => d.outcome === 'recovered')) stats.recoveredRuns = (stats.recoveredRuns ?? 0) + 1
   }
 
   /** Read, change, write back if nobody wrote meanwhile (FerretDB has no atomic findAndModify). */
@@ -225,6 +235,9 @@ export class SelfEvolving {
       failureClasses: d.failureClasses,
       diagnoses: d.diagnoses,
       recovered: d.recovered,
+      recoveredRuns: d.recoveredRuns ?? 0,
+      repairRounds: d.repairRounds ?? 0,
+      outcomes: d.outcomes ?? {},
       tokens: d.tokens ?? 0
     })
     return {

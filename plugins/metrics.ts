@@ -51,7 +51,7 @@ export class Metrics {
   readonly leaseTakeovers = this.counter('r3sn_lease_takeovers_total', 'Runs taken over from another instance whose heartbeat went silent', [])
   readonly sweptRuns = this.counter('r3sn_sweep_moved_runs_total', 'Ended runs a dead instance left among the open ones, moved to the history by the sweep', [])
 
-  readonly diagnoses = this.counter('r3sn_self_debugging_diagnoses_total', 'Self-debugging diagnoses of failed steps, by failure class, action and outcome (recovered, failed, not-applied)', ['class', 'action', 'outcome'])
+  readonly diagnoses = this.counter('r3sn_self_debugging_diagnoses_total', 'Self-debugging diagnoses of failed steps, by failure class, action and outcome (recovered, applied-failed, rejected, not-applied)', ['class', 'action', 'outcome'])
 
   readonly llmCalls = this.counter('r3sn_llm_calls_total', 'LLM calls, by purpose, model and result', ['purpose', 'model', 'result'])
   readonly llmTokens = this.counter('r3sn_llm_tokens_total', 'LLM tokens spent, by purpose, model and kind (prompt, completion)', ['purpose', 'model', 'kind'])

@@ -42,6 +42,7 @@ export const StepRun = Type.Object({
 export type StepRun = Static<typeof StepRun>
 
 export const DIAGNOSIS_CLASSES = ['transient', 'bad-input', 'plugin-bug', 'auth', 'policy', 'unknown'] as const
+export const DIAGNOSIS_OUTCOMES = ['pending', 'recovered', 'applied-failed', 'rejected', 'not-applied', 'failed'] as const
 export const Diagnosis = Type.Object({
   stepId: Type.String(),
   attempt: Type.Integer({ description: 'The step attempt that failed.' }),
@@ -50,7 +51,15 @@ export const Diagnosis = Type.Object({
   evidence: Type.Object({ code: Type.String(), message: Type.String() }),
   action: Type.Union(['retry', 'repair-input', 'patch-plugin', 'none'].map(a => Type.Literal(a)), { description: 'What self-debugging did.' }),
   detail: Type.Optional(Type.String({ description: 'What changed: the corrected input, the new plugin version, or why nothing was done.' })),
-  outcome: Type.Union(['pending', 'recovered', 'failed', 'not-applied'].map(o => Type.Literal(o)), { description: 'recovered: the step then succeeded; failed: it failed again; not-applied: no remedy was possible or allowed.' }),
+  outcome: Type.Union(DIAGNOSIS_OUTCOMES.map(o => Type.Literal(o)), { description: 'Of this diagnosis alone: pending (its remedy is being tried); recovered (the step then succeeded with it); applied-failed (it was tried and the step failed again); rejected (the proposal was refused before it was tried: corrected input that does not match the schema, a patch that fails the sandbox checks, or a repair that already failed for this input); not-applied (no remedy was possible or allowed); failed (records written before applied-failed and rejected existed: the step failed after it).' }),
+  round: Type.Optional(Type.Integer({ minimum: 1, description: 'LLM repairs: which round of the step this proposal was (1, 2...); each round is told what the earlier ones proposed and what went wrong. Absent when no LLM was asked (a retry, a learned repair, nothing done).' })),
+  feedback: Type.Optional(Type.String({ description: 'What went wrong with this remedy, as the next round is told: why the proposal was rejected (schema problems, sandbox failures, an earlier failure), or what the step answered when it failed again with it.' })),
+  proposal: Type.Optional(Type.String({ description: 'The repair proposed: the corrected parameters (JSON) or the patched module, clipped to 20,000 characters.' })),
+  proposalHash: Type.Optional(Type.String({ description: 'sha-256 of the whole proposal: an identical proposal that already failed for this input is refused without being tried.' })),
+  repairKey: Type.Optional(Type.String({ description: 'What a learned repair is kept under: the action (or plugin version), the error code and the failing input.' })),
+  pluginVersion: Type.Optional(Type.Integer({ description: 'patch-plugin: the patched version the step runs on (stored only once it passed the sandbox checks).' })),
+  learned: Type.Optional(Type.Boolean({ description: 'The repair is one that worked before for the same action, error and input, tried again without an LLM call.' })),
+  tokens: Type.Optional(Type.Integer({ description: 'LLM tokens this diagnosis spent (prompt + completion).' })),
   at: Type.String({ format: 'date-time' })
 }, { $id: 'Diagnosis' })
 export type Diagnosis = Static<typeof Diagnosis>

@@ -8,7 +8,10 @@ const Stats = {
   p50DurationMs: Type.Union([Type.Number(), Type.Null()], { description: 'Over the last 50 runs.' }),
   failureClasses: Type.Record(Type.String(), Type.Integer(), { description: 'Error code -> failures.' }),
   diagnoses: Type.Record(Type.String(), Type.Integer(), { description: 'Self-debugging diagnosis class -> count.' }),
-  recovered: Type.Integer({ description: 'Diagnoses after which the step succeeded.' }),
+  recovered: Type.Integer({ description: 'Diagnoses whose remedy made the step succeed (at most one per step run: a remedy tried before it that failed is counted in outcomes as applied-failed).' }),
+  recoveredRuns: Type.Integer({ description: 'Runs (step runs, for a tool) that succeeded after self-debugging applied a remedy.' }),
+  repairRounds: Type.Integer({ description: 'LLM repair rounds spent: each proposal of corrected input or a patch, whether applied or rejected.' }),
+  outcomes: Type.Record(Type.String(), Type.Integer(), { description: 'Self-debugging diagnosis outcome (recovered, applied-failed, rejected, not-applied) -> count.' }),
   tokens: Type.Integer({ description: 'LLM tokens spent (prompt + completion).' })
 }
 

@@ -115,6 +115,9 @@ function toError (err: unknown): ExecutionError {
   return { message: (err as Error)?.message ?? String(err), code: 'STEP_FAILED' }
 }
 
+/** Rejected proposals in a row before the runner stops asking self-debugging (a guard: its own round bound comes first). */
+const MAX_REJECTED_ROUNDS = 20
+
 /** A run that records nothing for this long records what it has at the next step, even if pure. */
 const MAX_UNRECORDED_MS = 200
 
@@ -226,11 +229,14 @@ class RunProgress {
   /** Where the step is in the plan. */
   at (stepId: string): number | undefined { return this.index.get(stepId) }
 
-  /** Settles what self-debugging is still waiting to hear about this step; returns what it settled. */
-  settle (stepId: string, outcome: 'recovered' | 'failed'): Diagnosis[] {
+  /**
+   * Settles the remedy of this step that was being tried (at most one is pending: each failed
+   * attempt settles the one it ran with), with what its attempt answered when it failed again.
+   */
+  settle (stepId: string, outcome: 'recovered' | 'applied-failed', feedback?: string): Diagnosis[] {
     const settled: Diagnosis[] = []
     for (const [k, d] of this.diagnoses.entries()) {
-      if (d.stepId === stepId && d.outcome === 'pending') settled.push(this.diagnoses[k] = { ...d, outcome })
+      if (d.stepId === stepId && d.outcome === 'pending') settled.push(this.diagnoses[k] = { ...d, outcome, ...(feedback === undefined ? {} : { feedback }) })
     }
     return settled
   }
@@ -456,7 +462,8 @@ export class Runner {
     delete s.entry.error
     steps[s.entryIndex] = s.entry
     this.stepEnded(s.entry)
-    for (const d of progress.settle(step.id, 'recovered')) this.opts.metrics.settled(d)
+    const recovered = progress.settle(step.id, 'recovered')
+    for (const d of recovered) this.opts.metrics.settled(d)
     const next = step.type === 'condition'
       ? (output === true ? step.then : step.else) ?? nextStepId(plan, i)
       : planJson !== undefined ? (plan[i + 1] as WorkflowStep).id : over?.next ?? nextStepId(plan, i)
@@ -465,6 +472,7 @@ export class Runner {
     // (The end of a wait is recorded at once: what it took, a signal, goes once it is.)
     if (handler.sideEffects || over !== undefined || record.unrecordedMs >= MAX_UNRECORDED_MS) await record.write(completed)
     else record.change(completed)
+    if (recovered.length > 0) await this.opts.debugger?.recovered?.(run.doc.ownerId, recovered).catch((err: unknown) => s.log.warn(logError(err), 'self-debugging could not learn what recovered the step'))
     if (over?.consumed !== undefined) await over.consumed().catch((err: unknown) => s.log.warn({ err }, 'a signal a wait took could not be removed; a later wait for it in this run would take it again'))
     progress.outputs[step.id] = { output }
     progress.lastOutput = output
@@ -510,11 +518,13 @@ export class Runner {
    * step's next attempt is due (after its delay, already waited).
    */
   private async afterFailure (run: RunContext, s: StepRun, err: unknown, input: unknown, idempotencyKey: string): Promise<StepEnd | 'again'> {
-    const { record, progress, doc, abort } = run
+    const { record, progress, abort } = run
     const { steps, diagnoses } = progress
     const { step, attempt } = s
     let error = toError(err)
     const retryable = isRetryable(err)
+    // The remedy this attempt ran with, if any, did not help: that is its own outcome, and what it answered is fed back.
+    for (const d of progress.settle(step.id, 'applied-failed', `${error.code ?? 'STEP_FAILED'}: ${error.message.slice(0, 1000)}`)) this.opts.metrics.settled(d)
     // Before the failure is final, self-debugging may find a remedy: another try later,
     // corrected input or a patched plugin (a changed step, kept in the plan so a resumed run uses it).
     // A budget reached (here or by self-debugging's LLM calls) ends the run: no remedy, no onError.
@@ -526,12 +536,7 @@ export class Runner {
       remedy = undefined
     }
     const decision: ReturnType<typeof decideAfterFailure> = overBudget ? { kind: 'fail' } : decideAfterFailure({ step, attempt, retryable, remedy, next: nextStepId(progress.plan, s.i) })
-    if (remedy !== undefined) {
-      const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: step.id, attempt, executionAttempt: doc.attempt, outcome: decision.kind === 'remedy' ? 'pending' : 'not-applied', at: new Date().toISOString() }
-      diagnoses.push(diagnosis)
-      record.emit('step.diagnosed', { ...diagnosis }, step.id)
-      if (diagnosis.outcome === 'not-applied') this.opts.metrics.settled(diagnosis)
-    }
+    if (remedy !== undefined) this.diagnosed(run, s, remedy, remedy.rejected === true ? 'rejected' : decision.kind === 'remedy' ? 'pending' : 'not-applied')
 
     if (decision.kind === 'retry' || decision.kind === 'remedy') {
       let planJson: string | undefined
@@ -553,7 +558,6 @@ export class Runner {
       return 'again'
     }
 
-    for (const d of progress.settle(step.id, 'failed')) this.opts.metrics.settled(d)
     const endedAt = new Date()
     s.entry = { ...s.entry, status: 'failed', attempts: attempt, idempotencyKey, error, endedAt, durationMs: endedAt.getTime() - s.entry.startedAt.getTime() }
     steps[s.entryIndex] = s.entry
@@ -571,20 +575,34 @@ export class Runner {
     if (entry.durationMs !== undefined) this.opts.metrics.stepDuration.observe({ type: entry.type, status: entry.status }, entry.durationMs / 1000)
   }
 
-  /** Self-debugging's remedy for a step that failed for good, if it has one (its own failure is only logged). */
+  /**
+   * Self-debugging's remedy for a step that failed for good, if it has one (its own failure is
+   * only logged), or the budget error that stops the run. A proposal it rejected before trying
+   * it is a round of its own: recorded (durably, so a resumed run is not asked it again) before
+   * self-debugging is asked again with it among the step's earlier diagnoses, until it proposes
+   * something or stops.
+   */
   private async diagnose (run: RunContext, s: StepRun, input: unknown, error: ExecutionError, cause: unknown): Promise<Remedy | BudgetExceeded | undefined> {
-    const { doc, progress, abort } = run
+    const { doc, progress, record, abort } = run
     const { step } = s
-    return await this.opts.debugger?.diagnose({
-      executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal, budget: run.meter,
-      recordUsage: usage => run.record.recordUsage(usage),
-      // A run retried by hand (POST /retry) starts with fresh bounds.
-      previous: progress.diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt)
-    }).catch((err: unknown) => {
-      if (err instanceof BudgetExceeded) return err
-      s.log.warn(logError(err), 'self-debugging failed')
-      return undefined
-    })
+    for (let asked = 1; ; asked++) {
+      const remedy = await this.opts.debugger?.diagnose({
+        executionId: doc._id, ownerId: doc.ownerId, step, input, error, cause, attempt: s.attempt, signal: abort.signal, budget: run.meter,
+        // A run retried by hand (POST /retry) starts with fresh bounds.
+        previous: progress.diagnoses.filter(d => d.stepId === step.id && d.executionAttempt === doc.attempt),
+        recordUsage: usage => record.recordUsage(usage)
+      }).catch((err: unknown) => {
+        if (err instanceof BudgetExceeded) return err
+        s.log.warn(logError(err), 'self-debugging failed')
+        return undefined
+      })
+      if (remedy instanceof BudgetExceeded || remedy?.rejected !== true || asked >= MAX_REJECTED_ROUNDS || abort.signal.aborted) return remedy
+      this.diagnosed(run, s, remedy, 'rejected')
+      // (The attempt is recorded as failed: a resumed run tries the step once more, then goes on with the next round.)
+      s.entry = { ...s.entry, error }
+      progress.steps[s.entryIndex] = s.entry
+      await record.write({ steps: progress.steps, diagnoses: progress.diagnoses }, 'run.diagnosis')
+    }
   }
 
   /** The budget error that keeps the run from starting this step (its step runs or wall time spent), if any. */
@@ -599,6 +617,14 @@ export class Runner {
       if (!(err instanceof BudgetExceeded)) throw err
       return { ...toError(err), stepId: step.id }
     }
+  }
+
+  /** Adds a diagnosis to the run's record (with the next write) and its step.diagnosed event. */
+  private diagnosed (run: RunContext, s: StepRun, remedy: Remedy, outcome: Diagnosis['outcome']): void {
+    const diagnosis: Diagnosis = { ...remedy.diagnosis, stepId: s.step.id, attempt: s.attempt, executionAttempt: run.doc.attempt, outcome, at: new Date().toISOString() }
+    run.progress.diagnoses.push(diagnosis)
+    run.record.emit('step.diagnosed', { ...diagnosis }, s.step.id)
+    if (outcome !== 'pending') this.opts.metrics.settled(diagnosis)
   }
 
   /** Records why a run stopped early; true when it stopped on an unexpected failure and should be resumed. */

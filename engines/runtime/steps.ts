@@ -107,21 +107,28 @@ export interface StepFailure {
   error: ExecutionError
   cause: unknown
   attempt: number
-  /** What self-debugging already did for this step in this run. */
+  /** What self-debugging already did for this step in this run (a remedy that failed again says so in its outcome and feedback). */
   previous: Diagnosis[]
   signal: AbortSignal
   /** The run's budget: checked before each LLM call (a BudgetExceeded thrown ends the run). */
   budget?: BudgetMeter
   /** Adds an LLM call's token counts to the execution. */
-  recordUsage?: (usage: TokenUsage) => Promise<void>
+  recordUsage (usage: TokenUsage): Promise<void>
 }
 
 export interface Remedy {
-  diagnosis: Pick<Diagnosis, 'class' | 'evidence' | 'action' | 'detail'>
+  diagnosis: Pick<Diagnosis, 'class' | 'evidence' | 'action' | 'detail'> & Partial<Pick<Diagnosis, 'round' | 'feedback' | 'proposal' | 'proposalHash' | 'repairKey' | 'pluginVersion' | 'learned' | 'tokens'>>
   /** Try again after delayMs, with this step instead of the failed one when given. */
   retry?: { delayMs: number, step?: WorkflowStep }
+  /**
+   * The proposal was refused before it was tried (outcome rejected): the runner records it,
+   * then asks again at once, with it in `previous` (self-debugging says when its rounds are spent).
+   */
+  rejected?: true
 }
 
 export interface StepDebugger {
   diagnose (failure: StepFailure): Promise<Remedy | undefined>
+  /** The step succeeded with these remedies (outcome recovered, in the run's record already): what worked, to try first next time. */
+  recovered? (ownerId: string, diagnoses: Diagnosis[]): Promise<void>
 }

@@ -1410,8 +1410,24 @@ export interface components {
             action: "retry" | "repair-input" | "patch-plugin" | "none";
             /** @description What changed: the corrected input, the new plugin version, or why nothing was done. */
             detail?: string;
-            /** @description recovered: the step then succeeded; failed: it failed again; not-applied: no remedy was possible or allowed. */
-            outcome: "pending" | "recovered" | "failed" | "not-applied";
+            /** @description Of this diagnosis alone: pending (its remedy is being tried); recovered (the step then succeeded with it); applied-failed (it was tried and the step failed again); rejected (the proposal was refused before it was tried: corrected input that does not match the schema, a patch that fails the sandbox checks, or a repair that already failed for this input); not-applied (no remedy was possible or allowed); failed (records written before applied-failed and rejected existed: the step failed after it). */
+            outcome: "pending" | "recovered" | "applied-failed" | "rejected" | "not-applied" | "failed";
+            /** @description LLM repairs: which round of the step this proposal was (1, 2...); each round is told what the earlier ones proposed and what went wrong. Absent when no LLM was asked (a retry, a learned repair, nothing done). */
+            round?: number;
+            /** @description What went wrong with this remedy, as the next round is told: why the proposal was rejected (schema problems, sandbox failures, an earlier failure), or what the step answered when it failed again with it. */
+            feedback?: string;
+            /** @description The repair proposed: the corrected parameters (JSON) or the patched module, clipped to 20,000 characters. */
+            proposal?: string;
+            /** @description sha-256 of the whole proposal: an identical proposal that already failed for this input is refused without being tried. */
+            proposalHash?: string;
+            /** @description What a learned repair is kept under: the action (or plugin version), the error code and the failing input. */
+            repairKey?: string;
+            /** @description patch-plugin: the patched version the step runs on (stored only once it passed the sandbox checks). */
+            pluginVersion?: number;
+            /** @description The repair is one that worked before for the same action, error and input, tried again without an LLM call. */
+            learned?: boolean;
+            /** @description LLM tokens this diagnosis spent (prompt + completion). */
+            tokens?: number;
             /** Format: date-time */
             at: string;
         };
@@ -2543,8 +2559,16 @@ export interface components {
                 diagnoses: {
                     [key: string]: number;
                 };
-                /** @description Diagnoses after which the step succeeded. */
+                /** @description Diagnoses whose remedy made the step succeed (at most one per step run: a remedy tried before it that failed is counted in outcomes as applied-failed). */
                 recovered: number;
+                /** @description Runs (step runs, for a tool) that succeeded after self-debugging applied a remedy. */
+                recoveredRuns: number;
+                /** @description LLM repair rounds spent: each proposal of corrected input or a patch, whether applied or rejected. */
+                repairRounds: number;
+                /** @description Self-debugging diagnosis outcome (recovered, applied-failed, rejected, not-applied) -> count. */
+                outcomes: {
+                    [key: string]: number;
+                };
                 /** @description LLM tokens spent (prompt + completion). */
                 tokens: number;
                 promptTokens: number;
@@ -2571,8 +2595,16 @@ export interface components {
                 diagnoses: {
                     [key: string]: number;
                 };
-                /** @description Diagnoses after which the step succeeded. */
+                /** @description Diagnoses whose remedy made the step succeed (at most one per step run: a remedy tried before it that failed is counted in outcomes as applied-failed). */
                 recovered: number;
+                /** @description Runs (step runs, for a tool) that succeeded after self-debugging applied a remedy. */
+                recoveredRuns: number;
+                /** @description LLM repair rounds spent: each proposal of corrected input or a patch, whether applied or rejected. */
+                repairRounds: number;
+                /** @description Self-debugging diagnosis outcome (recovered, applied-failed, rejected, not-applied) -> count. */
+                outcomes: {
+                    [key: string]: number;
+                };
                 /** @description LLM tokens spent (prompt + completion). */
                 tokens: number;
             }[];

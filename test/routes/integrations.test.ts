@@ -279,7 +279,7 @@ t.test('a failing action is a failed execution with a clear error in the 200 ans
   const status = await alice('GET', `/api/executions/${res.body.executionId as string}/status`)
   t.match(status.body.execution, { type: 'integration', status: 'failed', error: { code: 'HTTP_500' }, steps: [{ stepId: 'action', status: 'failed', attempts: 4, error: { code: 'HTTP_500' } }] })
   t.same(status.body.execution.diagnoses.map((d: { class: string, action: string, outcome: string }) => [d.class, d.action, d.outcome]), [
-    ['transient', 'retry', 'failed'], ['transient', 'retry', 'failed'], ['transient', 'retry', 'failed'], ['transient', 'none', 'not-applied']
+    ['transient', 'retry', 'applied-failed'], ['transient', 'retry', 'applied-failed'], ['transient', 'retry', 'applied-failed'], ['transient', 'none', 'not-applied']
   ])
 
   const slow = await execute(alice, 'http', { action: 'request', params: { url: `${recorder.url}/slow?ms=500`, timeoutMs: 50 } })
