@@ -410,7 +410,7 @@ export class Runner {
       await record.recordUsage(usage)
     }
     let output = await withTimeout(signal => handler.run({
-      executionId: run.doc._id, ownerId: run.doc.ownerId, step, input, scope: progress.scope, attempt, idempotencyKey, signal, log: s.log,
+      executionId: run.doc._id, ownerId: run.doc.ownerId, depth: run.doc.depth ?? 0, step, input, scope: progress.scope, attempt, idempotencyKey, signal, log: s.log,
       emit: async (type, data) => { record.emit(type, data, step.id); await record.flushEvents() }, recordUsage: countTokens,
       ...(waiting === undefined ? {} : { waiting })
     }), handler.waits === true ? undefined : step.timeoutMs, run.abort.signal)

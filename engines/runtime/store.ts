@@ -45,6 +45,11 @@ export interface ExecutionDoc extends OwnedDoc {
   status: ExecutionStatus
   workflowId?: string
   workflowVersion?: number
+  /** A child execution (a workflow, parallel or foreach step's): the run that started it, and the step. */
+  parentId?: string
+  parentStepId?: string
+  /** How deep a child execution is nested (absent: 0, a run nobody started). */
+  depth?: number
   priority: number
   /** type prompt: what the user asked. */
   prompt?: string
@@ -95,6 +100,7 @@ interface StoredExecution extends OwnedDoc {
   type: ExecutionDoc['type']
   status: ExecutionStatus
   workflowId?: string
+  parentId?: string
   priority: number
   attempt: number
   cancelRequested: boolean
@@ -109,8 +115,8 @@ interface StoredExecution extends OwnedDoc {
 
 /** The stored form of a run. `cancelRequested` is left out when the caller must not overwrite another's request. */
 function encode (doc: ExecutionDoc): StoredExecution {
-  const { _id, ownerId, type, status, workflowId, priority, attempt, cancelRequested, lease, holder, wakeAt, createdAt, startTime, endTime, ...body } = doc
-  return { _id, ownerId, type, status, ...(workflowId === undefined ? {} : { workflowId }), priority, attempt, cancelRequested, lease, holder, ...(wakeAt === undefined ? {} : { wakeAt }), createdAt, startTime, endTime, bodyJson: JSON.stringify(body) }
+  const { _id, ownerId, type, status, workflowId, parentId, priority, attempt, cancelRequested, lease, holder, wakeAt, createdAt, startTime, endTime, ...body } = doc
+  return { _id, ownerId, type, status, ...(workflowId === undefined ? {} : { workflowId }), ...(parentId === undefined ? {} : { parentId }), priority, attempt, cancelRequested, lease, holder, ...(wakeAt === undefined ? {} : { wakeAt }), createdAt, startTime, endTime, bodyJson: JSON.stringify(body) }
 }
 
 function decode (stored: StoredExecution): ExecutionDoc {
@@ -174,6 +180,7 @@ export function toExecution (d: ExecutionDoc): Execution {
     usage: d.usage ?? { calls: 0, promptTokens: 0, completionTokens: 0 },
     diagnoses: d.diagnoses ?? [],
     ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
+    ...(d.parentId === undefined ? {} : { parentId: d.parentId, parentStepId: d.parentStepId }),
     priority: d.priority,
     ...(d.triggerJson === undefined ? {} : { trigger: decodeJson(d.triggerJson) }),
     steps: d.steps.map(toStepRun),
@@ -198,6 +205,8 @@ export interface NewExecution {
   type: Execution['type']
   workflowId?: string
   workflowVersion?: number
+  /** A child execution: its parent run and step, and its depth (the parent's + 1). */
+  parent?: { id: string, stepId: string, depth: number }
   priority?: number
   prompt?: string
   trigger?: unknown
@@ -312,6 +321,7 @@ export class ExecutionStore {
       type: spec.type,
       status: holding?.start === true ? 'running' : 'queued',
       ...(spec.workflowId === undefined ? {} : { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion }),
+      ...(spec.parent === undefined ? {} : { parentId: spec.parent.id, parentStepId: spec.parent.stepId, depth: spec.parent.depth }),
       priority: spec.priority ?? 5,
       ...(spec.prompt === undefined ? {} : { prompt: spec.prompt }),
       usage: { calls: 0, promptTokens: 0, completionTokens: 0 },
@@ -495,6 +505,23 @@ export class ExecutionStore {
   async signal (id: string, name: string): Promise<{ payload: unknown, at: Date } | null> {
     const doc = await this.signals.findOne({ _id: `${id}:${name}` })
     return doc === null ? null : { payload: JSON.parse(doc.payloadJson), at: doc.at }
+  }
+
+  /** The run's signals whose names start with `prefix` (the reports of a step's children), by name. */
+  async signalsLike (id: string, prefix: string): Promise<Map<string, { payload: unknown, at: Date }>> {
+    const docs = await this.signals.find({ executionId: id }).toArray()
+    return new Map(docs.filter(d => d.name.startsWith(prefix)).map(d => [d.name, { payload: JSON.parse(d.payloadJson), at: d.at }]))
+  }
+
+  /** Removes these signals of the run. */
+  async consumeSignals (id: string, names: string[]): Promise<void> {
+    if (names.length > 0) await this.signals.deleteMany({ _id: { $in: names.map(n => `${id}:${n}`) } })
+  }
+
+  /** The unfinished child executions of a run (they are in the small open collection). */
+  async openChildren (parentId: string): Promise<{ _id: string, ownerId: string }[]> {
+    const docs = await this.open.collection.find({ parentId }, { projection: { _id: 1, ownerId: 1, status: 1 } }).toArray()
+    return docs.filter(d => OPEN.includes(d.status))
   }
 
   /** A wait took the signal (its output is recorded): the next wait for that name waits for a new one. */
