@@ -118,3 +118,116 @@ t.test('recursion is bounded: a self-reference is refused at save, a deeper cycl
   for (let depth = 0; depth < 5 && deepest.error?.details?.childId !== undefined; depth++) deepest = await status(call, deepest.error.details.childId as string)
   t.match(deepest.error, { code: 'R3SN_DEPTH_EXCEEDED', message: /deeper than the limit of 3/ })
 })
+
+t.test('parallel: branches are validated at save, naming the branch and the step', async t => {
+  const { call } = await user()
+  const bad: [unknown, RegExp][] = [
+    [{ id: 'p', type: 'parallel', branches: { a: [{ id: 'x', type: 'transform' }] } }, /step "p": branch "a": step "x": a transform step needs an expression/],
+    [{ id: 'p', type: 'parallel', branches: { a: [{ id: 'x', type: 'transform', expression: '1', next: 'y' }] } }, /step "p": branch "a": step "x": next points to a missing step "y"/],
+    [{ id: 'p', type: 'parallel', branches: {} }, /step "p": a parallel step needs branches/],
+    [{ id: 'p', type: 'parallel', branches: { a: [{ id: 'x', type: 'transform', expression: '1' }] }, items: 'x' }, /step "p": items is only for foreach steps/],
+    [{ id: 'p', type: 'parallel', branches: { a: [{ id: 'x', type: 'transform', expression: '1' }] }, forMs: 5 }, /step "p": forMs is not for parallel steps/],
+    [{ id: 'f', type: 'foreach', items: '[1]', steps: [{ id: 'y', type: 'nope' }] }, /body\/steps\/0\/steps\/0\/type must/],
+    [{ id: 'f', type: 'foreach', items: '[1', steps: [{ id: 'y', type: 'transform', expression: '1' }] }, /step "f": bad JSONata expression in items/],
+    [{ id: 'f', type: 'foreach', items: '[1]', steps: [{ id: 'y', type: 'transform', expression: '1' }, { id: 'y', type: 'transform', expression: '2' }] }, /step "f": step "y": the id is used twice/]
+  ]
+  for (const [step, message] of bad) {
+    const res = await call('POST', '/api/workflows', { name: 'bad', steps: [step] })
+    t.equal(res.status, 400, JSON.stringify(step))
+    t.match(res.body.message, message)
+  }
+})
+
+const branch = (expression: string) => [{ id: 's', type: 'transform', expression }]
+const failing = [{ id: 'bad', type: 'condition', expression: '"no"' }]
+const waitsForever = [{ id: 'hold', type: 'wait', signal: 'never' }]
+
+t.test('parallel join all: each branch\'s result under its name; a failed branch fails the step', async t => {
+  const { call } = await user()
+  const ok = await save(call, [
+    { id: 'both', type: 'parallel', input: { n: '=trigger.n' }, branches: { twice: branch('trigger.n * 2'), thrice: branch('trigger.n * 3'), same: branch('trigger') } },
+    { id: 'sum', type: 'transform', expression: 'steps.both.output.twice + steps.both.output.thrice' }
+  ])
+  const run = await ended(call, await start(call, ok, { n: 5 }))
+  t.equal(run.status, 'completed')
+  t.same(run.steps[0]?.output, { twice: 10, thrice: 15, same: { n: 5 } }, 'a branch\'s trigger is the step\'s input')
+  t.equal(run.result, 25)
+  t.match(run.steps[0]?.waitingFor?.children, { total: 3, started: 3 })
+  const branchRun = await status(call, `${run.executionId}:both:1:thrice`)
+  t.match(branchRun, { status: 'completed', result: 15, parentId: run.executionId, parentStepId: 'both' })
+
+  const bad = await save(call, [{ id: 'both', type: 'parallel', branches: { fine: branch('1'), broken: failing, stuck: waitsForever } }])
+  const failed = await ended(call, await start(call, bad))
+  t.equal(failed.status, 'failed')
+  t.match(failed.error, { code: 'R3SN_CHILD_FAILED', stepId: 'both', message: /branch "broken"/, details: { branch: 'broken' } })
+  t.equal((await ended(call, `${failed.executionId}:both:1:stuck`)).status, 'cancelled', 'a branch still going once the join is decided is cancelled')
+})
+
+t.test('parallel join any and first-success; maxConcurrency bounds the branches at once', async t => {
+  const { call } = await user()
+  const any = await save(call, [{ id: 'race', type: 'parallel', join: 'any', branches: { quick: branch('"quick"'), stuck: waitsForever } }])
+  const anyRun = await ended(call, await start(call, any))
+  t.equal(anyRun.status, 'completed')
+  t.same(anyRun.result, { quick: 'quick' }, 'any: the first branch to end')
+  t.equal((await ended(call, `${anyRun.executionId}:race:1:stuck`)).status, 'cancelled')
+
+  const firstSuccess = await save(call, [{ id: 'race', type: 'parallel', join: 'first-success', branches: { broken: failing, fine: branch('"fine"') } }])
+  const fsRun = await ended(call, await start(call, firstSuccess))
+  t.equal(fsRun.status, 'completed')
+  t.same(fsRun.result, { fine: 'fine' }, 'first-success: a failed branch does not decide')
+
+  const allFail = await save(call, [{ id: 'race', type: 'parallel', join: 'first-success', branches: { one: failing, two: failing } }])
+  const allRun = await ended(call, await start(call, allFail))
+  t.equal(allRun.status, 'failed')
+  t.match(allRun.error, { code: 'R3SN_CHILD_FAILED', message: /every branch failed/ })
+
+  const anyFail = await save(call, [{ id: 'race', type: 'parallel', join: 'any', maxConcurrency: 1, branches: { broken: failing, fine: branch('1') } }])
+  const anyFailRun = await ended(call, await start(call, anyFail))
+  t.equal(anyFailRun.status, 'failed', 'any: the first branch to end decides, failed or not')
+  t.match(anyFailRun.error, { details: { branch: 'broken' } })
+  t.equal((await call('GET', `/api/executions/${anyFailRun.executionId}:race:1:fine/status`)).status, 404, 'maxConcurrency 1: the second branch had not started')
+
+  const serial = await save(call, [{ id: 'p', type: 'parallel', maxConcurrency: 1, branches: { a: branch('"a"'), b: branch('"b"'), c: branch('"c"') } }])
+  const serialRun = await ended(call, await start(call, serial))
+  t.same(serialRun.result, { a: 'a', b: 'b', c: 'c' })
+  const starts = (await events(call, serialRun.executionId)).filter(e => e.type === 'step.child').map(e => e.data.branch)
+  t.same(starts, ['a', 'b', 'c'], 'one branch at a time, in order')
+})
+
+t.test('foreach: outputs in item order with concurrency; skip, collect and fail; the item cap', async t => {
+  const { call } = await user()
+  const each = await save(call, [
+    { id: 'each', type: 'foreach', items: 'trigger.names', concurrency: 3, input: { greeting: '=trigger.greeting' }, steps: [{ id: 'greet', type: 'transform', expression: 'trigger.input.greeting & " " & trigger.item & " #" & $string(trigger.index)' }] }
+  ])
+  const names = Array.from({ length: 10 }, (_, i) => `n${i}`)
+  const run = await ended(call, await start(call, each, { names, greeting: 'hi' }))
+  t.equal(run.status, 'completed')
+  t.same(run.result, names.map((n, i) => `hi ${n} #${i}`), 'in item order')
+  t.match(run.steps[0]?.waitingFor?.children, { total: 10, started: 10, running: [] })
+  const log = await events(call, run.executionId)
+  t.equal(log.filter(e => e.type === 'step.child').length, 10, 'one child per item')
+
+  // Items 1 and 3 fail (a condition that gets no boolean).
+  const mixed = (onItemError?: string) => save(call, [{ id: 'each', type: 'foreach', items: '[0, 1, 2, 3, 4]', concurrency: 2, ...(onItemError === undefined ? {} : { onItemError }), steps: [
+    { id: 'check', type: 'condition', expression: 'trigger.item % 2 = 1 ? "odd" : true' },
+    { id: 'out', type: 'transform', expression: 'trigger.item * 10' }
+  ] }])
+  const skipped = await ended(call, await start(call, await mixed('skip')))
+  t.same(skipped.result, [0, 20, 40], 'skip: failed items are left out')
+  const collected = await ended(call, await start(call, await mixed('collect')))
+  t.match(collected.result, [0, { error: { code: 'R3SN_BAD_CONDITION', index: 1 } }, 20, { error: { index: 3 } }, 40], 'collect: each failed item has its error in its place')
+  const failedRun = await ended(call, await start(call, await mixed()))
+  t.equal(failedRun.status, 'failed')
+  t.match(failedRun.error, { code: 'R3SN_CHILD_FAILED', stepId: 'each', message: /item [13] / })
+
+  const capped = await save(call, [{ id: 'each', type: 'foreach', items: '[1..20]', maxItems: 5, steps: [{ id: 'x', type: 'transform', expression: '1' }] }])
+  const cappedRun = await ended(call, await start(call, capped))
+  t.equal(cappedRun.status, 'failed')
+  t.match(cappedRun.error, { code: 'R3SN_TOO_MANY_ITEMS', message: /20 items, more than maxItems \(5\)/ })
+  t.notOk((await events(call, cappedRun.executionId)).some(e => e.type === 'step.child'), 'nothing started')
+
+  const notArray = await save(call, [{ id: 'each', type: 'foreach', items: '"text"', steps: [{ id: 'x', type: 'transform', expression: '1' }] }])
+  t.match((await ended(call, await start(call, notArray))).error, { code: 'R3SN_BAD_ITEMS' })
+  const empty = await save(call, [{ id: 'each', type: 'foreach', items: '[]', steps: [{ id: 'x', type: 'transform', expression: '1' }] }])
+  t.same((await ended(call, await start(call, empty))).result, [], 'no items: an empty output at once')
+})
