@@ -104,7 +104,8 @@ async function runChildren (rt: ChildRuntime, ctx: StepContext, fan: FanOut): Pr
         await rt.start(owner, { ...await fan.spec(i), parent: { id: executionId, stepId: step.id, depth: ctx.depth + 1 } }, idOf(i))
       } else if (TERMINAL.includes(child.status)) {
         const report = childReport(child)
-        await rt.store.putSignal({ _id: executionId, ownerId }, childSignal(child._id), report)
+        // (Kept for the next waking; if that write fails, the next check reads the child again.)
+        await rt.store.putSignal({ _id: executionId, ownerId }, childSignal(child._id), report).catch(() => false)
         reports.set(i, report)
       }
     }

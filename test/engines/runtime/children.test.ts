@@ -1,5 +1,5 @@
 import t from 'tap'
-import { eventually, sharedApp, type Call } from '../../helper.js'
+import { build, caller, createUser, eventually, sharedApp, type Call } from '../../helper.js'
 
 // One app for the file; each test has a user of its own. Tests assert order and outcome, never time.
 const user = sharedApp({ maxWorkflowDepth: 3 })
@@ -230,4 +230,18 @@ t.test('foreach: outputs in item order with concurrency; skip, collect and fail;
   t.match((await ended(call, await start(call, notArray))).error, { code: 'R3SN_BAD_ITEMS' })
   const empty = await save(call, [{ id: 'each', type: 'foreach', items: '[]', steps: [{ id: 'x', type: 'transform', expression: '1' }] }])
   t.same((await ended(call, await start(call, empty))).result, [], 'no items: an empty output at once')
+})
+
+t.test('a child\'s report lost (its write failed) is made good by the parent\'s own check of its children', async t => {
+  let lose = 0
+  const { baseUrl, adminKey, logs } = await build(t, { childCheckMs: 300 }, { faults: write => { if (write === 'signal' && lose > 0) { lose--; throw new Error('injected: the report is lost') } } })
+  const call = caller(baseUrl, (await createUser(baseUrl, adminKey, 'lost')).key)
+  const child = await save(call, [{ id: 'pause', type: 'wait', forMs: 200 }, { id: 'out', type: 'transform', expression: '"from the child"' }], 'child')
+  const parent = await save(call, [{ id: 'call', type: 'workflow', workflowId: child }])
+  lose = 1
+  const run = await ended(call, await start(call, parent))
+  t.equal(run.status, 'completed')
+  t.equal(run.result, 'from the child')
+  t.equal(lose, 0, 'the child\'s report was lost')
+  t.ok(logs.some(line => line.includes('telling a parent run')), 'the lost report was logged')
 })
