@@ -113,7 +113,7 @@ export class Orchestrator {
       },
       metrics: hooks.metrics,
       // A run suspended here may be due soon (a short wait, a signal that came meanwhile): the next poll looks.
-      onWaiting: () => this.worker.kick()
+      onWaiting: id => this.worker.pollWhenDone(id)
     })
     this.worker = new Worker(this.store, runner, this.instances, log, {
       instanceId: this.instanceId,
