@@ -96,12 +96,17 @@ async function runChildren (rt: ChildRuntime, ctx: StepContext, fan: FanOut): Pr
     if (report !== undefined) reports.set(i, report)
     else running.push(i)
   }
-  // The safety net: a report may have been lost to a crash between a child's end and its telling.
+  const create = async (i: number, spec: NewExecution): Promise<void> => {
+    const id = idOf(i)
+    if (await rt.start(owner, spec, id)) await ctx.emit('step.child', { childId: id, index: i, ...(fan.suffix(i) === '' || /^\d+$/.test(fan.suffix(i)) ? {} : { branch: fan.suffix(i) }) })
+  }
+  // The safety net: a report may have been lost to a crash between a child's end and its telling
+  // (or a child recorded as started never created: see below).
   if (due(waiting?.until) && running.length > 0) {
     for (const i of running) {
       const child = await rt.store.get(idOf(i))
       if (child === null) {
-        await rt.start(owner, { ...await fan.spec(i), parent: { id: executionId, stepId: step.id, depth: ctx.depth + 1 } }, idOf(i))
+        await create(i, { ...await fan.spec(i), parent: { id: executionId, stepId: step.id, depth: ctx.depth + 1 } })
       } else if (TERMINAL.includes(child.status)) {
         const report = childReport(child)
         // (Kept for the next waking; if that write fails, the next check reads the child again.)
@@ -130,21 +135,22 @@ async function runChildren (rt: ChildRuntime, ctx: StepContext, fan: FanOut): Pr
     throw new StepError(`step "${step.id}" timed out after ${step.timeoutMs ?? 0} ms with ${running.length} child execution(s) still going (cancelled)`, 'R3SN_STEP_TIMEOUT', false, { deadline })
   }
 
-  let next = started
-  while (running.length < fan.concurrency && next < fan.total) {
+  // Children are recorded as started before they are created (once the wait is recorded):
+  // a run that ended is no longer among the open ones, so creating it again after a crash
+  // would run it twice. One recorded and never created (a crash in between) is created by
+  // the safety net above, which looks for it everywhere first.
+  const starting: { i: number, spec: NewExecution }[] = []
+  for (let next = started; running.length + starting.length < fan.concurrency && next < fan.total; next++) {
     if (ctx.depth + 1 > rt.maxDepth) throw new StepError(`step "${step.id}" would start a child execution at depth ${ctx.depth + 1}, deeper than the limit of ${rt.maxDepth} (R3SN_MAX_WORKFLOW_DEPTH): a workflow that calls itself?`, 'R3SN_DEPTH_EXCEEDED', false, { depth: ctx.depth + 1, maxDepth: rt.maxDepth })
-    const id = idOf(next)
-    if (await rt.start(owner, { ...await fan.spec(next), parent: { id: executionId, stepId: step.id, depth: ctx.depth + 1 } }, id)) {
-      await ctx.emit('step.child', { childId: id, index: next, ...(fan.suffix(next) === '' || /^\d+$/.test(fan.suffix(next)) ? {} : { branch: fan.suffix(next) }) })
-    }
-    running.push(next)
-    next++
+    starting.push({ i: next, spec: { ...await fan.spec(next), parent: { id: executionId, stepId: step.id, depth: ctx.depth + 1 } } })
   }
+  running = [...running, ...starting.map(s => s.i)]
   const wakeAt = Math.min(Date.now() + rt.checkMs, deadline === undefined ? Infinity : Date.parse(deadline))
-  const children = { prefix, total: fan.total, started: next, ended: reports.size, running: running.map(idOf), ...(deadline === undefined ? {} : { deadline }) }
+  const children = { prefix, total: fan.total, started: started + starting.length, ended: reports.size, running: running.map(idOf), ...(deadline === undefined ? {} : { deadline }) }
   const wait: Waiting = { until: new Date(wakeAt).toISOString(), children }
-  // A child that ended while this run was on its way to the wait found it running and woke nothing: look once more.
   return new Wait(wait, async () => {
+    for (const { i, spec } of starting) await create(i, spec)
+    // A child that ended while this run was on its way to the wait found it running and woke nothing: look once more.
     const now = await rt.store.signalsLike(executionId, 'child:')
     if (running.some(i => now.has(childSignal(idOf(i))))) await rt.wake(executionId)
   })

@@ -529,10 +529,18 @@ export class ExecutionStore {
     await this.signals.deleteOne({ _id: `${id}:${name}` })
   }
 
-  /** Makes a waiting run claimable by any instance now; false when it is not waiting (then it finds what woke it when it gets to its wait). */
+  /**
+   * Makes a waiting run claimable by any instance now; false when it is not waiting (then it
+   * finds what woke it when it gets to its wait). A run woken already is not written again:
+   * FerretDB's update writes back the whole document it read, so a second wake racing the
+   * claim the first one caused could put back the record from before the claim (a run's
+   * children end in bursts).
+   */
   async wake (id: string): Promise<boolean> {
-    const res = await this.write('wake', () => this.open.collection.updateOne({ _id: id, status: 'waiting' }, { $set: { wakeAt: new Date() } }))
-    return res.matchedCount > 0
+    const now = new Date()
+    const res = await this.write('wake', () => this.open.collection.updateOne({ _id: id, status: 'waiting', $or: [{ wakeAt: null }, { wakeAt: { $gt: now } }] }, { $set: { wakeAt: now } }))
+    if (res.matchedCount > 0) return true
+    return await this.open.collection.findOne({ _id: id, status: 'waiting' }, { projection: { _id: 1 } }) !== null
   }
 
   /**
