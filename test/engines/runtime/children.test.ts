@@ -245,3 +245,12 @@ t.test('a child\'s report lost (its write failed) is made good by the parent\'s 
   t.equal(lose, 0, 'the child\'s report was lost')
   t.ok(logs.some(line => line.includes('telling a parent run')), 'the lost report was logged')
 })
+
+t.test('timeoutMs bounds a step that waits for children: they are cancelled and the step fails', async t => {
+  const { call } = await user()
+  const slow = await save(call, [{ id: 'p', type: 'parallel', timeoutMs: 300, branches: { stuck: waitsForever, quick: branch('1') } }])
+  const run = await ended(call, await start(call, slow))
+  t.equal(run.status, 'failed')
+  t.match(run.error, { code: 'R3SN_STEP_TIMEOUT', stepId: 'p', message: /1 child execution\(s\) still going/ })
+  t.equal((await ended(call, `${run.executionId}:p:1:stuck`)).status, 'cancelled')
+})
