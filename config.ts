@@ -21,6 +21,8 @@ export const EnvSchema = Type.Object({
   R3SN_IDLE_POLL_MS: Type.Integer({ default: 5000, minimum: 10, description: 'Longest pause between looks for executions while idle (the pause doubles from R3SN_POLL_MS; new local work wakes it at once).' }),
   R3SN_SWEEP_MS: Type.Integer({ default: 30000, minimum: 10, description: 'How often an instance checks that every unfinished execution is queued (and removes what a crash left half-created).' }),
   R3SN_SYNC_TIMEOUT_MS: Type.Integer({ default: 30000, minimum: 1, description: 'How long a sync run waits before answering 202 with the executionId.' }),
+  R3SN_MAX_WORKFLOW_DEPTH: Type.Integer({ default: 5, minimum: 1, maximum: 50, description: 'How deep child executions may nest (workflow, parallel and foreach steps): a run at this depth that starts another child fails with R3SN_DEPTH_EXCEEDED.' }),
+  R3SN_CHILD_CHECK_MS: Type.Integer({ default: 30000, minimum: 10, description: 'A run waiting for child executions looks at them itself at least this often (a safety net: each child\'s end wakes it).' }),
   R3SN_RETENTION_DAYS: Type.Number({ default: 30, exclusiveMinimum: 0, description: 'Ended executions and their events older than this are pruned.' }),
   R3SN_RETENTION_INTERVAL_MS: Type.Integer({ default: 3600000, minimum: 10, description: 'How often the retention job runs.' }),
   R3SN_SCHEDULER_TICK_MS: Type.Integer({ default: 1000, minimum: 10, description: 'How often schedule triggers are checked.' }),
@@ -78,6 +80,8 @@ export interface Config {
   idlePollMs: number
   sweepMs: number
   syncTimeoutMs: number
+  maxWorkflowDepth: number
+  childCheckMs: number
   retentionDays: number
   retentionIntervalMs: number
   schedulerTickMs: number
@@ -156,6 +160,8 @@ export function loadConfig (env: NodeJS.ProcessEnv): Config {
     idlePollMs: e.R3SN_IDLE_POLL_MS,
     sweepMs: e.R3SN_SWEEP_MS,
     syncTimeoutMs: e.R3SN_SYNC_TIMEOUT_MS,
+    maxWorkflowDepth: e.R3SN_MAX_WORKFLOW_DEPTH,
+    childCheckMs: e.R3SN_CHILD_CHECK_MS,
     retentionDays: e.R3SN_RETENTION_DAYS,
     retentionIntervalMs: e.R3SN_RETENTION_INTERVAL_MS,
     schedulerTickMs: e.R3SN_SCHEDULER_TICK_MS,

@@ -6,6 +6,11 @@
  * runs per second, latency, the database commands per run by collection and kind (the
  * driver's command monitoring), and the CPU used by the service, FerretDB and PostgreSQL.
  *
+ * `npm run bench:workflow -- parallel` runs a workflow whose one step fans out to three
+ * branches (each a child execution) joined with `all`; `-- foreach` one that maps a
+ * three-step sub-sequence over 10 items, 4 at a time (11 executions per run). Each of these
+ * does BENCH_RUNS (300) runs at 1 client and at BENCH_CONNECTIONS, on an empty database.
+ *
  * The service runs in this process; the load comes from a child process (bench/load.ts), so
  * this process's CPU is the service's. BENCH_SECONDS (20) is the length of each phase;
  * MONGODB_URI points at a server of your own, otherwise the embedded database (FerretDB over
@@ -24,6 +29,31 @@ import { cpuMeter } from './server.js'
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20)
 const seconds = Number(process.env.BENCH_SECONDS ?? 20)
 const history = Number(process.env.BENCH_HISTORY ?? 50_000)
+const benchCase = process.argv[2] ?? 'sequence'
+const fixedRuns = Number(process.env.BENCH_RUNS ?? 300)
+const branch = (expression: string) => [{ id: 's', type: 'transform', expression }]
+const STEPS: Record<string, unknown[]> = {
+  sequence: [
+    { id: 'enrich', type: 'transform', expression: '{ "order": trigger.order, "total": $sum(trigger.items.price) }' },
+    { id: 'check', type: 'condition', expression: 'steps.enrich.output.total > 10', then: 'big', else: 'small' },
+    { id: 'small', type: 'transform', expression: '{ "tier": "small", "total": steps.enrich.output.total }', next: '$end' },
+    { id: 'big', type: 'transform', expression: '{ "tier": "big", "total": steps.enrich.output.total }' }
+  ],
+  parallel: [
+    { id: 'fan', type: 'parallel', branches: { total: branch('$sum(trigger.items.price)'), count: branch('$count(trigger.items)'), order: branch('trigger.order') } },
+    { id: 'joined', type: 'transform', expression: '{ "order": steps.fan.output.order, "total": steps.fan.output.total, "count": steps.fan.output.count }' }
+  ],
+  foreach: [
+    { id: 'each', type: 'foreach', items: '[1..10]', concurrency: 4, steps: [
+      { id: 'price', type: 'transform', expression: 'trigger.item * 3' },
+      { id: 'check', type: 'condition', expression: 'steps.price.output > 10', then: 'big', else: 'small' },
+      { id: 'small', type: 'transform', expression: '"small"', next: '$end' },
+      { id: 'big', type: 'transform', expression: '"big"' }
+    ] },
+    { id: 'bigOnes', type: 'transform', expression: '$count(steps.each.output[$ = "big"])' }
+  ]
+}
+if (STEPS[benchCase] === undefined) throw new Error(`unknown case ${benchCase}: sequence (default), parallel or foreach`)
 
 const given = process.env.MONGODB_URI
 const dir = mkdtempSync(join(tmpdir(), 'r3sn-bench-'))
@@ -49,12 +79,7 @@ const created = await fetch(`${base}/api/workflows`, {
   headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
   body: JSON.stringify({
     name: 'bench', trigger: { type: 'webhook' },
-    steps: [
-      { id: 'enrich', type: 'transform', expression: '{ "order": trigger.order, "total": $sum(trigger.items.price) }' },
-      { id: 'check', type: 'condition', expression: 'steps.enrich.output.total > 10', then: 'big', else: 'small' },
-      { id: 'small', type: 'transform', expression: '{ "tier": "small", "total": steps.enrich.output.total }', next: '$end' },
-      { id: 'big', type: 'transform', expression: '{ "tier": "big", "total": steps.enrich.output.total }' }
-    ]
+    steps: STEPS[benchCase]
   })
 }).then(r => r.json()) as { workflow: { hookId: string } }
 
@@ -93,7 +118,8 @@ async function phase (label: string, clients: number) {
   const meter = cpuMeter(dbPids)
   const cpuBefore = process.cpuUsage()
   const wallStart = performance.now()
-  const result = await load({ connections: clients, duration: seconds })
+  const result = await load(benchCase === 'sequence' ? { connections: clients, duration: seconds } : { connections: clients, amount: fixedRuns, timeout: 60 })
+  const loadSeconds = (performance.now() - wallStart) / 1000
   await drain()
   const wall = (performance.now() - wallStart) / 1000
   const cpu = process.cpuUsage(cpuBefore)
@@ -108,7 +134,7 @@ async function phase (label: string, clients: number) {
     clients,
     storedBefore: before,
     runs,
-    runsPerSecond: +(runs / seconds).toFixed(1),
+    runsPerSecond: +(runs / (benchCase === 'sequence' ? seconds : loadSeconds)).toFixed(1),
     requests: { ok: result.ok, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts },
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     commandsPerRun: per(total, runs),
@@ -126,21 +152,24 @@ async function phase (label: string, clients: number) {
 
 const results = []
 // A short warm-up (JIT, connection pool), not reported.
-stored += (await load({ connections, amount: 500 })).ok
+stored += (await load({ connections, amount: benchCase === 'sequence' ? 500 : 50, timeout: 60 })).ok
 results.push(await phase('empty', 1))
 results.push(await phase('empty', connections))
-const seeding = Math.max(0, history - stored)
+const seeding = benchCase === 'sequence' ? Math.max(0, history - stored) : 0
 if (seeding > 0) {
   process.stderr.write(`seeding ${seeding} executions by running the workflow...\n`)
   stored += (await load({ connections: 50, amount: seeding, timeout: 60 })).ok
 }
-results.push(await phase(`after ${history}`, 1))
-results.push(await phase(`after ${history}`, connections))
+if (benchCase === 'sequence') {
+  results.push(await phase(`after ${history}`, 1))
+  results.push(await phase(`after ${history}`, connections))
+}
 
 console.log(JSON.stringify({
   database: embedded !== undefined ? 'embedded FerretDB 1.24 over PostgreSQL 18' : 'MONGODB_URI',
+  case: benchCase,
   concurrency: config.concurrency,
-  seconds,
+  ...(benchCase === 'sequence' ? { seconds } : { runsPerPhase: fixedRuns }),
   phases: results
 }, null, 2))
 

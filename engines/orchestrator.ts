@@ -16,6 +16,7 @@ import { Scheduler } from './runtime/scheduler.js'
 import { StepError, StepRegistry, type StepDebugger, type StepHandler, type StepProblem } from './runtime/steps.js'
 import { ExecutionStore, planOf, TERMINAL, type ExecutionDoc, type NewExecution, type WriteFaults } from './runtime/store.js'
 import { approvalSignal, approvalStep, approversOf, waitStep, type ApprovalDecision } from './runtime/waits.js'
+import { childReport, childSignal, foreachStep, parallelStep, workflowStep, type ChildRuntime } from './runtime/children.js'
 import { Conflict, Forbidden, NotFound } from '../lib/errors.js'
 import { Instances } from './runtime/instances.js'
 import type { RunEventBus } from '../lib/run-events.js'
@@ -108,10 +109,13 @@ export class Orchestrator {
     })
     const runner = new Runner(this.store, bus, steps, log, {
       instanceId: this.instanceId, heartbeatMs: Math.min(500, config.leaseMs / 4), maxStepRuns: 1000, debugger: hooks.debugger,
-      onEnded: hooks.onEnded,
+      onEnded: async doc => {
+        await this.childEnded(doc).catch((err: unknown) => this.log.warn({ ...logError(err), executionId: doc._id }, 'telling a parent run (or the children) of a run\'s end failed; the parent finds out at its next check'))
+        await hooks.onEnded?.(doc)
+      },
       metrics: hooks.metrics,
       // A run suspended here may be due soon (a short wait, a signal that came meanwhile): the next poll looks.
-      onWaiting: () => this.worker.kick()
+      onWaiting: id => this.worker.pollWhenDone(id)
     })
     this.worker = new Worker(this.store, runner, this.instances, log, {
       instanceId: this.instanceId,
@@ -157,10 +161,50 @@ export class Orchestrator {
    * Throws a 400 naming the step and the problem (step inputs included, as far as they are
    * known before a run); returns the trigger to store.
    */
-  async validate (owner: Owner, def: WorkflowDefinition): Promise<WorkflowTrigger> {
+  async validate (owner: Owner, def: WorkflowDefinition, workflowId?: string): Promise<WorkflowTrigger> {
     const trigger = validateDefinition(def, this.steps)
-    await checkOwnedSteps(owner, def, this.steps)
+    await checkOwnedSteps(owner, def, this.steps, workflowId)
     return trigger
+  }
+
+  /** What the workflow, parallel and foreach steps need of the orchestrator (see engines/runtime/children.ts). */
+  childRuntime (): ChildRuntime {
+    return {
+      store: this.store,
+      start: async (owner, spec, id) => await this.queue(owner, spec, id) !== null,
+      cancel: async (owner, id) => {
+        await this.cancel(owner, id).catch((err: { code?: string }) => {
+          // (Ended meanwhile, or gone: nothing to cancel.)
+          if (err.code !== 'R3SN_CONFLICT' && err.code !== 'R3SN_NOT_FOUND') throw err
+        })
+      },
+      wake: async id => { if (await this.store.wake(id)) this.worker.kick() },
+      workflow: async (owner, id, version) => {
+        const wf = await this.workflows.get(owner, id, version).catch((err: { code?: string }) => {
+          if (err.code === 'R3SN_NOT_FOUND') return undefined
+          throw err
+        })
+        return wf === undefined ? undefined : workflowExecution(wf, {})
+      },
+      maxDepth: this.config.maxWorkflowDepth,
+      checkMs: this.config.childCheckMs
+    }
+  }
+
+  /**
+   * A run ended: a child tells its parent (a signal child:<id>, kept until the parent's step
+   * takes it, then a wake), and a run that did not complete while its step waited for children
+   * (cancelled, say) cancels those still going. Whatever a crash here loses, the parent's own
+   * check finds (R3SN_CHILD_CHECK_MS).
+   */
+  private async childEnded (doc: ExecutionDoc): Promise<void> {
+    if (doc.parentId !== undefined) {
+      await this.store.putSignal({ _id: doc.parentId, ownerId: doc.ownerId }, childSignal(doc._id), childReport(doc))
+      if (await this.store.wake(doc.parentId)) this.worker.kick()
+    }
+    if (doc.status === 'completed') return
+    const owner = { id: doc.ownerId, admin: false }
+    for (const id of doc.steps.at(-1)?.waitingFor?.children?.running ?? []) await this.childRuntime().cancel(owner, id)
   }
 
   /**
@@ -242,6 +286,11 @@ export class Orchestrator {
     const doc = await this.store.requestCancel(owner, id, holder => holder === null || (holder === this.instanceId && !this.worker.cancelLocal(id)))
     this.worker.cancelLocal(id)
     this.worker.kick()
+    // Cancel propagates down: the run's children still going (each cancels its own in turn).
+    const children = this.childRuntime()
+    for (const child of await this.store.openChildren(id)) await children.cancel({ id: child.ownerId, admin: false }, child._id)
+    // A child cancelled while queued never runs, so it tells its parent here.
+    if (doc.status === 'cancelled' && doc.parentId !== undefined) await this.childEnded(doc)
     // A queued run ends right here; a running one logs its end where it runs.
     if (doc.status === 'cancelled') this.log.info({ executionId: id, type: doc.type, status: doc.status, userId: owner.id }, 'execution cancelled')
     else this.log.info({ executionId: id, type: doc.type, status: doc.status, userId: owner.id }, 'execution cancel requested')
@@ -422,6 +471,10 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
     }
   })
   steps.register('wait', waitStep(orch.store))
+  const children = orch.childRuntime()
+  steps.register('workflow', workflowStep(children, async (owner, id, version) => ({ exists: await children.workflow(owner, id, version) !== undefined })))
+  steps.register('parallel', parallelStep(children))
+  steps.register('foreach', foreachStep(children))
   // One notification per approver and step attempt (its idempotency key), however often the run is woken.
   steps.register('approval', approvalStep(orch.store, async ({ executionId, ownerId, step, approvers, until, key }) => {
     for (const approver of approvers) {

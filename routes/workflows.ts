@@ -45,7 +45,7 @@ const workflows: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(WorkflowResponse), ...errors(400, 404, 409) }
     }
   }, async (req) => {
-    const trigger = await app.orchestrator.validate(req.user, req.body)
+    const trigger = await app.orchestrator.validate(req.user, req.body, req.params.id)
     return { success: true as const, workflow: toWorkflow(await app.orchestrator.workflows.update(req.user, req.params.id, req.body, trigger)) }
   })
 

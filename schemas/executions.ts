@@ -18,8 +18,16 @@ export const Waiting = Type.Object({
   until: Type.Optional(Type.String({ format: 'date-time', description: 'When the wait ends by itself: the time waited for, or the timeout of a signal or an approval.' })),
   signal: Type.Optional(Type.String({ description: 'The signal waited for (POST /api/executions/{id}/signals/{name}).' })),
   approvers: Type.Optional(Type.Array(Type.String(), { description: 'approval: who may decide (POST /api/executions/{id}/approvals/{stepId}).' })),
-  message: Type.Optional(Type.String({ description: 'approval: what the approvers are asked.' }))
-}, { $id: 'Waiting', description: 'What a wait or approval step waits for.' })
+  message: Type.Optional(Type.String({ description: 'approval: what the approvers are asked.' })),
+  children: Type.Optional(Type.Object({
+    prefix: Type.String({ description: 'The child executions\' ids: this (workflow step), or this:<branch> (parallel) or this:<index> (foreach).' }),
+    total: Type.Integer({ description: 'Children the step runs in all.' }),
+    started: Type.Integer({ description: 'Children started so far (in order).' }),
+    ended: Type.Integer({ description: 'Children ended so far.' }),
+    running: Type.Array(Type.String(), { description: 'Ids of the children started and not ended yet.' }),
+    deadline: Type.Optional(Type.String({ format: 'date-time', description: 'timeoutMs: when the step fails if its children are still going.' }))
+  }, { description: 'workflow, parallel and foreach: the child executions the step waits for.' }))
+}, { $id: 'Waiting', description: 'What a wait, approval, workflow, parallel or foreach step waits for.' })
 export type Waiting = Static<typeof Waiting>
 
 export const StepRun = Type.Object({
@@ -89,6 +97,8 @@ export const Execution = Type.Object({
   status: ExecutionStatus,
   workflowId: Type.Optional(Type.String()),
   workflowVersion: Type.Optional(Type.Integer()),
+  parentId: Type.Optional(Type.String({ description: 'A child execution (of a workflow, parallel or foreach step): the run that started it.' })),
+  parentStepId: Type.Optional(Type.String({ description: 'A child execution: the step of the parent run that started it.' })),
   prompt: Type.Optional(Type.String({ description: 'type prompt: what was asked.' })),
   strategy: Type.Optional(Type.Unknown({ description: 'type prompt: the strategy the planner chose (null until planned); see Strategy.' })),
   usage: ref(TokenUsage),

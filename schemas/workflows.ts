@@ -11,7 +11,14 @@ export const RetryPolicy = Type.Object({
 }, { $id: 'RetryPolicy', additionalProperties: false })
 export type RetryPolicy = Static<typeof RetryPolicy>
 
-export const StepType = Type.Union(['agent', 'integration', 'plugin', 'condition', 'transform', 'wait', 'approval'].map(t => Type.Literal(t)))
+export const StepType = Type.Union(['agent', 'integration', 'plugin', 'condition', 'transform', 'wait', 'approval', 'workflow', 'parallel', 'foreach'].map(t => Type.Literal(t)))
+
+/** A branch name of a parallel step (a key of its output). */
+export const BRANCH_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]{0,63}$'
+/** The most items a foreach step may be given (its maxItems is at most this). */
+export const MAX_FOREACH_ITEMS = 10_000
+/** Steps nested in a parallel branch or a foreach (the step itself is a WorkflowStep: the schema refers to itself). */
+const NestedSteps = (description: string) => Type.Unsafe<unknown[]>(Type.Array(Type.Ref('WorkflowStep'), { minItems: 1, maxItems: 200, description }))
 
 /** Signal names: letters, digits, _ and - (a ':' is kept for names of the runtime's own, such as an approval's). */
 export const SIGNAL_NAME_PATTERN = '^[A-Za-z0-9_-]{1,64}$'
@@ -35,13 +42,25 @@ export const WorkflowStep = Type.Object({
   else: Type.Optional(Type.String({ pattern: STEP_ID_PATTERN, description: 'condition: step to run when false (default: the next step).' })),
   next: Type.Optional(Type.Union([Type.String({ pattern: STEP_ID_PATTERN }), Type.Literal('$end')], { description: 'Step to run after this one (default: the next in the list; "$end" ends the run).' })),
   retry: Type.Optional(ref(RetryPolicy)),
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAIT_MS, description: 'Per attempt, at most an hour (3600000). wait (for a signal) and approval: how long to wait, up to a year; then onTimeout.' })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAIT_MS, description: 'Per attempt, at most an hour (3600000). wait (for a signal) and approval: how long to wait, up to a year; then onTimeout. workflow, parallel and foreach: how long the step may wait for its children (up to a year); then the children still going are cancelled and the step fails with R3SN_STEP_TIMEOUT.' })),
   until: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000, description: 'wait: the time to wait until, an ISO 8601 date-time (2030-01-01T09:00:00Z) or, after "=", a JSONata expression giving one (or epoch milliseconds), e.g. "=steps.plan.output.sendAt".' })),
   forMs: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_WAIT_MS, description: 'wait: how long to wait, in milliseconds (up to a year). The run holds no memory, lease or worker slot meanwhile.' })),
   signal: Type.Optional(Type.String({ pattern: SIGNAL_NAME_PATTERN, description: 'wait: the signal to wait for, sent with POST /api/executions/{id}/signals/{name}; its payload becomes the step\'s output. A signal sent before the run got here completes the wait at once.' })),
   onTimeout: Type.Optional(Type.Union([Type.String({ pattern: STEP_ID_PATTERN }), Type.Literal('fail')], { description: 'wait (for a signal) and approval: after timeoutMs without a signal or a decision, go on at this step (output {timedOut: true}), or fail the run with R3SN_WAIT_TIMEOUT (fail, the default).' })),
   approvers: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 50, description: 'approval: the user ids who may decide (default the run\'s owner). Each gets an approval.requested notification.' })),
   message: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'approval: what the approvers are asked, shown in their notification.' })),
+  workflowId: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'workflow: the workflow (yours) to run as a child execution; its result is this step\'s output, `input` its trigger data (default {}).' })),
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'workflow: the version to run (pinned); default the latest when the step starts.' })),
+  branches: Type.Optional(Type.Unsafe<Record<string, unknown[]>>(Type.Record(Type.String({ pattern: BRANCH_NAME_PATTERN }), NestedSteps('The branch\'s steps, validated like a workflow\'s.'), {
+    description: 'parallel: named branches, each a list of steps run as a child execution (its `trigger` is this step\'s `input`, default the run\'s trigger). Output {<branch>: <its result>}.'
+  }))),
+  join: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('any'), Type.Literal('first-success')], { description: 'parallel: all (default) waits for every branch and fails on the first failure; any takes the first branch to end (failed or not); first-success takes the first to succeed and fails only when every branch failed. Branches still going once the join is decided are cancelled.' })),
+  maxConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'parallel: branches running at once (default all of them).' })),
+  items: Type.Optional(Type.String({ minLength: 1, maxLength: 10_000, description: 'foreach: JSONata over {trigger, steps, execution} giving the array to go over (a leading "=" is allowed).' })),
+  steps: Type.Optional(NestedSteps('foreach: the steps run for each item, as a child execution whose `trigger` is {item, index, input} (`input`: this step\'s input, resolved).')),
+  concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'foreach: items running at once (default 4).' })),
+  maxItems: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_FOREACH_ITEMS, description: 'foreach: the most items accepted (default 1000); more fail the step with R3SN_TOO_MANY_ITEMS.' })),
+  onItemError: Type.Optional(Type.Union([Type.Literal('fail'), Type.Literal('skip'), Type.Literal('collect')], { description: 'foreach: an item that failed fails the step (fail, the default: the items still going are cancelled), is left out of the output (skip), or has {error} in its place (collect).' })),
   onError: Type.Optional(Type.String({ pattern: '^(fail|continue|goto:[A-Za-z_][A-Za-z0-9_]{0,63})$', description: 'After the last attempt fails: fail the run (default), continue with the next step, or goto:<stepId>.' }))
 }, { $id: 'WorkflowStep', additionalProperties: false })
 export type WorkflowStep = Static<typeof WorkflowStep>
@@ -85,6 +104,13 @@ export const WorkflowDefinition = Type.Object({
     steps: [
       { id: 'greeting', type: 'transform', expression: '"Hello, " & (trigger.name ? trigger.name : "world") & "!"' },
       { id: 'log', type: 'integration', action: 'core.log', input: { message: '=steps.greeting.output', level: 'info' }, retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 500 }, timeoutMs: 10000 }
+    ]
+  }, {
+    name: 'Fan out and join',
+    description: 'Two branches at once, then one child execution per name; a workflow step would run another workflow of yours the same way ({type: workflow, workflowId}).',
+    steps: [
+      { id: 'both', type: 'parallel', join: 'all', branches: { upper: [{ id: 'u', type: 'transform', expression: '$uppercase(trigger.text)' }], length: [{ id: 'n', type: 'transform', expression: '$length(trigger.text)' }] }, input: { text: 'hello' } },
+      { id: 'each', type: 'foreach', items: '["ada", "grace", "linus"]', concurrency: 2, onItemError: 'collect', steps: [{ id: 'greet', type: 'transform', expression: '"Hello, " & trigger.item & " (" & $string(trigger.index) & ")"' }] }
     ]
   }]
 })

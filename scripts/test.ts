@@ -16,6 +16,7 @@ import { provideDatabase } from '../lib/embedded-db.js'
  * runs them after it (.ci/run).
  */
 const HEAVY = [
+  'test/engines/children-durability.test.ts',
   'test/engines/durability.test.ts',
   'test/engines/kill-durability.test.ts',
   'test/engines/lifecycle-faults.test.ts',

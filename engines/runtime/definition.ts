@@ -36,6 +36,16 @@ function checkTrigger (trigger: WorkflowTrigger): string | undefined {
   return undefined
 }
 
+/** Fields of the steps that run child executions, and the one type each is for. */
+const CHILD_FIELDS = { workflowId: 'workflow', version: 'workflow', branches: 'parallel', join: 'parallel', maxConcurrency: 'parallel', items: 'foreach', steps: 'foreach', concurrency: 'foreach', maxItems: 'foreach', onItemError: 'foreach' } as const
+
+/** The step sequences nested in a step (a parallel step's branches, a foreach step's steps), each with how errors name it. */
+function nestedSequences (step: WorkflowStep): [label: string, steps: WorkflowStep[]][] {
+  if (step.type === 'parallel') return Object.entries(step.branches ?? {}).map(([name, steps]) => [`branch "${name}": `, steps as WorkflowStep[]])
+  if (step.type === 'foreach' && step.steps !== undefined) return [['', step.steps as WorkflowStep[]]]
+  return []
+}
+
 /** Step ids are keys of the expression scope (steps.<id>): these would name its prototype instead. */
 const RESERVED_IDS = new Set(['__proto__', 'constructor', 'prototype'])
 
@@ -48,6 +58,9 @@ function checkStep (step: WorkflowStep, ids: Set<string>, registry: StepRegistry
   }
   if ((step.type === 'condition' || step.type === 'transform') && step.expression === undefined) return `a ${step.type} step needs an expression`
   if (step.type !== 'condition' && (step.then !== undefined || step.else !== undefined)) return 'then/else are only for condition steps'
+  for (const [field, type] of Object.entries(CHILD_FIELDS)) {
+    if (step[field as keyof typeof CHILD_FIELDS] !== undefined && step.type !== type) return `${field} is only for ${type} steps`
+  }
   const waitProblem = waitFieldProblem(step, handler.waits === true)
   if (waitProblem !== undefined) return waitProblem
   if (step.expression !== undefined) {
@@ -63,7 +76,17 @@ function checkStep (step: WorkflowStep, ids: Set<string>, registry: StepRegistry
   if (step.retry?.maxDelayMs !== undefined && step.retry.initialDelayMs !== undefined && step.retry.maxDelayMs < step.retry.initialDelayMs) {
     return 'retry.maxDelayMs is below retry.initialDelayMs'
   }
-  return handler.validate?.(step)
+  const problem = handler.validate?.(step)
+  if (problem !== undefined) return problem
+  // A branch's or an item's steps are checked as a workflow's are; the message names the branch and the step.
+  for (const [label, steps] of nestedSequences(step)) {
+    try {
+      validateSteps(steps, registry)
+    } catch (err) {
+      return `${label}${(err as Error).message}`
+    }
+  }
+  return undefined
 }
 
 /**
@@ -112,28 +135,42 @@ export function validateDefinition (def: WorkflowDefinition, registry: StepRegis
   const trigger = def.trigger ?? { type: 'manual' as const }
   const triggerProblem = checkTrigger(trigger)
   if (triggerProblem !== undefined) throw new BadRequest(triggerProblem)
-  const ids = new Set<string>()
-  for (const step of def.steps) {
-    if (ids.has(step.id)) throw new BadRequest(`step "${step.id}": the id is used twice`)
-    ids.add(step.id)
-  }
-  for (const step of def.steps) {
-    const problem = checkStep(step, ids, registry)
-    if (problem !== undefined) throw stepError(def.steps, step, problem)
-  }
-  const cycle = findEndlessCycle(def.steps)
-  if (cycle !== undefined) throw new BadRequest(`step "${cycle[0]}": the steps ${cycle.join(' -> ')} loop forever (no condition leaves the cycle)`)
+  validateSteps(def.steps, registry)
   return trigger
 }
 
+/** Throws a 400 naming the step and the problem: a workflow's steps, or a branch's (their ids and targets are their own). */
+function validateSteps (steps: WorkflowStep[], registry: StepRegistry): void {
+  const ids = new Set<string>()
+  for (const step of steps) {
+    if (ids.has(step.id)) throw new BadRequest(`step "${step.id}": the id is used twice`)
+    ids.add(step.id)
+  }
+  for (const step of steps) {
+    const problem = checkStep(step, ids, registry)
+    if (problem !== undefined) throw stepError(steps, step, problem)
+  }
+  const cycle = findEndlessCycle(steps)
+  if (cycle !== undefined) throw new BadRequest(`step "${cycle[0]}": the steps ${cycle.join(' -> ')} loop forever (no condition leaves the cycle)`)
+}
+
 /**
- * The checks that need the owner's data (a plugin step's manifest), after validateDefinition:
- * throws a 400 naming the first step with a problem.
+ * The checks that need the owner's data (a plugin step's manifest, a workflow step's
+ * workflow), after validateDefinition: throws a 400 naming the first step with a problem.
+ * `workflowId`: the workflow being updated (a workflow step may not run it).
  */
-export async function checkOwnedSteps (owner: Owner, def: WorkflowDefinition, registry: StepRegistry): Promise<void> {
+export async function checkOwnedSteps (owner: Owner, def: { steps: WorkflowStep[] }, registry: StepRegistry, workflowId?: string): Promise<void> {
   for (const step of def.steps) {
-    const problem = await registry.get(step.type)?.check?.(owner, step)
+    const problem = await registry.get(step.type)?.check?.(owner, step, { ...(workflowId === undefined ? {} : { workflowId }) })
     if (problem !== undefined) throw stepError(def.steps, step, problem)
+    for (const [label, steps] of nestedSequences(step)) {
+      try {
+        await checkOwnedSteps(owner, { steps }, registry, workflowId)
+      } catch (err) {
+        if (!(err instanceof BadRequest)) throw err
+        throw new BadRequest(`step "${step.id}": ${label}${err.message}`)
+      }
+    }
   }
 }
 

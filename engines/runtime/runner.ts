@@ -441,7 +441,7 @@ export class Runner {
     const wall = wallLeft(record.state)
     const budgetFirst = wall !== undefined && (timeoutMs === undefined || wall < timeoutMs)
     let output = await withTimeout(signal => handler.run({
-      executionId: run.doc._id, ownerId: run.doc.ownerId, step, input, scope: progress.scope, attempt, idempotencyKey, signal, log: s.log,
+      executionId: run.doc._id, ownerId: run.doc.ownerId, depth: run.doc.depth ?? 0, step, input, scope: progress.scope, attempt, idempotencyKey, signal, log: s.log,
       emit: async (type, data) => { record.emit(type, data, step.id); await record.flushEvents() }, recordUsage: countTokens, budget: run.meter,
       ...(waiting === undefined ? {} : { waiting })
     }), budgetFirst ? wall : timeoutMs, run.abort.signal, budgetFirst ? () => wallExceeded(record.state) : undefined)

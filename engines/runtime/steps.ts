@@ -13,6 +13,8 @@ export type { TokenUsage }
 export interface StepContext {
   executionId: string
   ownerId: string
+  /** How deep the run is nested as a child execution (0: no parent). */
+  depth: number
   step: WorkflowStep
   /** The step's input with its expressions resolved. */
   input: unknown
@@ -74,8 +76,8 @@ export interface StepHandler {
   waits?: boolean
   /** A problem with the step's definition, found at validation time, or undefined. */
   validate? (step: WorkflowStep): string | StepProblem | undefined
-  /** A problem only the owner's data shows (e.g. a plugin's manifest), found when a workflow is saved, or undefined. */
-  check? (owner: Owner, step: WorkflowStep): Promise<string | StepProblem | undefined>
+  /** A problem only the owner's data shows (e.g. a plugin's manifest), found when a workflow is saved (`workflowId`: the one updated), or undefined. */
+  check? (owner: Owner, step: WorkflowStep, context?: { workflowId?: string }): Promise<string | StepProblem | undefined>
   run (ctx: StepContext): Promise<unknown>
 }
 

@@ -48,6 +48,11 @@ export interface ExecutionDoc extends OwnedDoc {
   status: ExecutionStatus
   workflowId?: string
   workflowVersion?: number
+  /** A child execution (a workflow, parallel or foreach step's): the run that started it, and the step. */
+  parentId?: string
+  parentStepId?: string
+  /** How deep a child execution is nested (absent: 0, a run nobody started). */
+  depth?: number
   priority: number
   /** type prompt: what the user asked. */
   prompt?: string
@@ -104,6 +109,7 @@ interface StoredExecution extends OwnedDoc {
   type: ExecutionDoc['type']
   status: ExecutionStatus
   workflowId?: string
+  parentId?: string
   priority: number
   attempt: number
   cancelRequested: boolean
@@ -118,8 +124,8 @@ interface StoredExecution extends OwnedDoc {
 
 /** The stored form of a run. `cancelRequested` is left out when the caller must not overwrite another's request. */
 function encode (doc: ExecutionDoc): StoredExecution {
-  const { _id, ownerId, type, status, workflowId, priority, attempt, cancelRequested, lease, holder, wakeAt, createdAt, startTime, endTime, ...body } = doc
-  return { _id, ownerId, type, status, ...(workflowId === undefined ? {} : { workflowId }), priority, attempt, cancelRequested, lease, holder, ...(wakeAt === undefined ? {} : { wakeAt }), createdAt, startTime, endTime, bodyJson: JSON.stringify(body) }
+  const { _id, ownerId, type, status, workflowId, parentId, priority, attempt, cancelRequested, lease, holder, wakeAt, createdAt, startTime, endTime, ...body } = doc
+  return { _id, ownerId, type, status, ...(workflowId === undefined ? {} : { workflowId }), ...(parentId === undefined ? {} : { parentId }), priority, attempt, cancelRequested, lease, holder, ...(wakeAt === undefined ? {} : { wakeAt }), createdAt, startTime, endTime, bodyJson: JSON.stringify(body) }
 }
 
 function decode (stored: StoredExecution): ExecutionDoc {
@@ -187,6 +193,7 @@ export function toExecution (d: ExecutionDoc): Execution {
     ...(d.budget === undefined ? {} : { budget: d.budget }),
     spent: spendOf(d),
     ...(d.workflowId === undefined ? {} : { workflowId: d.workflowId, workflowVersion: d.workflowVersion }),
+    ...(d.parentId === undefined ? {} : { parentId: d.parentId, parentStepId: d.parentStepId }),
     priority: d.priority,
     ...(d.triggerJson === undefined ? {} : { trigger: decodeJson(d.triggerJson) }),
     steps: d.steps.map(toStepRun),
@@ -211,6 +218,8 @@ export interface NewExecution {
   type: Execution['type']
   workflowId?: string
   workflowVersion?: number
+  /** A child execution: its parent run and step, and its depth (the parent's + 1). */
+  parent?: { id: string, stepId: string, depth: number }
   priority?: number
   prompt?: string
   trigger?: unknown
@@ -331,6 +340,7 @@ export class ExecutionStore {
       type: spec.type,
       status: holding?.start === true ? 'running' : 'queued',
       ...(spec.workflowId === undefined ? {} : { workflowId: spec.workflowId, workflowVersion: spec.workflowVersion }),
+      ...(spec.parent === undefined ? {} : { parentId: spec.parent.id, parentStepId: spec.parent.stepId, depth: spec.parent.depth }),
       priority: spec.priority ?? 5,
       ...(spec.prompt === undefined ? {} : { prompt: spec.prompt }),
       ...(spec.replayOf === undefined ? {} : { replayOf: spec.replayOf }),
@@ -518,15 +528,40 @@ export class ExecutionStore {
     return doc === null ? null : { payload: JSON.parse(doc.payloadJson), at: doc.at }
   }
 
+  /** The run's signals whose names start with `prefix` (the reports of a step's children), by name. */
+  async signalsLike (id: string, prefix: string): Promise<Map<string, { payload: unknown, at: Date }>> {
+    const docs = await this.signals.find({ executionId: id }).toArray()
+    return new Map(docs.filter(d => d.name.startsWith(prefix)).map(d => [d.name, { payload: JSON.parse(d.payloadJson), at: d.at }]))
+  }
+
+  /** Removes these signals of the run. */
+  async consumeSignals (id: string, names: string[]): Promise<void> {
+    if (names.length > 0) await this.signals.deleteMany({ _id: { $in: names.map(n => `${id}:${n}`) } })
+  }
+
+  /** The unfinished child executions of a run (they are in the small open collection). */
+  async openChildren (parentId: string): Promise<{ _id: string, ownerId: string }[]> {
+    const docs = await this.open.collection.find({ parentId }, { projection: { _id: 1, ownerId: 1, status: 1 } }).toArray()
+    return docs.filter(d => OPEN.includes(d.status))
+  }
+
   /** A wait took the signal (its output is recorded): the next wait for that name waits for a new one. */
   async consumeSignal (id: string, name: string): Promise<void> {
     await this.signals.deleteOne({ _id: `${id}:${name}` })
   }
 
-  /** Makes a waiting run claimable by any instance now; false when it is not waiting (then it finds what woke it when it gets to its wait). */
+  /**
+   * Makes a waiting run claimable by any instance now; false when it is not waiting (then it
+   * finds what woke it when it gets to its wait). A run woken already is not written again:
+   * FerretDB's update writes back the whole document it read, so a second wake racing the
+   * claim the first one caused could put back the record from before the claim (a run's
+   * children end in bursts).
+   */
   async wake (id: string): Promise<boolean> {
-    const res = await this.write('wake', () => this.open.collection.updateOne({ _id: id, status: 'waiting' }, { $set: { wakeAt: new Date() } }))
-    return res.matchedCount > 0
+    const now = new Date()
+    const res = await this.write('wake', () => this.open.collection.updateOne({ _id: id, status: 'waiting', $or: [{ wakeAt: null }, { wakeAt: { $gt: now } }] }, { $set: { wakeAt: now } }))
+    if (res.matchedCount > 0) return true
+    return await this.open.collection.findOne({ _id: id, status: 'waiting' }, { projection: { _id: 1 } }) !== null
   }
 
   /**

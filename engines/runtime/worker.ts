@@ -41,6 +41,8 @@ export class Worker {
   private reserved = 0
   /** Runs of this instance that stopped on an unexpected failure: claimed again from this time on. */
   private readonly notBefore = new Map<string, number>()
+  /** Runs suspended here at a wait that may be due at once: the poll looks once they left their slot (a poll before skips them as local). */
+  private readonly pollAfter = new Set<string>()
   /** Runs held by an instance this one has not seen in the registry yet, and since when. */
   private readonly unknownHolder = new Map<string, number>()
   private timer: NodeJS.Timeout | undefined
@@ -80,6 +82,12 @@ export class Worker {
     this.delay = this.opts.pollMs
     if (this.polling) { this.again = true; return }
     this.schedule(0)
+  }
+
+  /** A run of this instance was suspended (a signal or a child's end may have woken it already): poll once it left its slot. */
+  pollWhenDone (executionId: string): void {
+    if (this.active.has(executionId)) this.pollAfter.add(executionId)
+    else this.kick()
   }
 
   /**
@@ -155,7 +163,11 @@ export class Worker {
     const done = this.runner.run(doc, lease, abort, resumed)
       .then(resume => { if (resume) this.notBefore.set(doc._id, Date.now() + RESUME_AFTER_FAILURE_MS) })
       .catch(err => this.log.error({ ...logError(err), executionId: doc._id }, 'run crashed'))
-      .finally(() => { this.active.delete(doc._id); this.next() })
+      .finally(() => {
+        this.active.delete(doc._id)
+        if (this.pollAfter.delete(doc._id)) this.kick()
+        this.next()
+      })
     this.active.set(doc._id, { abort, done })
   }
 

@@ -935,6 +935,11 @@ export interface components {
              *     - `R3SN_BAD_WAIT`: A wait step's until expression gave something that is not a time.
              *     - `R3SN_APPROVAL_REJECTED`: An approver rejected the approval step.
              *     - `R3SN_RUN_ABORTED`: The run cannot go on (its plan is inconsistent).
+             *     - `R3SN_CHILD_FAILED`: A child execution of a workflow, parallel or foreach step failed or was cancelled (details say which).
+             *     - `R3SN_WORKFLOW_NOT_FOUND`: A workflow step names a workflow (or version) of yours that does not exist.
+             *     - `R3SN_DEPTH_EXCEEDED`: A child execution would nest deeper than R3SN_MAX_WORKFLOW_DEPTH.
+             *     - `R3SN_BAD_ITEMS`: A foreach step's items expression gave something that is not an array.
+             *     - `R3SN_TOO_MANY_ITEMS`: A foreach step was given more items than its maxItems.
              *     - `R3SN_AGENT_NOT_FOUND`: A step names an agent that does not exist.
              *     - `R3SN_AGENT_MAX_STEPS`: An agent reached limits.maxSteps while still calling tools.
              *     - `R3SN_AGENT_MAX_TOKENS`: An agent used more than limits.maxTokens.
@@ -952,7 +957,7 @@ export interface components {
              *     - `R3SN_SANDBOX_TIMEOUT`: A plugin run took longer than its timeoutMs.
              * @enum {string}
              */
-            code: "R3SN_BAD_REQUEST" | "R3SN_VALIDATION" | "R3SN_BAD_JSON" | "R3SN_BAD_CONTENT_LENGTH" | "R3SN_BAD_URL" | "R3SN_URI_TOO_LONG" | "R3SN_HEADERS_TOO_LARGE" | "R3SN_LENGTH_REQUIRED" | "R3SN_BODY_TOO_LARGE" | "R3SN_UNSUPPORTED_MEDIA_TYPE" | "R3SN_NOT_ACCEPTABLE" | "R3SN_REQUEST_TIMEOUT" | "R3SN_ROUTE_NOT_FOUND" | "R3SN_METHOD_NOT_ALLOWED" | "R3SN_UPGRADE_REQUIRED" | "R3SN_BAD_UPGRADE" | "R3SN_UNAUTHORIZED" | "R3SN_FORBIDDEN" | "R3SN_NOT_FOUND" | "R3SN_CONFLICT" | "R3SN_UNPROCESSABLE" | "R3SN_RATE_LIMITED" | "R3SN_LIMIT" | "R3SN_SLOW_CONSUMER" | "R3SN_BAD_FRAME" | "R3SN_UNKNOWN_EVENT" | "R3SN_UNAVAILABLE" | "R3SN_INTERNAL" | "R3SN_ERROR" | "R3SN_LLM_NOT_CONFIGURED" | "R3SN_LLM_AUTH" | "R3SN_LLM_BAD_REQUEST" | "R3SN_LLM_MODEL" | "R3SN_LLM_RATE_LIMITED" | "R3SN_LLM_UNAVAILABLE" | "R3SN_LLM_UNREACHABLE" | "R3SN_LLM_FAILED" | "R3SN_LLM_INVALID_OUTPUT" | "R3SN_PLAN_INVALID" | "R3SN_BAD_INPUT" | "R3SN_BAD_CREDENTIAL" | "R3SN_BAD_CONDITION" | "R3SN_EXPRESSION_FAILED" | "R3SN_STEP_TIMEOUT" | "R3SN_CANCELLED" | "R3SN_BUDGET_EXCEEDED" | "R3SN_WAIT_TIMEOUT" | "R3SN_BAD_WAIT" | "R3SN_APPROVAL_REJECTED" | "R3SN_RUN_ABORTED" | "R3SN_AGENT_NOT_FOUND" | "R3SN_AGENT_MAX_STEPS" | "R3SN_AGENT_MAX_TOKENS" | "R3SN_EGRESS_DENIED" | "R3SN_DNS_FAILED" | "R3SN_PLUGIN_NOT_FOUND" | "R3SN_PLUGIN_COMPILE" | "R3SN_PLUGIN_EXPORT" | "R3SN_PLUGIN_ERROR" | "R3SN_PLUGIN_OUTPUT" | "R3SN_SANDBOX_BUSY" | "R3SN_SANDBOX_CPU" | "R3SN_SANDBOX_MEMORY" | "R3SN_SANDBOX_OUTPUT" | "R3SN_SANDBOX_TIMEOUT";
+            code: "R3SN_BAD_REQUEST" | "R3SN_VALIDATION" | "R3SN_BAD_JSON" | "R3SN_BAD_CONTENT_LENGTH" | "R3SN_BAD_URL" | "R3SN_URI_TOO_LONG" | "R3SN_HEADERS_TOO_LARGE" | "R3SN_LENGTH_REQUIRED" | "R3SN_BODY_TOO_LARGE" | "R3SN_UNSUPPORTED_MEDIA_TYPE" | "R3SN_NOT_ACCEPTABLE" | "R3SN_REQUEST_TIMEOUT" | "R3SN_ROUTE_NOT_FOUND" | "R3SN_METHOD_NOT_ALLOWED" | "R3SN_UPGRADE_REQUIRED" | "R3SN_BAD_UPGRADE" | "R3SN_UNAUTHORIZED" | "R3SN_FORBIDDEN" | "R3SN_NOT_FOUND" | "R3SN_CONFLICT" | "R3SN_UNPROCESSABLE" | "R3SN_RATE_LIMITED" | "R3SN_LIMIT" | "R3SN_SLOW_CONSUMER" | "R3SN_BAD_FRAME" | "R3SN_UNKNOWN_EVENT" | "R3SN_UNAVAILABLE" | "R3SN_INTERNAL" | "R3SN_ERROR" | "R3SN_LLM_NOT_CONFIGURED" | "R3SN_LLM_AUTH" | "R3SN_LLM_BAD_REQUEST" | "R3SN_LLM_MODEL" | "R3SN_LLM_RATE_LIMITED" | "R3SN_LLM_UNAVAILABLE" | "R3SN_LLM_UNREACHABLE" | "R3SN_LLM_FAILED" | "R3SN_LLM_INVALID_OUTPUT" | "R3SN_PLAN_INVALID" | "R3SN_BAD_INPUT" | "R3SN_BAD_CREDENTIAL" | "R3SN_BAD_CONDITION" | "R3SN_EXPRESSION_FAILED" | "R3SN_STEP_TIMEOUT" | "R3SN_CANCELLED" | "R3SN_BUDGET_EXCEEDED" | "R3SN_WAIT_TIMEOUT" | "R3SN_BAD_WAIT" | "R3SN_APPROVAL_REJECTED" | "R3SN_RUN_ABORTED" | "R3SN_CHILD_FAILED" | "R3SN_WORKFLOW_NOT_FOUND" | "R3SN_DEPTH_EXCEEDED" | "R3SN_BAD_ITEMS" | "R3SN_TOO_MANY_ITEMS" | "R3SN_AGENT_NOT_FOUND" | "R3SN_AGENT_MAX_STEPS" | "R3SN_AGENT_MAX_TOKENS" | "R3SN_EGRESS_DENIED" | "R3SN_DNS_FAILED" | "R3SN_PLUGIN_NOT_FOUND" | "R3SN_PLUGIN_COMPILE" | "R3SN_PLUGIN_EXPORT" | "R3SN_PLUGIN_ERROR" | "R3SN_PLUGIN_OUTPUT" | "R3SN_SANDBOX_BUSY" | "R3SN_SANDBOX_CPU" | "R3SN_SANDBOX_MEMORY" | "R3SN_SANDBOX_OUTPUT" | "R3SN_SANDBOX_TIMEOUT";
             /** @description HTTP status text. */
             error: string;
             /** @description What went wrong. For 5xx only a request id to quote. */
@@ -1099,7 +1104,7 @@ export interface components {
         WorkflowStep: {
             /** @description Unique within the workflow; later steps read this step's output as steps.<id>.output. */
             id: string;
-            type: "agent" | "integration" | "plugin" | "condition" | "transform" | "wait" | "approval";
+            type: "agent" | "integration" | "plugin" | "condition" | "transform" | "wait" | "approval" | "workflow" | "parallel" | "foreach";
             /** @description A label for people; steps are referred to by id. */
             name?: string;
             /** @description integration: the action, e.g. http.request, core.delay, core.log; plugin: the plugin's action. */
@@ -1123,7 +1128,7 @@ export interface components {
             /** @description Step to run after this one (default: the next in the list; "$end" ends the run). */
             next?: string | "$end";
             retry?: components["schemas"]["RetryPolicy"];
-            /** @description Per attempt, at most an hour (3600000). wait (for a signal) and approval: how long to wait, up to a year; then onTimeout. */
+            /** @description Per attempt, at most an hour (3600000). wait (for a signal) and approval: how long to wait, up to a year; then onTimeout. workflow, parallel and foreach: how long the step may wait for its children (up to a year); then the children still going are cancelled and the step fails with R3SN_STEP_TIMEOUT. */
             timeoutMs?: number;
             /** @description wait: the time to wait until, an ISO 8601 date-time (2030-01-01T09:00:00Z) or, after "=", a JSONata expression giving one (or epoch milliseconds), e.g. "=steps.plan.output.sendAt". */
             until?: string;
@@ -1137,6 +1142,28 @@ export interface components {
             approvers?: string[];
             /** @description approval: what the approvers are asked, shown in their notification. */
             message?: string;
+            /** @description workflow: the workflow (yours) to run as a child execution; its result is this step's output, `input` its trigger data (default {}). */
+            workflowId?: string;
+            /** @description workflow: the version to run (pinned); default the latest when the step starts. */
+            version?: number;
+            /** @description parallel: named branches, each a list of steps run as a child execution (its `trigger` is this step's `input`, default the run's trigger). Output {<branch>: <its result>}. */
+            branches?: {
+                [key: string]: components["schemas"]["WorkflowStep"][];
+            };
+            /** @description parallel: all (default) waits for every branch and fails on the first failure; any takes the first branch to end (failed or not); first-success takes the first to succeed and fails only when every branch failed. Branches still going once the join is decided are cancelled. */
+            join?: "all" | "any" | "first-success";
+            /** @description parallel: branches running at once (default all of them). */
+            maxConcurrency?: number;
+            /** @description foreach: JSONata over {trigger, steps, execution} giving the array to go over (a leading "=" is allowed). */
+            items?: string;
+            /** @description foreach: the steps run for each item, as a child execution whose `trigger` is {item, index, input} (`input`: this step's input, resolved). */
+            steps?: components["schemas"]["WorkflowStep"][];
+            /** @description foreach: items running at once (default 4). */
+            concurrency?: number;
+            /** @description foreach: the most items accepted (default 1000); more fail the step with R3SN_TOO_MANY_ITEMS. */
+            maxItems?: number;
+            /** @description foreach: an item that failed fails the step (fail, the default: the items still going are cancelled), is left out of the output (skip), or has {error} in its place (collect). */
+            onItemError?: "fail" | "skip" | "collect";
             /** @description After the last attempt fails: fail the run (default), continue with the next step, or goto:<stepId>. */
             onError?: string;
         };
@@ -1198,6 +1225,50 @@ export interface components {
          *             "initialDelayMs": 500
          *           },
          *           "timeoutMs": 10000
+         *         }
+         *       ]
+         *     }
+         * @example {
+         *       "name": "Fan out and join",
+         *       "description": "Two branches at once, then one child execution per name; a workflow step would run another workflow of yours the same way ({type: workflow, workflowId}).",
+         *       "steps": [
+         *         {
+         *           "id": "both",
+         *           "type": "parallel",
+         *           "join": "all",
+         *           "branches": {
+         *             "upper": [
+         *               {
+         *                 "id": "u",
+         *                 "type": "transform",
+         *                 "expression": "$uppercase(trigger.text)"
+         *               }
+         *             ],
+         *             "length": [
+         *               {
+         *                 "id": "n",
+         *                 "type": "transform",
+         *                 "expression": "$length(trigger.text)"
+         *               }
+         *             ]
+         *           },
+         *           "input": {
+         *             "text": "hello"
+         *           }
+         *         },
+         *         {
+         *           "id": "each",
+         *           "type": "foreach",
+         *           "items": "[\"ada\", \"grace\", \"linus\"]",
+         *           "concurrency": 2,
+         *           "onItemError": "collect",
+         *           "steps": [
+         *             {
+         *               "id": "greet",
+         *               "type": "transform",
+         *               "expression": "\"Hello, \" & trigger.item & \" (\" & $string(trigger.index) & \")\""
+         *             }
+         *           ]
          *         }
          *       ]
          *     }
@@ -1352,7 +1423,7 @@ export interface components {
             /** @description What a user needs to act on the failure, e.g. the failed checks of a generated plugin. */
             details?: unknown;
         };
-        /** @description What a wait or approval step waits for. */
+        /** @description What a wait, approval, workflow, parallel or foreach step waits for. */
         Waiting: {
             /**
              * Format: date-time
@@ -1365,6 +1436,24 @@ export interface components {
             approvers?: string[];
             /** @description approval: what the approvers are asked. */
             message?: string;
+            /** @description workflow, parallel and foreach: the child executions the step waits for. */
+            children?: {
+                /** @description The child executions' ids: this (workflow step), or this:<branch> (parallel) or this:<index> (foreach). */
+                prefix: string;
+                /** @description Children the step runs in all. */
+                total: number;
+                /** @description Children started so far (in order). */
+                started: number;
+                /** @description Children ended so far. */
+                ended: number;
+                /** @description Ids of the children started and not ended yet. */
+                running: string[];
+                /**
+                 * Format: date-time
+                 * @description timeoutMs: when the step fails if its children are still going.
+                 */
+                deadline?: string;
+            };
         };
         StepRun: {
             stepId: string;
@@ -1459,6 +1548,10 @@ export interface components {
             status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
             workflowId?: string;
             workflowVersion?: number;
+            /** @description A child execution (of a workflow, parallel or foreach step): the run that started it. */
+            parentId?: string;
+            /** @description A child execution: the step of the parent run that started it. */
+            parentStepId?: string;
             /** @description type prompt: what was asked. */
             prompt?: string;
             /** @description type prompt: the strategy the planner chose (null until planned); see Strategy. */
