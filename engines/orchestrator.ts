@@ -6,7 +6,7 @@ import type { Db, Filter } from 'mongodb'
 import type { ExecutionEvent } from '../schemas/executions.js'
 import type { Config } from '../config.js'
 import type { Owner } from '../lib/mongo.js'
-import type { WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
+import type { Budget, WorkflowAnalytics, WorkflowDefinition, WorkflowStep, WorkflowTrigger } from '../schemas/workflows.js'
 import { checkOwnedSteps, validateDefinition } from './runtime/definition.js'
 import { inputProblem, jsonSchemaInputProblems } from './runtime/input-check.js'
 import { evaluate } from './runtime/expressions.js'
@@ -96,6 +96,8 @@ export class Orchestrator {
       onScheduleSkipped?: (wf: WorkflowDoc, tick: Date, blockingExecutionId: string) => Promise<void>
       faults?: WriteFaults
       metrics: Metrics
+      /** A user's default run budget (set by an admin), between the request's or workflow's and the instance's defaults. */
+      userBudget?: (userId: string) => Promise<Budget | undefined>
     }
   ) {
     this.store = new ExecutionStore(db, bus, log, hooks.metrics, hooks.faults)
@@ -220,8 +222,8 @@ export class Orchestrator {
   async queue (owner: Owner, spec: NewExecution, id?: string): Promise<ExecutionDoc | null> {
     const holding = this.worker.reserve()
     let doc: ExecutionDoc | null = null
-    const budget = effectiveBudget(spec.budget, this.config.budgetDefaults)
     try {
+      const budget = effectiveBudget(spec.budget, await this.hooks.userBudget?.(owner.id), this.config.budgetDefaults)
       doc = await this.store.create(owner, { ...spec, ...(id === undefined ? {} : { id }), ...(budget === undefined ? {} : { budget }) }, holding)
       // (Before adopt(), which may start it at once.)
       if (doc !== null) this.log.info({ executionId: doc._id, type: doc.type, userId: doc.ownerId, ...(doc.workflowId === undefined ? {} : { workflowId: doc.workflowId }) }, 'execution queued')
@@ -457,6 +459,7 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   const orch = new Orchestrator(app.mongo.db, app.runEvents, app.log.child({ engine: 'orchestrator' }), opts.config, steps, {
     faults: opts.faults,
     metrics: app.metrics,
+    userBudget: userId => app.apiKeys.budgetOf(userId),
     debugger: app.selfDebugging,
     // Every run that ends here teaches the self-evolving engine (once per attempt, whichever instance ran it).
     onEnded: doc => app.selfEvolving.observe(doc),
@@ -495,4 +498,4 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['metrics', 'mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging', 'notifications'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['metrics', 'mongo', 'api-keys', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging', 'notifications'] })

@@ -5,6 +5,7 @@ import type { Collection, Db } from 'mongodb'
 import type { Config } from '../config.js'
 import { Unauthorized } from '../lib/errors.js'
 import { isDuplicateKey, OwnedCollection, type Owner, type OwnedDoc } from '../lib/mongo.js'
+import type { Budget } from '../schemas/workflows.js'
 
 export interface ApiKeyDoc extends OwnedDoc {
   /** sha-256 of the key, hex; the key itself is never stored. */
@@ -15,7 +16,11 @@ export interface ApiKeyDoc extends OwnedDoc {
   revokedAt: Date | null
 }
 
-interface UserDoc { _id: string, createdAt: Date }
+/** A user: created with their first key; `budget` is the default budget of their runs, set by an admin. */
+interface UserDoc { _id: string, createdAt: Date, budget?: Budget }
+
+/** A user's default budget is read on every run start: kept this long (another instance sees a change within it). */
+const BUDGET_CACHE_MS = 1000
 
 declare module 'fastify' {
   interface FastifyInstance { apiKeys: ApiKeys }
@@ -37,6 +42,7 @@ export class ApiKeys {
   private readonly keys: OwnedCollection<ApiKeyDoc>
   private readonly users: Collection<UserDoc>
   private readonly revokeListeners: ((keyId: string) => Promise<void>)[] = []
+  private readonly budgets = new Map<string, { budget: Budget | undefined, at: number }>()
 
   constructor (db: Db) {
     this.keys = new OwnedCollection<ApiKeyDoc>(db.collection('api_keys'), 'API key', true)
@@ -126,6 +132,25 @@ export class ApiKeys {
       if (isDuplicateKey(err)) return undefined
       throw err
     }
+  }
+
+  /** The default budget of a user's runs (undefined: none; the instance's R3SN_BUDGET_* defaults apply). */
+  async budgetOf (userId: string): Promise<Budget | undefined> {
+    const cached = this.budgets.get(userId)
+    if (cached !== undefined && Date.now() - cached.at < BUDGET_CACHE_MS) return cached.budget
+    const budget = (await this.users.findOne({ _id: userId }, { projection: { budget: 1 } }))?.budget ?? undefined
+    // (A handful of entries per active user: dropped wholesale when it grows past reason.)
+    if (this.budgets.size > 10_000) this.budgets.clear()
+    this.budgets.set(userId, { budget, at: Date.now() })
+    return budget
+  }
+
+  /** Sets (or with null removes) a user's default budget, creating the user if needed. */
+  async setBudget (userId: string, budget: Budget | null): Promise<void> {
+    const update = budget === null ? { $unset: { budget: '' as const }, $setOnInsert: { createdAt: new Date() } } : { $set: { budget }, $setOnInsert: { createdAt: new Date() } }
+    await this.users.updateOne({ _id: userId }, update, { upsert: true })
+      .catch(err => { if (!isDuplicateKey(err)) throw err })
+    this.budgets.set(userId, { budget: budget ?? undefined, at: Date.now() })
   }
 
   private async ensureUser (id: string): Promise<void> {

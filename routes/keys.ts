@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors, IdParams, ref } from '../schemas/common.js'
 import { Forbidden } from '../lib/errors.js'
-import { ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey, type ApiKey } from '../schemas/keys.js'
+import { ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey, UserBudgetRequest, UserBudgetResponse, UserParams, type ApiKey } from '../schemas/keys.js'
 import type { ApiKeyDoc } from '../plugins/api-keys.js'
 
 function toApiKey (doc: ApiKeyDoc): ApiKey {
@@ -66,6 +66,32 @@ const keys: FastifyPluginAsyncTypebox = async (app) => {
       data: { keyId: key._id }
     })
     return { success: true as const, key: toApiKey(key) }
+  })
+
+  // A user's default run budget: admins set it; a user may read their own.
+  app.get('/api/users/:id/budget', {
+    schema: {
+      operationId: 'getUserBudget', tags: ['keys'], summary: 'A user\'s default run budget',
+      description: 'The budget a user\'s runs get where neither the request nor the workflow gives one (field by field), before the instance\'s R3SN_BUDGET_* defaults. Yours, or any user\'s for an admin.',
+      params: ref(UserParams),
+      response: { 200: ref(UserBudgetResponse), ...errors(400, 403) }
+    }
+  }, async (req) => {
+    if (!req.user.admin && req.params.id !== req.user.id) throw new Forbidden('Only admins can read another user\'s budget')
+    return { success: true as const, userId: req.params.id, budget: await app.apiKeys.budgetOf(req.params.id) ?? null }
+  })
+
+  app.put('/api/users/:id/budget', {
+    schema: {
+      operationId: 'setUserBudget', tags: ['keys'], summary: 'Set a user\'s default run budget (admins)',
+      description: 'Sets the budget of every run of the user that gives none of its own (field by field: the request\'s, else the workflow\'s, else this, else the instance\'s defaults); null removes it. It applies to runs started from then on, on this instance at once and on others within a second.',
+      params: ref(UserParams), body: ref(UserBudgetRequest),
+      response: { 200: ref(UserBudgetResponse), ...errors(400, 403) }
+    }
+  }, async (req) => {
+    if (!req.user.admin) throw new Forbidden('Only admins can set a user\'s budget')
+    await app.apiKeys.setBudget(req.params.id, req.body.budget)
+    return { success: true as const, userId: req.params.id, budget: req.body.budget }
   })
 }
 

@@ -10,13 +10,13 @@ import { ExecuteIntegrationRequest, Integration, IntegrationActionInfo, Integrat
 import { CreatePluginRequest, ExecutePluginRequest, GeneratedPlugin, GeneratePluginRequest, Plugin, PluginActionSpec, PluginAnalytics, PluginLimits, PluginList, PluginManifest, PluginResponse, PluginSource, PluginTest, PluginVersion, PluginVersionList, PluginVersionParams } from './plugins.js'
 import { LearningResponse } from './learning.js'
 import { MarkNotificationsRequest, MarkNotificationsResponse, Notification, NotificationData, NotificationKind, NotificationList, NotificationListQuery } from './notifications.js'
-import { ApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey } from './keys.js'
+import { ApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse, CreateApiKeyRequest, CreatedApiKey, UserBudgetRequest, UserBudgetResponse, UserParams } from './keys.js'
 
 /** Every shared schema, added once with app.addSchema; their $id names the OpenAPI component. */
 export const sharedSchemas: TSchema[] = [
   ErrorBody, IdParams, OkResponse,
   HealthResponse, ReadyResponse, EngineStatus, EnginesStatusResponse,
-  ApiKey, CreateApiKeyRequest, CreatedApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse,
+  ApiKey, CreateApiKeyRequest, CreatedApiKey, ApiKeyList, ApiKeyListQuery, ApiKeyResponse, UserParams, UserBudgetRequest, UserBudgetResponse,
   RetryPolicy, WorkflowStep, Budget, WorkflowTrigger, WorkflowDefinition, Workflow, WorkflowResponse, WorkflowList, WorkflowVersionQuery,
   ExecuteWorkflowRequest, HookParams, HookQuery, WorkflowAnalytics,
   ExecutionError, Waiting, StepRun, Diagnosis, TokenUsage, Spend, ReplayOf, Execution, ExecutionResponse, StepResult, ExecutionResult, ExecutionAccepted, ExecutionListQuery, ExecutionList,

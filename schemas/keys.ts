@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ref } from './common.js'
+import { Budget } from './workflows.js'
 
 export const ApiKey = Type.Object({
   id: Type.String({ description: 'Key id, used to revoke it.' }),
@@ -44,3 +45,22 @@ export const ApiKeyResponse = Type.Object({
   success: Type.Literal(true),
   key: ref(ApiKey)
 }, { $id: 'ApiKeyResponse', description: 'The key, without its secret.' })
+
+export const UserParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200, description: 'A user id (what keys name as their user).', examples: ['ada'] })
+}, { $id: 'UserParams', additionalProperties: false })
+
+export const UserBudgetRequest = Type.Object({
+  budget: Type.Union([ref(Budget), Type.Null()], { description: 'The default budget of the user\'s runs; null removes it.' })
+}, { $id: 'UserBudgetRequest', additionalProperties: false, examples: [{ budget: { llmCalls: 50, llmTokens: 200000, wallMs: 3600000 } }] })
+export type UserBudgetRequest = Static<typeof UserBudgetRequest>
+
+export const UserBudgetResponse = Type.Object({
+  success: Type.Literal(true),
+  userId: Type.String(),
+  budget: Type.Union([ref(Budget), Type.Null()], { description: 'null: none; the instance\'s R3SN_BUDGET_* defaults apply.' })
+}, {
+  $id: 'UserBudgetResponse',
+  description: 'A user\'s default run budget: a run\'s budget is, field by field, the request\'s, else its workflow\'s, else this, else the instance\'s defaults.',
+  examples: [{ success: true, userId: 'ada', budget: { llmCalls: 50, llmTokens: 200000, wallMs: 3600000 } }]
+})

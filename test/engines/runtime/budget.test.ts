@@ -2,7 +2,7 @@ import t from 'tap'
 import { startFakeLlm } from '../../fixtures/fake-llm.js'
 import { startRecorder } from '../../fixtures/http-recorder.js'
 import { greetManifest } from '../../fixtures/greet-plugin.js'
-import { llmConfig, sharedApp, type Call } from '../../helper.js'
+import { caller, llmConfig, sharedApp, type Call } from '../../helper.js'
 
 // Each budget stops a run before the step or call that would go past it, says which, and shows what was spent.
 const fake = await startFakeLlm(t)
@@ -136,6 +136,28 @@ t.test('the R3SN_BUDGET_* defaults apply to a run that gives no budget, field by
   const record = await status(plain, unlimited.body.executionId)
   t.equal(record.budget, undefined, 'no budget without defaults or a request')
   t.equal(record.spent.steps, 2)
+})
+
+t.test('a user\'s default budget, set by an admin, comes between the workflow\'s and the instance\'s', async t => {
+  const { call, userId, adminKey, baseUrl } = await withDefaults('budgeted')
+  const admin = caller(baseUrl, adminKey)
+  t.match(await call('PUT', `/api/users/${userId}/budget`, { budget: { steps: 3 } }), { status: 403, body: { code: 'R3SN_FORBIDDEN' } }, 'a user cannot set their own')
+  t.same((await call('GET', `/api/users/${userId}/budget`)).body, { success: true, userId, budget: null })
+  t.match(await call('GET', '/api/users/someone-else/budget'), { status: 403 })
+  t.same((await admin('PUT', `/api/users/${userId}/budget`, { budget: { steps: 3, wallMs: 600000 } })).body, { success: true, userId, budget: { steps: 3, wallMs: 600000 } })
+  t.match(await admin('PUT', `/api/users/${userId}/budget`, { budget: { steps: -1 } }), { status: 400, body: { code: 'R3SN_VALIDATION' } })
+
+  const three = { name: 'three', steps: ['a', 'b', 'c'].map(id => ({ id, type: 'transform', expression: '1' })) }
+  const wf = (await call('POST', '/api/workflows', three)).body.workflow.id as string
+  const ran = await call('POST', `/api/workflows/${wf}/execute`, {})
+  t.equal(ran.body.status, 'completed', 'three steps fit the user\'s budget (over the instance\'s default of one)')
+  t.same((await status(call, ran.body.executionId)).budget, { steps: 3, wallMs: 600000, llmCalls: 5 }, 'field by field: the user\'s, then the instance\'s')
+  const four = (await call('POST', '/api/workflows', { ...three, name: 'four', steps: [...three.steps, { id: 'd', type: 'transform', expression: '1' }] })).body.workflow.id as string
+  t.match((await call('POST', `/api/workflows/${four}/execute`, {})).body.error, { code: 'R3SN_BUDGET_EXCEEDED', stepId: 'd', details: { budget: 'steps', limit: 3 } })
+  t.equal((await call('POST', `/api/workflows/${four}/execute`, { budget: { steps: 4 } })).body.status, 'completed', 'a request\'s budget still wins')
+
+  await admin('PUT', `/api/users/${userId}/budget`, { budget: null })
+  t.match((await call('POST', `/api/workflows/${wf}/execute`, {})).body.error, { details: { budget: 'steps', limit: 1 } }, 'removed: the instance\'s default again')
 })
 
 async function eventuallyEnded (call: Call, id: string) {
