@@ -105,6 +105,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{id}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's default run budget
+         * @description The budget a user's runs get where neither the request nor the workflow gives one (field by field), before the instance's R3SN_BUDGET_* defaults. Yours, or any user's for an admin.
+         */
+        get: operations["getUserBudget"];
+        /**
+         * Set a user's default run budget (admins)
+         * @description Sets the budget of every run of the user that gives none of its own (field by field: the request's, else the workflow's, else this, else the instance's defaults); null removes it. It applies to runs started from then on, on this instance at once and on others within a second.
+         */
+        put: operations["setUserBudget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows": {
         parameters: {
             query?: never;
@@ -1090,6 +1114,45 @@ export interface components {
             /** @enum {boolean} */
             success: true;
             key: components["schemas"]["ApiKey"];
+        };
+        UserParams: {
+            /**
+             * @description A user id (what keys name as their user).
+             * @example ada
+             */
+            id: string;
+        };
+        /**
+         * @example {
+         *       "budget": {
+         *         "llmCalls": 50,
+         *         "llmTokens": 200000,
+         *         "wallMs": 3600000
+         *       }
+         *     }
+         */
+        UserBudgetRequest: {
+            /** @description The default budget of the user's runs; null removes it. */
+            budget: components["schemas"]["Budget"] | null;
+        };
+        /**
+         * @description A user's default run budget: a run's budget is, field by field, the request's, else its workflow's, else this, else the instance's defaults.
+         * @example {
+         *       "success": true,
+         *       "userId": "ada",
+         *       "budget": {
+         *         "llmCalls": 50,
+         *         "llmTokens": 200000,
+         *         "wallMs": 3600000
+         *       }
+         *     }
+         */
+        UserBudgetResponse: {
+            /** @enum {boolean} */
+            success: true;
+            userId: string;
+            /** @description null: none; the instance's R3SN_BUDGET_* defaults apply. */
+            budget: components["schemas"]["Budget"] | null;
         };
         RetryPolicy: {
             /** @description Attempts in all, the first included. */
@@ -3197,6 +3260,104 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUserBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A user id (what keys name as their user).
+                 * @example ada
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A user's default run budget: a run's budget is, field by field, the request's, else its workflow's, else this, else the instance's defaults. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "userId": "ada",
+                     *       "budget": {
+                     *         "llmCalls": 50,
+                     *         "llmTokens": 200000,
+                     *         "wallMs": 3600000
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserBudgetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setUserBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A user id (what keys name as their user).
+                 * @example ada
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "budget": {
+                 *         "llmCalls": 50,
+                 *         "llmTokens": 200000,
+                 *         "wallMs": 3600000
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserBudgetRequest"];
+            };
+        };
+        responses: {
+            /** @description A user's default run budget: a run's budget is, field by field, the request's, else its workflow's, else this, else the instance's defaults. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "userId": "ada",
+                     *       "budget": {
+                     *         "llmCalls": 50,
+                     *         "llmTokens": 200000,
+                     *         "wallMs": 3600000
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UserBudgetResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
         };
