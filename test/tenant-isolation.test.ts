@@ -88,7 +88,8 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
   /** Routes whose path parameter names no resource of a user, and why they are not walked. */
   const notOwned: Record<string, string> = {
     '/api/hooks/{hookId}': 'a webhook id is a capability: whoever holds it may start the workflow, without an API key, by design',
-    '/api/integrations/{name}/execute': 'the name is an integration of the shared catalog; what it runs is checked below (A\'s credential)'
+    '/api/integrations/{name}/execute': 'the name is an integration of the shared catalog; what it runs is checked below (A\'s credential)',
+    '/api/users/{id}/budget': 'an admin setting: a user reads only their own and sets none, refused alike (403) whether the id names a user or not (checked below)'
   }
   /** Valid bodies, so B's request reaches the ownership check instead of failing schema validation. */
   const bodies: Record<string, unknown> = {
@@ -176,6 +177,11 @@ t.test('user B cannot read, change, run or watch anything of user A\'s, over HTT
     }
   }
   t.same(uncovered, [], 'every route that takes an id is covered by the fixture')
+  for (const method of ['GET', 'PUT']) {
+    const [real, none] = [await B(method, `/api/users/${'alice'}/budget`, method === 'PUT' ? { budget: null } : undefined), await B(method, `/api/users/${ghost('alice')}/budget`, method === 'PUT' ? { budget: null } : undefined)]
+    t.equal(real.status, 403, `${method} A's budget: refused`)
+    t.equal(normalized(real.text, ['alice', ghost('alice')]), normalized(none.text, ['alice', ghost('alice')]), `${method} A's budget: answered as for a user that does not exist`)
+  }
   t.ok(walked >= 40, `walked ${walked} requests`)
 
   // ---- B naming A's resources inside a body: refused as for ids that name nothing.
