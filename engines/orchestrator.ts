@@ -498,4 +498,4 @@ async function orchestrator (app: FastifyInstance, opts: { config: Config, fault
   app.addHook('onClose', async () => { await orch.close() })
 }
 
-export default fp(orchestrator, { name: 'orchestrator', dependencies: ['metrics', 'mongo', 'api-keys', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging', 'notifications'] })
+export default fp(orchestrator, { name: 'orchestrator', dependencies: ['metrics', 'mongo', 'engine-status', 'run-events', 'llm', 'integration-hub', 'plugin-factory', 'agent-engine', 'self-evolving', 'planner', 'self-debugging', 'notifications', 'api-keys'] })

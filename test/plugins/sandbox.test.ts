@@ -178,12 +178,14 @@ t.test('a run may wait for a fetch far longer than its CPU budget: its worker is
 })
 
 t.test('memory bombs stop at the memory limit', async t => {
-  const small = limits({ memoryBytes: 8 * 1024 * 1024 })
+  // CPU and wall time to spare: on a busy machine filling the heap must not hit the CPU limit first.
+  const spare = { cpuMs: 30_000, timeoutMs: 60_000 }
+  const small = limits({ memoryBytes: 8 * 1024 * 1024, ...spare })
   await expectFailure(t, box, run({ code: 'export function main () { const a = []; for (;;) a.push(new Array(10000).fill(1.5)) }', limits: small }), 'R3SN_SANDBOX_MEMORY', /out of memory \(limit 8 MiB\)/)
   await expectFailure(t, box, run({ code: 'export function main () { const a = []; for (;;) a.push("y".repeat(1 << 20) + a.length) }', limits: small }), 'R3SN_SANDBOX_MEMORY')
   await expectFailure(t, box, run({ code: 'export function main () { return new Array(1e8).fill(0).length }', limits: small }), 'R3SN_SANDBOX_MEMORY')
-  await expectFailure(t, box, run({ code: 'export function main () { const a = []; for (;;) a.push({ n: a.length }) }' }), 'R3SN_SANDBOX_MEMORY')
-  await expectFailure(t, box, run({ code: 'function f () { return f() + 1 }\nexport function main () { return f() }' }), 'R3SN_SANDBOX_MEMORY', /call stack/)
+  await expectFailure(t, box, run({ code: 'export function main () { const a = []; for (;;) a.push({ n: a.length }) }', limits: limits(spare) }), 'R3SN_SANDBOX_MEMORY')
+  await expectFailure(t, box, run({ code: 'function f () { return f() + 1 }\nexport function main () { return f() }', limits: limits(spare) }), 'R3SN_SANDBOX_MEMORY', /call stack/)
 })
 
 t.test('a heap too full to take in a fetch answer ends the run cleanly', async t => {
