@@ -105,7 +105,7 @@ export interface ValidationDetail { path: string, message: string, keyword?: str
  * (for an unknown or a missing property: that property, e.g. body/foo), and `property` names it.
  */
 export function validationDetails (failures: readonly SchemaFailure[], context = ''): ValidationDetail[] {
-  return failures.map(f => {
+  return oneOfLiterals(failures).map(f => {
     const at = `${context}${f.instancePath}`
     const keyword = typeof f.keyword === 'string' ? f.keyword : undefined
     const message = f.message ?? 'is invalid'
@@ -122,6 +122,27 @@ export function validationDetails (failures: readonly SchemaFailure[], context =
 }
 
 /** The text of a validation answer: each failure as "<path> <message>". */
+/**
+ * A value that matches none of a union of literals (a step type, a decision) fails each literal
+ * once, then the union: Ajv's "must be equal to constant" per branch becomes one "must be one of".
+ */
+function oneOfLiterals (failures: readonly SchemaFailure[]): SchemaFailure[] {
+  const out: SchemaFailure[] = []
+  for (const f of failures) {
+    const last = out.at(-1)
+    const allowed = f.params?.allowedValue
+    if (f.keyword === 'const' && last?.keyword === 'enum' && last.instancePath === f.instancePath) {
+      (last.params?.allowedValues as unknown[]).push(allowed)
+      last.message = `must be one of: ${(last.params?.allowedValues as unknown[]).map(v => String(v)).join(', ')}`
+    } else if (f.keyword === 'const') {
+      out.push({ instancePath: f.instancePath, keyword: 'enum', message: `must be ${String(allowed)}`, params: { allowedValues: [allowed] } })
+    } else if (!(f.keyword === 'anyOf' && last?.keyword === 'enum' && last.instancePath === f.instancePath)) {
+      out.push(f)
+    }
+  }
+  return out
+}
+
 export function validationMessage (details: readonly ValidationDetail[]): string {
   return details.map(d => `${d.path} ${d.message}`).join(', ')
 }
