@@ -87,6 +87,20 @@ export const WorkflowTrigger = Type.Object({
 }, { $id: 'WorkflowTrigger', additionalProperties: false })
 export type WorkflowTrigger = Static<typeof WorkflowTrigger>
 
+/**
+ * The example workflow (only built-in, credential-free steps, so it is stored and runs as it is
+ * on any instance): a fresh copy each time, so the spec holds no shared YAML anchors.
+ */
+const greetAndLog = () => ({
+  name: 'Greet and log',
+  description: 'Builds a greeting from the trigger data and writes it to the service log.',
+  trigger: { type: 'manual' },
+  steps: [
+    { id: 'greeting', type: 'transform', expression: '"Hello, " & (trigger.name ? trigger.name : "world") & "!"' },
+    { id: 'log', type: 'integration', action: 'core.log', input: { message: '=steps.greeting.output', level: 'info' }, retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 500 }, timeoutMs: 10000 }
+  ]
+})
+
 export const WorkflowDefinition = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -96,16 +110,7 @@ export const WorkflowDefinition = Type.Object({
 }, {
   $id: 'WorkflowDefinition',
   additionalProperties: false,
-  // Only built-in, credential-free steps, so it is stored and runs as it is on any instance.
-  examples: [{
-    name: 'Greet and log',
-    description: 'Builds a greeting from the trigger data and writes it to the service log.',
-    trigger: { type: 'manual' },
-    steps: [
-      { id: 'greeting', type: 'transform', expression: '"Hello, " & (trigger.name ? trigger.name : "world") & "!"' },
-      { id: 'log', type: 'integration', action: 'core.log', input: { message: '=steps.greeting.output', level: 'info' }, retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 500 }, timeoutMs: 10000 }
-    ]
-  }, {
+  examples: [greetAndLog(), {
     name: 'Fan out and join',
     description: 'Two branches at once, then one child execution per name; a workflow step would run another workflow of yours the same way ({type: workflow, workflowId}).',
     steps: [
@@ -137,13 +142,7 @@ export const WorkflowResponse = Type.Object({ success: Type.Literal(true), workf
     success: true,
     workflow: {
       id: 'wf_3d2f7c1e-8a41-4f0b-9c6d-5e7a8b9c0d1e',
-      name: 'Greet and log',
-      description: 'Builds a greeting from the trigger data and writes it to the service log.',
-      trigger: { type: 'manual' },
-      steps: [
-        { id: 'greeting', type: 'transform', expression: '"Hello, " & (trigger.name ? trigger.name : "world") & "!"' },
-        { id: 'log', type: 'integration', action: 'core.log', input: { message: '=steps.greeting.output', level: 'info' }, retry: { maxAttempts: 3, backoff: 'exponential', initialDelayMs: 500 }, timeoutMs: 10000 }
-      ],
+      ...greetAndLog(),
       version: 1,
       createdAt: '2025-01-01T12:00:00.000Z',
       updatedAt: '2025-01-01T12:00:00.000Z'

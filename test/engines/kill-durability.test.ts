@@ -2,16 +2,14 @@ import t from 'tap'
 import { MongoClient } from 'mongodb'
 import { caller } from '../helper.js'
 import { startRecorder } from '../fixtures/http-recorder.js'
-import { sharedDatabase, startServerProcess } from '../fixtures/server-process.js'
+import { fastFailoverEnv, sharedDatabase, startServerProcess } from '../fixtures/server-process.js'
 import { settled, workflow } from '../fixtures/run-checks.js'
 
 t.test('SIGKILL of one of two instances, again and again, between any writes: no run stranded, lost or repeated but as a same-key retry', async t => {
   const rec = await startRecorder(t)
-  const { mongoDb, mongodbUri, adminKey } = sharedDatabase(t)
-  const env = {
-    MONGODB_URI: mongodbUri, R3SN_DB_NAME: mongoDb, R3SN_ADMIN_KEY: adminKey, R3SN_HTTP_ALLOWED_HOSTS: '127.0.0.1',
-    R3SN_LEASE_MS: '1000', R3SN_POLL_MS: '50', R3SN_IDLE_POLL_MS: '200', R3SN_SWEEP_MS: '500'
-  }
+  const shared = sharedDatabase(t)
+  const { mongoDb, mongodbUri, adminKey } = shared
+  const env = fastFailoverEnv(shared)
   const survivor = await startServerProcess(t, env)
   const onSurvivor = caller(survivor.baseUrl, adminKey)
   const wf = (await onSurvivor('POST', '/api/workflows', workflow(rec.url))).body.workflow.id as string
